@@ -1,0 +1,53 @@
+/*
+ * solver.h - snapshot in, plan out (MODEL.md sections 2 and 3).
+ *
+ * The solver is a pure library: GLPK lives here and nowhere else, and it
+ * includes neither libevent nor libpq.  Callers that must survive a GLPK
+ * abort, a memory blow-up or a runaway solve use solver_run_isolated()
+ * (isolate.h), which runs solver_solve() in a child process.
+ */
+#ifndef PARKPLAN_SOLVER_H
+#define PARKPLAN_SOLVER_H
+
+#include <stddef.h>
+
+#include "index.h"
+#include "plan.h"
+#include "snapshot.h"
+
+/*
+ * Progress of a solve: part is "pairing" or "roster", fraction an estimate
+ * in [0, 1]; best and bound are the incumbent objective and the best bound
+ * (NAN when not known yet).
+ */
+typedef void (*solver_progress_fn)(void *arg, const char *part, double fraction,
+				   double best, double bound);
+
+struct solver_options {
+	solver_progress_fn progress; /* may be NULL */
+	void *progress_arg;
+	int verbose; /* pass GLPK's own output through to stderr */
+};
+
+/*
+ * Solve both parts of a validated snapshot into *out (initialised here).
+ * Infeasibility is not an error: it is reported in out->pairing / out->roster
+ * with reasons.  Returns 0 when both parts ran (whatever their status), -1 on
+ * an internal error with the message in err.
+ */
+int solver_solve(const struct snapshot *s, const struct solver_options *opt,
+		 struct plan *out, char *err, size_t errlen);
+
+/* The two parts, used by solver_solve(); each fills its half of *out. */
+int pairing_solve(const struct snapshot *s, const struct snapshot_index *ix,
+		  const struct solver_options *opt, struct plan *out);
+int roster_solve(const struct snapshot *s, const struct snapshot_index *ix,
+		 const struct solver_options *opt, struct plan *out);
+
+/* Write the models in CPLEX LP format (glp_write_lp). Returns 0 or -1. */
+int pairing_export_lp(const struct snapshot *s, const struct snapshot_index *ix,
+		      const char *path, char *err, size_t errlen);
+int roster_export_lp(const struct snapshot *s, const struct snapshot_index *ix,
+		     const char *path, char *err, size_t errlen);
+
+#endif
