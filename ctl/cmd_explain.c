@@ -1,0 +1,209 @@
+/*
+ * cmd_explain.c - parkplanctl explain: why a plan says what it says about
+ * one enterprise, community or instructor, offline from the two files.
+ *
+ *   parkplanctl explain --input SNAPSHOT --plan PLAN
+ *                       enterprise|community|instructor ID [--json] [--alternatives N]
+ *
+ * A table for people by default (explain_print), the explanation object
+ * (explain.h) with --json.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "ctl.h"
+#include "explain.h"
+#include "index.h"
+#include "plan.h"
+#include "snapshot.h"
+#include "validate.h"
+
+#define DEFAULT_ALTERNATIVES 5
+#define MAX_ALTERNATIVES 1000
+
+static void
+explain_usage(FILE *f)
+{
+	fprintf(f,
+	        "usage: parkplanctl explain --input SNAPSHOT --plan PLAN\n"
+	        "                           enterprise|community|instructor ID\n"
+	        "                           [--json] [--alternatives N]\n"
+	        "\n"
+	        "Explain one decision of a plan: the score broken into the model's terms and\n"
+	        "the best alternatives that lost, each with the reason.\n"
+	        "\n"
+	        "  --input SNAPSHOT    the snapshot the plan was computed from\n"
+	        "  --plan PLAN         the plan (parkplan-plan/1 JSON)\n"
+	        "  --json              the explanation as JSON instead of a table\n"
+	        "  --alternatives N    show at most N alternatives (per period for an\n"
+	        "                      instructor; default %d)\n"
+	        "\n"
+	        "exit: 0 ok, 2 usage, 3 bad input or unknown id, 5 internal error\n",
+	        DEFAULT_ALTERNATIVES);
+}
+
+static int
+parse_id(const char *text, int64_t *id)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(text, &end, 10);
+	if (errno != 0 || end == text || *end != '\0' || v <= 0)
+		return -1;
+	*id = v;
+	return 0;
+}
+
+static bool
+id_known(const struct snapshot *s, enum explain_kind kind, int64_t id)
+{
+	size_t i;
+
+	switch (kind) {
+	case EXPLAIN_ENTERPRISE:
+		for (i = 0; i < s->n_enterprises; i++)
+			if (s->enterprises[i].id == id)
+				return true;
+		break;
+	case EXPLAIN_COMMUNITY:
+		for (i = 0; i < s->n_communities; i++)
+			if (s->communities[i].id == id)
+				return true;
+		break;
+	case EXPLAIN_INSTRUCTOR:
+		for (i = 0; i < s->n_instructors; i++)
+			if (s->instructors[i].id == id)
+				return true;
+		break;
+	}
+	return false;
+}
+
+int
+cmd_explain(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"input", required_argument, NULL, 'i'}, {"plan", required_argument, NULL, 'p'},
+	    {"json", no_argument, NULL, 'j'},        {"alternatives", required_argument, NULL, 'n'},
+	    {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
+	};
+	const char *input = NULL, *plan_path = NULL;
+	bool as_json = false;
+	long long n_alt = DEFAULT_ALTERNATIVES;
+	enum explain_kind kind;
+	int64_t id;
+	struct snapshot s;
+	struct plan plan;
+	struct problems probs;
+	char err[1024];
+	json_t *x;
+	int c, rc = EXIT_OK;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":i:p:jn:h", opts, NULL)) != -1) {
+		char *end;
+
+		switch (c) {
+		case 'i':
+			input = optarg;
+			break;
+		case 'p':
+			plan_path = optarg;
+			break;
+		case 'j':
+			as_json = true;
+			break;
+		case 'n':
+			errno = 0;
+			n_alt = strtoll(optarg, &end, 10);
+			if (errno != 0 || end == optarg || *end != '\0' || n_alt < 0 ||
+			    n_alt > MAX_ALTERNATIVES) {
+				ctl_error("explain",
+				          "--alternatives: '%s' is not a number in [0, %d]", optarg,
+				          MAX_ALTERNATIVES);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'h':
+			explain_usage(stdout);
+			return EXIT_OK;
+		case ':':
+			ctl_error("explain", "%s needs a value", argv[optind - 1]);
+			return EXIT_USAGE;
+		default:
+			ctl_error("explain", "unknown option '%s' (see parkplanctl explain --help)",
+			          argv[optind - 1]);
+			return EXIT_USAGE;
+		}
+	}
+	if (input == NULL || plan_path == NULL) {
+		ctl_error("explain", "--input SNAPSHOT and --plan PLAN are required");
+		return EXIT_USAGE;
+	}
+	if (argc - optind != 2) {
+		ctl_error("explain", "expected enterprise|community|instructor ID");
+		return EXIT_USAGE;
+	}
+	if (explain_kind_parse(argv[optind], &kind) != 0) {
+		ctl_error("explain", "'%s' is not enterprise, community or instructor",
+		          argv[optind]);
+		return EXIT_USAGE;
+	}
+	if (parse_id(argv[optind + 1], &id) != 0) {
+		ctl_error("explain", "'%s' is not an id (a positive integer)", argv[optind + 1]);
+		return EXIT_USAGE;
+	}
+
+	if (snapshot_read_file(input, &s, err, sizeof(err)) != 0) {
+		ctl_error("explain", "%s: %s", input, err);
+		return EXIT_INPUT;
+	}
+	problems_init(&probs);
+	if (snapshot_validate(&s, &probs) > 0) {
+		ctl_error("explain", "%s: %zu problem%s, no plan can come from it:", input, probs.n,
+		          probs.n == 1 ? "" : "s");
+		problems_print(&probs, stderr);
+		problems_free(&probs);
+		snapshot_free(&s);
+		return EXIT_INPUT;
+	}
+	problems_free(&probs);
+	if (!id_known(&s, kind, id)) {
+		ctl_error("explain", "no %s with id %" PRId64 " in %s", argv[optind], id, input);
+		snapshot_free(&s);
+		return EXIT_INPUT;
+	}
+	if (plan_read_file(plan_path, &plan, err, sizeof(err)) != 0) {
+		ctl_error("explain", "%s: %s", plan_path, err);
+		snapshot_free(&s);
+		return EXIT_INPUT;
+	}
+
+	x = explain(&s, &plan, kind, id, (size_t)n_alt, err, sizeof(err));
+	if (x == NULL) {
+		ctl_error("explain", "%s", err);
+		rc = EXIT_INTERNAL;
+	} else if (as_json) {
+		if (json_dumpf(x, stdout, JSON_INDENT(2)) != 0 || fputc('\n', stdout) == EOF)
+			rc = EXIT_INTERNAL;
+	} else {
+		explain_print(x, stdout);
+	}
+	if (fflush(stdout) != 0)
+		rc = EXIT_INTERNAL;
+	json_decref(x);
+	plan_free(&plan);
+	snapshot_free(&s);
+	return rc;
+}

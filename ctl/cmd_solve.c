@@ -1,0 +1,406 @@
+/*
+ * cmd_solve.c - parkplanctl solve: a snapshot file in, a plan file out,
+ * offline, with the solver in an isolated child process (isolate.h).
+ *
+ *   parkplanctl solve --input SNAPSHOT [--output PLAN] [--export-lp PREFIX]
+ *                     [--export-only] [--memory-mib N] [--quiet] [--json]
+ *
+ * The plan goes to --output or to stdout.  A summary of both parts goes to
+ * stderr unless --quiet; with --json the summary (or the list of problems
+ * of a bad snapshot) is one JSON object instead, written to stdout when the
+ * plan goes to a file and to stderr otherwise.  Progress is shown on stderr
+ * when it is a terminal.
+ *
+ * Exit: 0 when both parts are optimal or feasible, 1 when a part is
+ * infeasible or failed (the plan is still written) or when the solver
+ * process or the writing of the plan failed, 3 on bad input.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "ctl.h"
+#include "index.h"
+#include "isolate.h"
+#include "plan.h"
+#include "snapshot.h"
+#include "solver.h"
+#include "table.h"
+#include "validate.h"
+
+#define MAX_MEMORY_MIB (1024 * 1024) /* 1 TiB */
+
+struct solve_args {
+	const char *input, *output, *export_lp;
+	bool export_only, quiet, json;
+	long long memory_mib; /* -1: the default */
+};
+
+static void
+solve_usage(FILE *f)
+{
+	fprintf(f,
+	        "usage: parkplanctl solve --input SNAPSHOT [--output PLAN] [--export-lp PREFIX]\n"
+	        "                         [--export-only] [--memory-mib N] [--quiet] [--json]\n"
+	        "\n"
+	        "Solve a snapshot (parkplan-snapshot/1 JSON) offline in an isolated child process\n"
+	        "and write the plan (parkplan-plan/1 JSON) to PLAN or stdout.\n"
+	        "\n"
+	        "  --input SNAPSHOT    the snapshot to solve\n"
+	        "  --output PLAN       write the plan there instead of stdout\n"
+	        "  --export-lp PREFIX  also write PREFIX-pairing.lp and PREFIX-roster.lp\n"
+	        "  --export-only       with --export-lp: write the LP files, do not solve\n"
+	        "  --memory-mib N      memory limit of the solver process (0: none)\n"
+	        "  --quiet             no summary on stderr\n"
+	        "  --json              the summary (or the problems) as JSON: on stdout when\n"
+	        "                      the plan goes to --output, else on stderr\n"
+	        "\n"
+	        "exit: 0 both parts optimal or feasible, 1 a part infeasible or failed, the\n"
+	        "      solver process failed or the plan could not be written, 2 usage,\n"
+	        "      3 bad input, 5 internal error\n");
+}
+
+static int
+parse_args(int argc, char **argv, struct solve_args *a)
+{
+	static const struct option opts[] = {
+	    {"input", required_argument, NULL, 'i'},
+	    {"output", required_argument, NULL, 'o'},
+	    {"export-lp", required_argument, NULL, 'x'},
+	    {"export-only", no_argument, NULL, 'X'},
+	    {"memory-mib", required_argument, NULL, 'm'},
+	    {"quiet", no_argument, NULL, 'q'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	int c;
+
+	memset(a, 0, sizeof(*a));
+	a->memory_mib = -1;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":i:o:x:Xm:qjh", opts, NULL)) != -1) {
+		char *end;
+
+		switch (c) {
+		case 'i':
+			a->input = optarg;
+			break;
+		case 'o':
+			a->output = optarg;
+			break;
+		case 'x':
+			a->export_lp = optarg;
+			break;
+		case 'X':
+			a->export_only = true;
+			break;
+		case 'm':
+			errno = 0;
+			a->memory_mib = strtoll(optarg, &end, 10);
+			if (errno != 0 || end == optarg || *end != '\0' || a->memory_mib < 0 ||
+			    a->memory_mib > MAX_MEMORY_MIB) {
+				ctl_error("solve", "--memory-mib: '%s' is not a number in [0, %d]",
+				          optarg, MAX_MEMORY_MIB);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'q':
+			a->quiet = true;
+			break;
+		case 'j':
+			a->json = true;
+			break;
+		case 'h':
+			solve_usage(stdout);
+			return EXIT_OK;
+		case ':':
+			ctl_error("solve", "%s needs a value", argv[optind - 1]);
+			return EXIT_USAGE;
+		default:
+			ctl_error("solve", "unknown option '%s' (see parkplanctl solve --help)",
+			          argv[optind - 1]);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		ctl_error("solve", "unexpected argument '%s'", argv[optind]);
+		return EXIT_USAGE;
+	}
+	if (a->input == NULL) {
+		ctl_error("solve", "--input SNAPSHOT is required");
+		return EXIT_USAGE;
+	}
+	if (a->export_only && a->export_lp == NULL) {
+		ctl_error("solve", "--export-only needs --export-lp PREFIX");
+		return EXIT_USAGE;
+	}
+	return -1;
+}
+
+/* Progress on a terminal: one line, rewritten in place. */
+struct progress {
+	bool shown;
+};
+
+static void
+show_progress(void *arg, const char *part, double fraction, double best, double bound)
+{
+	struct progress *pr = arg;
+
+	fprintf(stderr, "\r\033[K%s %3.0f%%", part, 100.0 * (isfinite(fraction) ? fraction : 0));
+	if (isfinite(best))
+		fprintf(stderr, "  best %.0f", best);
+	if (isfinite(bound))
+		fprintf(stderr, "  bound %.0f", bound);
+	fflush(stderr);
+	pr->shown = true;
+}
+
+static int
+export_models(const struct snapshot *s, const char *prefix)
+{
+	struct snapshot_index ix;
+	char err[512], *path = NULL;
+	int rc = EXIT_OK;
+
+	if (snapshot_index_build(s, &ix) != 0) {
+		ctl_error("solve", "out of memory indexing the snapshot");
+		return EXIT_INTERNAL;
+	}
+	if (asprintf(&path, "%s-pairing.lp", prefix) < 0) {
+		path = NULL;
+		rc = EXIT_INTERNAL;
+	} else if (pairing_export_lp(s, &ix, path, err, sizeof(err)) != 0) {
+		ctl_error("solve", "%s: %s", path, err);
+		rc = EXIT_INTERNAL;
+	}
+	free(path);
+	path = NULL;
+	if (rc == EXIT_OK) {
+		if (asprintf(&path, "%s-roster.lp", prefix) < 0) {
+			path = NULL;
+			rc = EXIT_INTERNAL;
+		} else if (roster_export_lp(s, &ix, path, err, sizeof(err)) != 0) {
+			ctl_error("solve", "%s: %s", path, err);
+			rc = EXIT_INTERNAL;
+		}
+		free(path);
+	}
+	snapshot_index_free(&ix);
+	return rc;
+}
+
+static bool
+part_ok(const struct plan_part *part)
+{
+	return part->status == PART_OPTIMAL || part->status == PART_FEASIBLE;
+}
+
+static json_t *
+part_summary_json(const struct plan_part *part)
+{
+	json_t *o = json_object(), *r = json_array();
+	size_t i;
+
+	json_object_set_new(o, "status", json_string(part_status_name(part->status)));
+	json_object_set_new(o, "objective", json_integer(part->objective));
+	json_object_set_new(o, "bound",
+	                    isfinite(part->bound) ? json_real(part->bound) : json_null());
+	json_object_set_new(o, "gap", isfinite(part->gap) ? json_real(part->gap) : json_null());
+	json_object_set_new(o, "seconds", json_real(part->seconds));
+	for (i = 0; i < part->n_reasons; i++)
+		json_array_append_new(r, json_string(part->reasons[i]));
+	json_object_set_new(o, "reasons", r);
+	return o;
+}
+
+static void
+summary_json(const struct plan *p, FILE *f)
+{
+	json_t *o = json_object(), *pa = part_summary_json(&p->pairing),
+	       *ro = part_summary_json(&p->roster);
+
+	json_object_set_new(pa, "pairs", json_integer((json_int_t)p->n_pairs));
+	json_object_set_new(pa, "uncovered", json_integer((json_int_t)p->n_uncovered));
+	json_object_set_new(ro, "assignments", json_integer((json_int_t)p->n_assignments));
+	json_object_set_new(o, "pairing", pa);
+	json_object_set_new(o, "roster", ro);
+	json_dumpf(o, f, JSON_INDENT(2));
+	fputc('\n', f);
+	json_decref(o);
+}
+
+static void
+format_number(char *buf, size_t len, double v)
+{
+	if (!isfinite(v))
+		snprintf(buf, len, "-");
+	else if (v == floor(v) && fabs(v) < 1e15)
+		snprintf(buf, len, "%.0f", v);
+	else
+		snprintf(buf, len, "%.6g", v);
+}
+
+static void
+summary_table(const struct plan *p, FILE *f)
+{
+	static const char *const head[] = {"part", "status",  "objective", "bound",
+	                                   "gap",  "seconds", "result"};
+	struct table *t = table_new(7, head);
+	const struct plan_part *parts[2] = {&p->pairing, &p->roster};
+	const char *names[2] = {"pairing", "roster"};
+	size_t i, k, c;
+
+	if (t == NULL)
+		return;
+	for (c = 2; c < 6; c++)
+		table_align(t, c, TABLE_RIGHT);
+	for (i = 0; i < 2; i++) {
+		const struct plan_part *part = parts[i];
+		char bound[64], gap[64];
+
+		format_number(bound, sizeof(bound), part->bound);
+		if (isfinite(part->gap))
+			snprintf(gap, sizeof(gap), "%.2f%%", 100.0 * part->gap);
+		else
+			snprintf(gap, sizeof(gap), "-");
+		table_row(t);
+		table_cell(t, "%s", names[i]);
+		table_cell(t, "%s", part_status_name(part->status));
+		table_cell(t, "%" PRId64, part->objective);
+		table_cell(t, "%s", bound);
+		table_cell(t, "%s", gap);
+		table_cell(t, "%.2f", part->seconds);
+		if (i == 0)
+			table_cell(t, "%zu pairs, %zu uncovered communit%s", p->n_pairs,
+			           p->n_uncovered, p->n_uncovered == 1 ? "y" : "ies");
+		else
+			table_cell(t, "%zu assignments", p->n_assignments);
+	}
+	table_print(t, f, NULL);
+	table_free(t);
+	for (i = 0; i < 2; i++)
+		for (k = 0; k < parts[i]->n_reasons; k++)
+			fprintf(f, "%s: %s\n", names[i], parts[i]->reasons[k]);
+}
+
+static int
+write_plan(const struct plan *p, const char *output)
+{
+	char err[512];
+	json_t *doc;
+	int rc;
+
+	if (output != NULL) {
+		if (plan_write_file(output, p, err, sizeof(err)) != 0) {
+			ctl_error("solve", "%s", err);
+			return -1;
+		}
+		return 0;
+	}
+	doc = plan_to_json(p);
+	if (doc == NULL) {
+		ctl_error("solve", "out of memory writing the plan");
+		return -1;
+	}
+	rc = json_dumpf(doc, stdout, JSON_INDENT(2));
+	json_decref(doc);
+	if (rc != 0 || fputc('\n', stdout) == EOF || fflush(stdout) != 0) {
+		ctl_error("solve", "cannot write the plan to stdout: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int
+cmd_solve(int argc, char **argv)
+{
+	struct solve_args a;
+	struct snapshot s;
+	struct problems probs;
+	struct solver_limits lim;
+	struct solver_options opt = {0};
+	struct progress pr = {false};
+	struct plan plan;
+	char err[1024];
+	FILE *report;
+	int rc;
+
+	rc = parse_args(argc, argv, &a);
+	if (rc >= 0)
+		return rc;
+	/* The machine-readable report goes where the plan does not. */
+	report = a.json && a.output != NULL ? stdout : stderr;
+
+	if (snapshot_read_file(a.input, &s, err, sizeof(err)) != 0) {
+		ctl_error("solve", "%s: %s", a.input, err);
+		return EXIT_INPUT;
+	}
+	problems_init(&probs);
+	if (snapshot_validate(&s, &probs) > 0) {
+		if (a.json) {
+			json_t *o = json_object();
+
+			json_object_set_new(o, "problems", problems_to_json(&probs));
+			json_dumpf(o, report, JSON_INDENT(2));
+			fputc('\n', report);
+			json_decref(o);
+		} else {
+			ctl_error("solve", "%s: %zu problem%s, not solved:", a.input, probs.n,
+			          probs.n == 1 ? "" : "s");
+			problems_print(&probs, stderr);
+		}
+		problems_free(&probs);
+		snapshot_free(&s);
+		return EXIT_INPUT;
+	}
+	problems_free(&probs);
+
+	if (a.export_lp != NULL) {
+		rc = export_models(&s, a.export_lp);
+		if (rc != EXIT_OK || a.export_only) {
+			if (rc == EXIT_OK && !a.quiet && !a.json)
+				fprintf(stderr, "wrote %s-pairing.lp and %s-roster.lp\n",
+				        a.export_lp, a.export_lp);
+			snapshot_free(&s);
+			return rc;
+		}
+	}
+
+	solver_limits_default(&lim, &s);
+	if (a.memory_mib >= 0)
+		lim.memory_bytes = (size_t)a.memory_mib * 1024 * 1024;
+	if (!a.quiet && isatty(STDERR_FILENO)) {
+		opt.progress = show_progress;
+		opt.progress_arg = &pr;
+	}
+	rc = solver_run_isolated(&s, &lim, &opt, &plan, err, sizeof(err));
+	if (pr.shown)
+		fputs("\r\033[K", stderr);
+	snapshot_free(&s);
+	if (rc != 0) {
+		ctl_error("solve", "%s", err);
+		return EXIT_FAILURE_RUN;
+	}
+
+	rc = write_plan(&plan, a.output) == 0 ? EXIT_OK : EXIT_FAILURE_RUN;
+	if (a.json && !a.quiet)
+		summary_json(&plan, report);
+	else if (!a.quiet)
+		summary_table(&plan, stderr);
+	if (rc == EXIT_OK && (!part_ok(&plan.pairing) || !part_ok(&plan.roster)))
+		rc = EXIT_FAILURE_RUN;
+	plan_free(&plan);
+	return rc;
+}
