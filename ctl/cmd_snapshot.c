@@ -14,8 +14,11 @@ static void
 snapshot_usage(FILE *f)
 {
 	fprintf(f, "usage: parkplanctl snapshot [--dsn DSN] [--output FILE]\n"
+	           "       parkplanctl snapshot [PLAN] [--output FILE] [--socket PATH]\n"
 	           "  Write the planning data as it is now (one consistent read) as snapshot\n"
-	           "  JSON, to FILE or to standard output.\n");
+	           "  JSON, to FILE or to standard output.  With a DSN (--dsn or $PARKPLAN_DSN)\n"
+	           "  and no PLAN, read the database directly; otherwise ask parkpland for the\n"
+	           "  input of PLAN (default: the data now).\n");
 }
 
 int

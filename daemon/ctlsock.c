@@ -1,0 +1,545 @@
+/*
+ * ctlsock.c - the control socket (docs/protocol.md).
+ *
+ * A Unix stream socket, created under a tight umask with the configured
+ * mode and group, or handed over by systemd (socket activation).  Every
+ * connection is checked with SO_PEERCRED: root, the daemon's own user and
+ * members of daemon.socket_group may talk; approve and reload also need
+ * daemon.admin_group.  Requests are one JSON object per line, at most
+ * daemon.max_request_bytes, one at a time per connection; a connection
+ * idle for daemon.idle_timeout_s (no request pending) is closed, and no
+ * more than daemon.max_clients are served at once.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/listener.h>
+
+#include "parkpland.h"
+#include "sdnotify.h"
+
+struct ctl_client {
+	struct bufferevent *bev;
+	uid_t uid;
+	gid_t gid;
+	pid_t pid;
+	bool privileged;
+	bool busy;       /* a request awaits its reply */
+	bool processing; /* inside ctl_process() */
+	bool closing;    /* close once the output is written */
+	bool gone;
+	int refs;
+	char who[64];
+	struct run_waiter waiter;
+	TAILQ_ENTRY(ctl_client) link;
+};
+
+TAILQ_HEAD(ctl_clients, ctl_client);
+
+static struct {
+	struct evconnlistener *listener;
+	struct ctl_clients clients;
+	int n_clients;
+	bool created; /* the socket file is ours to remove */
+	char path[108];
+} ctl;
+
+static void ctl_process(struct ctl_client *c);
+static void ctl_close(struct ctl_client *c);
+
+/* --- who may talk --------------------------------------------------------- */
+
+static bool
+peer_in_group(uid_t uid, gid_t gid, const char *group)
+{
+	struct group *gr;
+	struct passwd *pw;
+	gid_t groups[256];
+	int n = 256, i;
+
+	if (group == NULL || *group == '\0')
+		return false;
+	gr = getgrnam(group);
+	if (gr == NULL)
+		return false;
+	if (gid == gr->gr_gid)
+		return true;
+	pw = getpwuid(uid);
+	if (pw == NULL)
+		return false;
+	if (getgrouplist(pw->pw_name, pw->pw_gid, groups, &n) < 0)
+		return false;
+	for (i = 0; i < n; i++)
+		if (groups[i] == gr->gr_gid)
+			return true;
+	return false;
+}
+
+static bool
+peer_may_connect(const struct ctl_client *c)
+{
+	return c->uid == 0 || c->uid == geteuid() ||
+	       peer_in_group(c->uid, c->gid, conf->socket_group);
+}
+
+bool
+ctl_client_privileged(const struct ctl_client *c)
+{
+	/* Checked per call: a reload may have changed the groups. */
+	return c->uid == 0 || c->uid == geteuid() ||
+	       peer_in_group(c->uid, c->gid, conf->admin_group);
+}
+
+const char *
+ctl_client_who(const struct ctl_client *c)
+{
+	return c->who;
+}
+
+bool
+ctl_client_gone(const struct ctl_client *c)
+{
+	return c->gone;
+}
+
+struct run_waiter *
+ctl_client_waiter(struct ctl_client *c)
+{
+	return &c->waiter;
+}
+
+void
+ctl_client_ref(struct ctl_client *c)
+{
+	c->refs++;
+}
+
+void
+ctl_client_unref(struct ctl_client *c)
+{
+	if (--c->refs > 0)
+		return;
+	free(c);
+}
+
+/* --- replies -------------------------------------------------------------- */
+
+static void
+ctl_send(struct ctl_client *c, json_t *msg)
+{
+	char *text;
+
+	json_object_set_new(msg, "v", json_integer(CTL_PROTOCOL_VERSION));
+	text = json_dumps(msg, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_SORT_KEYS);
+	json_decref(msg);
+	if (c->gone || c->bev == NULL) {
+		free(text);
+		return;
+	}
+	if (text == NULL) {
+		static const char oom[] =
+		    "{\"v\":1,\"ok\":false,\"code\":\"internal\",\"error\":\"out of memory\"}\n";
+
+		bufferevent_write(c->bev, oom, sizeof(oom) - 1);
+	} else {
+		bufferevent_write(c->bev, text, strlen(text));
+		bufferevent_write(c->bev, "\n", 1);
+		free(text);
+	}
+}
+
+static void
+ctl_reply_done(struct ctl_client *c)
+{
+	c->busy = false;
+	if (c->gone)
+		return;
+	if (!c->closing)
+		bufferevent_enable(c->bev, EV_READ);
+	if (!c->processing)
+		ctl_process(c);
+}
+
+void
+ctl_reply_ok(struct ctl_client *c, json_t *data)
+{
+	json_t *msg = json_object();
+
+	json_object_set_new(msg, "ok", json_true());
+	json_object_set_new(msg, "data", data != NULL ? data : json_null());
+	ctl_send(c, msg);
+	ctl_reply_done(c);
+}
+
+void
+ctl_reply_error(struct ctl_client *c, const char *code, const char *fmt, ...)
+{
+	json_t *msg = json_object();
+	char text[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	json_object_set_new(msg, "ok", json_false());
+	json_object_set_new(msg, "code", json_string(code));
+	json_object_set_new(msg, "error", json_string(text));
+	ctl_send(c, msg);
+	ctl_reply_done(c);
+}
+
+/* --- requests ------------------------------------------------------------- */
+
+static void
+ctl_request(struct ctl_client *c, const char *line, size_t len)
+{
+	json_error_t jerr;
+	json_t *req, *v, *cmd, *args;
+
+	req = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
+	c->busy = true;
+	if (req == NULL || !json_is_object(req)) {
+		json_decref(req);
+		ctl_reply_error(c, "bad_request", "not a JSON object: %s",
+		                req == NULL ? jerr.text : "wrong type");
+		return;
+	}
+	v = json_object_get(req, "v");
+	cmd = json_object_get(req, "cmd");
+	args = json_object_get(req, "args");
+	if (!json_is_integer(v) || json_integer_value(v) != CTL_PROTOCOL_VERSION) {
+		ctl_reply_error(c, "version",
+		                "protocol version %lld is not supported (this parkpland speaks %d)",
+		                json_is_integer(v) ? (long long)json_integer_value(v) : -1LL,
+		                CTL_PROTOCOL_VERSION);
+	} else if (!json_is_string(cmd)) {
+		ctl_reply_error(c, "bad_request", "\"cmd\" must be a string");
+	} else if (args != NULL && !json_is_object(args) && !json_is_null(args)) {
+		ctl_reply_error(c, "bad_request", "\"args\" must be an object");
+	} else {
+		json_t *a = json_is_object(args) ? json_incref(args) : json_object();
+
+		cmd_dispatch(c, json_string_value(cmd), a);
+		json_decref(a);
+	}
+	json_decref(req);
+}
+
+static void
+ctl_process(struct ctl_client *c)
+{
+	struct evbuffer *in;
+	char *line;
+	size_t len;
+
+	if (c->gone || c->closing)
+		return;
+	in = bufferevent_get_input(c->bev);
+	c->processing = true;
+	ctl_client_ref(c);
+	while (!c->busy && !c->gone && !c->closing) {
+		line = evbuffer_readln(in, &len, EVBUFFER_EOL_LF);
+		if (line == NULL) {
+			if (evbuffer_get_length(in) > (size_t)conf->max_request_bytes) {
+				c->busy = true;
+				ctl_reply_error(c, "too_large", "request longer than %d bytes",
+				                conf->max_request_bytes);
+				c->closing = true;
+			}
+			break;
+		}
+		if (len > (size_t)conf->max_request_bytes) {
+			free(line);
+			c->busy = true;
+			ctl_reply_error(c, "too_large", "request longer than %d bytes",
+			                conf->max_request_bytes);
+			c->closing = true;
+			break;
+		}
+		if (len == 0) {
+			free(line);
+			continue;
+		}
+		ctl_request(c, line, len);
+		free(line);
+		if (c->busy && !c->gone)
+			bufferevent_disable(c->bev, EV_READ); /* one request at a time */
+	}
+	c->processing = false;
+	if (c->closing && !c->gone && evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
+		ctl_close(c);
+	ctl_client_unref(c);
+}
+
+/* --- connections ---------------------------------------------------------- */
+
+static void
+ctl_close(struct ctl_client *c)
+{
+	if (c->gone)
+		return;
+	c->gone = true;
+	run_waiter_cancel(&c->waiter);
+	bufferevent_free(c->bev);
+	c->bev = NULL;
+	TAILQ_REMOVE(&ctl.clients, c, link);
+	ctl.n_clients--;
+	ctl_client_unref(c);
+}
+
+static void
+ctl_read_cb(struct bufferevent *bev, void *arg)
+{
+	(void)bev;
+	ctl_process(arg);
+}
+
+static void
+ctl_write_cb(struct bufferevent *bev, void *arg)
+{
+	struct ctl_client *c = arg;
+
+	(void)bev;
+	if (c->closing && !c->busy)
+		ctl_close(c);
+}
+
+static void
+ctl_event_cb(struct bufferevent *bev, short what, void *arg)
+{
+	struct ctl_client *c = arg;
+
+	(void)bev;
+	if (what & BEV_EVENT_TIMEOUT)
+		log_debug("control: client %s idle, closing", c->who);
+	ctl_close(c);
+}
+
+static void
+ctl_refuse(int fd, const char *code, const char *message)
+{
+	char buf[512];
+	int n =
+	    snprintf(buf, sizeof(buf), "{\"v\":1,\"ok\":false,\"code\":\"%s\",\"error\":\"%s\"}\n",
+	             code, message);
+
+	if (n > 0)
+		(void)!write(fd, buf, (size_t)n);
+	close(fd);
+}
+
+static void
+ctl_accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa, int salen,
+              void *arg)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+	struct ctl_client *c;
+	struct timeval idle;
+
+	(void)l;
+	(void)sa;
+	(void)salen;
+	(void)arg;
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) {
+		log_warn("control: SO_PEERCRED");
+		close(fd);
+		return;
+	}
+	if (ctl.n_clients >= conf->max_clients) {
+		log_warnx("control: client limit (%d) reached, refusing uid %u", conf->max_clients,
+		          (unsigned)cred.uid);
+		ctl_refuse(fd, "busy", "too many clients");
+		return;
+	}
+	c = calloc(1, sizeof(*c));
+	if (c == NULL) {
+		close(fd);
+		return;
+	}
+	c->uid = cred.uid;
+	c->gid = cred.gid;
+	c->pid = cred.pid;
+	c->refs = 1;
+	snprintf(c->who, sizeof(c->who), "uid %u", (unsigned)cred.uid);
+	if (!peer_may_connect(c)) {
+		log_warnx("control: uid %u (pid %d) is not allowed (daemon.socket_group)",
+		          (unsigned)cred.uid, (int)cred.pid);
+		free(c);
+		ctl_refuse(fd, "denied", "not allowed: not in the control group");
+		return;
+	}
+	evutil_make_socket_nonblocking(fd);
+	c->bev = bufferevent_socket_new(base, fd, BEV_OPT_CLOSE_ON_FREE);
+	if (c->bev == NULL) {
+		free(c);
+		close(fd);
+		return;
+	}
+	bufferevent_setcb(c->bev, ctl_read_cb, ctl_write_cb, ctl_event_cb, c);
+	idle.tv_sec = (time_t)conf->idle_timeout_s;
+	idle.tv_usec = (suseconds_t)((conf->idle_timeout_s - (double)idle.tv_sec) * 1e6);
+	bufferevent_set_timeouts(c->bev, &idle, NULL);
+	bufferevent_enable(c->bev, EV_READ);
+	TAILQ_INSERT_TAIL(&ctl.clients, c, link);
+	ctl.n_clients++;
+	log_debug("control: %s connected (pid %d)", c->who, (int)c->pid);
+}
+
+/* --- the listening socket ------------------------------------------------- */
+
+static int
+ctlsock_from_systemd(void)
+{
+	int n = sd_listen_fds(1), fd;
+
+	for (fd = SD_LISTEN_FDS_START; fd < SD_LISTEN_FDS_START + n; fd++) {
+		if (sd_is_socket_unix(fd, SOCK_STREAM, 1, NULL, 0) > 0)
+			return fd;
+	}
+	if (n > 0)
+		log_warnx("control: systemd passed %d sockets, none a listening Unix stream socket",
+		          n);
+	return -1;
+}
+
+static int
+ctlsock_create(char *err, size_t errlen)
+{
+	struct sockaddr_un sun;
+	mode_t old;
+	int fd;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlen(conf->socket_path) >= sizeof(sun.sun_path)) {
+		snprintf(err, errlen, "%s: path too long", conf->socket_path);
+		return -1;
+	}
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", conf->socket_path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0) {
+		snprintf(err, errlen, "socket: %s", strerror(errno));
+		return -1;
+	}
+	/* A socket left by a previous parkpland that did not stop cleanly. */
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0) {
+		snprintf(err, errlen, "%s: another parkpland is listening", conf->socket_path);
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0) {
+		snprintf(err, errlen, "socket: %s", strerror(errno));
+		return -1;
+	}
+	(void)unlink(conf->socket_path);
+	old = umask(0177);
+	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) != 0) {
+		umask(old);
+		snprintf(err, errlen, "%s: bind: %s", conf->socket_path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	umask(old);
+	ctl.created = true;
+	snprintf(ctl.path, sizeof(ctl.path), "%s", conf->socket_path);
+	if (conf->socket_group[0] != '\0') {
+		struct group *gr = getgrnam(conf->socket_group);
+
+		if (gr == NULL || chown(conf->socket_path, (uid_t)-1, gr->gr_gid) != 0) {
+			snprintf(err, errlen, "%s: cannot give it to group %s: %s",
+			         conf->socket_path, conf->socket_group,
+			         gr == NULL ? "no such group" : strerror(errno));
+			close(fd);
+			return -1;
+		}
+	}
+	if (chmod(conf->socket_path, (mode_t)conf->socket_mode) != 0) {
+		snprintf(err, errlen, "%s: chmod: %s", conf->socket_path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (listen(fd, 64) != 0) {
+		snprintf(err, errlen, "%s: listen: %s", conf->socket_path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int
+ctlsock_open(char *err, size_t errlen)
+{
+	int fd;
+
+	TAILQ_INIT(&ctl.clients);
+	fd = ctlsock_from_systemd();
+	if (fd >= 0) {
+		log_info("control: socket passed by systemd");
+		evutil_make_socket_nonblocking(fd);
+	} else {
+		fd = ctlsock_create(err, errlen);
+		if (fd < 0)
+			return -1;
+		log_info("control: listening on %s", conf->socket_path);
+	}
+	ctl.listener = evconnlistener_new(base, ctl_accept_cb, NULL,
+	                                  LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, -1, fd);
+	if (ctl.listener == NULL) {
+		snprintf(err, errlen, "cannot listen on the control socket");
+		close(fd);
+		return -1;
+	}
+	return 0;
+}
+
+void
+ctlsock_stop(void)
+{
+	if (ctl.listener != NULL) {
+		evconnlistener_free(ctl.listener);
+		ctl.listener = NULL;
+	}
+	if (ctl.created) {
+		(void)unlink(ctl.path);
+		ctl.created = false;
+	}
+}
+
+int
+ctlsock_clients(void)
+{
+	return ctl.n_clients;
+}
+
+void
+ctlsock_close_all(const char *why)
+{
+	struct ctl_client *c, *next;
+
+	for (c = TAILQ_FIRST(&ctl.clients); c != NULL; c = next) {
+		next = TAILQ_NEXT(c, link);
+		/* closing first: no further request is read from the buffer */
+		c->closing = true;
+		if (c->busy)
+			ctl_reply_error(c, "shutting_down", "%s", why);
+		if (evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
+			ctl_close(c);
+		else
+			bufferevent_disable(c->bev, EV_READ);
+	}
+}

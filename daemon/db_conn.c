@@ -1,0 +1,764 @@
+/*
+ * db_conn.c - parkpland's PostgreSQL connection, driven by the loop.
+ *
+ * Asynchronous libpq throughout: PQconnectStart/PQconnectPoll to connect,
+ * PQsendQueryParams and non-blocking COPY to talk, one-shot events on
+ * PQsocket() (asked again at every wait, since a reconnect or a multi-host
+ * DSN may change it).  At connect the schema version is checked against
+ * this build and LISTEN parkplan_data is issued; a database of another
+ * version is refused and retried slowly.  A lost connection fails the batch
+ * that was running and is re-made with exponential backoff.
+ *
+ * Work is queued as batches (parkpland.h): a batch holds the connection
+ * alone from its first statement to its last, so a transaction is never
+ * shared.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "parkpland.h"
+
+#define DB_CONNECT_TIMEOUT_S 15.0
+#define COPY_CHUNK 65536
+
+enum db_phase { DB_DOWN, DB_CONNECTING, DB_SETUP, DB_READY };
+
+enum step_kind { STEP_QUERY, STEP_COPY };
+
+struct db_step {
+	enum step_kind kind;
+	char *sql;
+	int n;
+	char **values;
+	char *data; /* COPY */
+	size_t len, sent;
+	db_result_fn fn;
+	void *arg;
+};
+
+struct db_batch {
+	bool transaction;
+	struct db_step *steps;
+	size_t n, cap;
+	size_t cur;
+	bool failed;
+	bool rolling_back;
+	bool forgotten;
+	char error[1024];
+	db_done_fn done;
+	void *arg;
+	TAILQ_ENTRY(db_batch) link;
+};
+
+TAILQ_HEAD(db_batch_queue, db_batch);
+
+struct db {
+	char *dsn;
+	double backoff_min, backoff_max, backoff;
+	db_notify_fn notify;
+	db_state_fn state;
+	void *arg;
+
+	enum db_phase phase;
+	PGconn *conn;
+	struct event *io;    /* one-shot, re-assigned to PQsocket() at every wait */
+	struct event *timer; /* reconnect backoff, connect timeout */
+	struct event *kick;  /* start the next batch outside any callback */
+	char state_text[512];
+	bool in_step;     /* a statement was sent and its results are awaited */
+	bool copy_active; /* sending COPY data */
+	bool copy_ended;
+	struct db_batch *current;
+	struct db_batch_queue queue;
+	struct db_batch *setup;
+};
+
+static void db_io_cb(evutil_socket_t fd, short what, void *arg);
+static void db_step_send(struct db *db);
+static void db_lost(struct db *db, const char *why);
+
+/* --- batches -------------------------------------------------------------- */
+
+struct db_batch *
+db_batch_new(bool transaction)
+{
+	struct db_batch *b = calloc(1, sizeof(*b));
+
+	if (b != NULL)
+		b->transaction = transaction;
+	return b;
+}
+
+void
+db_batch_free(struct db_batch *b)
+{
+	size_t i;
+	int j;
+
+	if (b == NULL)
+		return;
+	for (i = 0; i < b->n; i++) {
+		free(b->steps[i].sql);
+		for (j = 0; j < b->steps[i].n; j++)
+			free(b->steps[i].values[j]);
+		free(b->steps[i].values);
+		free(b->steps[i].data);
+	}
+	free(b->steps);
+	free(b);
+}
+
+static struct db_step *
+batch_add(struct db_batch *b, const char *sql)
+{
+	struct db_step *s;
+
+	if (b->n == b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 8;
+		struct db_step *v = realloc(b->steps, cap * sizeof(*v));
+
+		if (v == NULL)
+			return NULL;
+		b->steps = v;
+		b->cap = cap;
+	}
+	s = &b->steps[b->n];
+	memset(s, 0, sizeof(*s));
+	s->sql = strdup(sql);
+	if (s->sql == NULL)
+		return NULL;
+	b->n++;
+	return s;
+}
+
+int
+db_batch_query(struct db_batch *b, const char *sql, int n, const char *const *values,
+               db_result_fn fn, void *arg)
+{
+	struct db_step *s = batch_add(b, sql);
+	int i;
+
+	if (s == NULL)
+		return -1;
+	s->kind = STEP_QUERY;
+	s->fn = fn;
+	s->arg = arg;
+	if (n > 0) {
+		s->values = calloc((size_t)n, sizeof(char *));
+		if (s->values == NULL)
+			return -1;
+		s->n = n;
+		for (i = 0; i < n; i++) {
+			if (values[i] != NULL && (s->values[i] = strdup(values[i])) == NULL)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+int
+db_batch_copy(struct db_batch *b, const char *sql, char *data, size_t len)
+{
+	struct db_step *s = batch_add(b, sql);
+
+	if (s == NULL) {
+		free(data);
+		return -1;
+	}
+	s->kind = STEP_COPY;
+	s->data = data;
+	s->len = len;
+	return 0;
+}
+
+static void
+batch_finish(struct db *db, struct db_batch *b)
+{
+	if (db->current == b)
+		db->current = NULL;
+	if (db->setup == b)
+		db->setup = NULL;
+	if (!b->forgotten && b->done != NULL)
+		b->done(b->arg, b->failed ? -1 : 0, b->failed ? b->error : NULL);
+	db_batch_free(b);
+	if (db->phase == DB_READY && !TAILQ_EMPTY(&db->queue))
+		event_active(db->kick, 0, 0);
+}
+
+int
+db_batch_run(struct db *db, struct db_batch *b, db_done_fn done, void *arg)
+{
+	if (db == NULL || db->phase != DB_READY) {
+		db_batch_free(b);
+		return -1;
+	}
+	b->done = done;
+	b->arg = arg;
+	TAILQ_INSERT_TAIL(&db->queue, b, link);
+	event_active(db->kick, 0, 0);
+	return 0;
+}
+
+void
+db_batch_forget(struct db *db, struct db_batch *b)
+{
+	struct db_batch *q;
+
+	if (b == NULL)
+		return;
+	TAILQ_FOREACH(q, &db->queue, link)
+	{
+		if (q == b) {
+			TAILQ_REMOVE(&db->queue, b, link);
+			db_batch_free(b);
+			return;
+		}
+	}
+	b->forgotten = true;
+}
+
+/* --- waiting on the socket ------------------------------------------------ */
+
+static void
+db_wait(struct db *db)
+{
+	short what = EV_READ;
+	int fd;
+
+	event_del(db->io);
+	if (db->conn == NULL)
+		return;
+	fd = PQsocket(db->conn);
+	if (fd < 0) {
+		db_lost(db, "the connection has no socket");
+		return;
+	}
+	if (PQisnonblocking(db->conn) && PQflush(db->conn) == 1)
+		what |= EV_WRITE;
+	if (db->copy_active)
+		what |= EV_WRITE;
+	event_assign(db->io, base, fd, what, db_io_cb, db);
+	event_add(db->io, NULL);
+}
+
+static void
+db_schedule_reconnect(struct db *db, double delay)
+{
+	struct timeval tv;
+
+	tv.tv_sec = (time_t)delay;
+	tv.tv_usec = (suseconds_t)((delay - (double)tv.tv_sec) * 1e6);
+	evtimer_del(db->timer);
+	evtimer_add(db->timer, &tv);
+}
+
+static void
+db_fail_all(struct db *db, const char *why)
+{
+	struct db_batch *b;
+
+	while ((b = TAILQ_FIRST(&db->queue)) != NULL) {
+		TAILQ_REMOVE(&db->queue, b, link);
+		b->failed = true;
+		snprintf(b->error, sizeof(b->error), "%s", why);
+		batch_finish(db, b);
+	}
+}
+
+static void
+db_lost(struct db *db, const char *why_text)
+{
+	bool was_ready = db->phase == DB_READY;
+	struct db_batch *b;
+	char why[512];
+
+	/* why_text may be PQerrorMessage(), gone with the connection */
+	snprintf(why, sizeof(why), "%s", why_text);
+
+	event_del(db->io);
+	if (db->conn != NULL)
+		PQfinish(db->conn);
+	db->conn = NULL;
+	db->phase = DB_DOWN;
+	db->in_step = false;
+	db->copy_active = false;
+	if (was_ready)
+		log_err("database connection lost: %s", why);
+	else
+		log_warnx("database: %s", why);
+	if (db->state_text[0] == '\0' || was_ready)
+		snprintf(db->state_text, sizeof(db->state_text), "waiting for database");
+	b = db->current != NULL ? db->current : db->setup;
+	if (b != NULL && b == db->setup)
+		b->forgotten = true; /* the setup is simply tried again */
+	if (b != NULL) {
+		b->failed = true;
+		snprintf(b->error, sizeof(b->error), "database connection lost: %s", why);
+		batch_finish(db, b);
+	}
+	db_fail_all(db, "database connection lost");
+	if (was_ready && db->state != NULL)
+		db->state(db->arg, false);
+	log_info("database: reconnecting in %.1f s", db->backoff);
+	db_schedule_reconnect(db, db->backoff);
+	db->backoff *= 2;
+	if (db->backoff > db->backoff_max)
+		db->backoff = db->backoff_max;
+}
+
+/* --- statements ----------------------------------------------------------- */
+
+static void
+db_step_send(struct db *db)
+{
+	struct db_batch *b = db->current;
+	struct db_step *s;
+	int ok;
+
+	if (b->rolling_back) {
+		ok = PQsendQuery(db->conn, "ROLLBACK");
+	} else {
+		s = &b->steps[b->cur];
+		log_debug("database: %.60s", s->sql);
+		ok = PQsendQueryParams(db->conn, s->sql, s->n, NULL, (const char *const *)s->values,
+		                       NULL, NULL, 0);
+	}
+	if (!ok) {
+		char why[512];
+
+		snprintf(why, sizeof(why), "%s", PQerrorMessage(db->conn));
+		db_lost(db, why);
+		return;
+	}
+	db->in_step = true;
+	db->copy_active = false;
+	db->copy_ended = false;
+	db_wait(db);
+}
+
+static void
+db_start_batch(struct db *db, struct db_batch *b)
+{
+	db->current = b;
+	b->cur = 0;
+	if (b->n == 0) {
+		batch_finish(db, b);
+		return;
+	}
+	db_step_send(db);
+}
+
+static void
+db_kick_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct db *db = arg;
+	struct db_batch *b;
+
+	if (db->phase != DB_READY || db->current != NULL)
+		return;
+	b = TAILQ_FIRST(&db->queue);
+	if (b == NULL)
+		return;
+	TAILQ_REMOVE(&db->queue, b, link);
+	db_start_batch(db, b);
+}
+
+/* All results of the current statement are in. */
+static void
+db_step_done(struct db *db)
+{
+	struct db_batch *b = db->current;
+
+	db->in_step = false;
+	if (b->rolling_back) {
+		batch_finish(db, b);
+		return;
+	}
+	if (b->failed) {
+		if (b->transaction) {
+			b->rolling_back = true;
+			db_step_send(db);
+			return;
+		}
+		batch_finish(db, b);
+		return;
+	}
+	b->cur++;
+	if (b->cur >= b->n) {
+		batch_finish(db, b);
+		return;
+	}
+	db_step_send(db);
+}
+
+/* Push COPY data; returns -1 when the connection broke. */
+static int
+db_copy_push(struct db *db)
+{
+	struct db_step *s = &db->current->steps[db->current->cur];
+	int r;
+
+	while (s->sent < s->len) {
+		size_t chunk = s->len - s->sent;
+
+		if (chunk > COPY_CHUNK)
+			chunk = COPY_CHUNK;
+		r = PQputCopyData(db->conn, s->data + s->sent, (int)chunk);
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			return 0; /* would block: wait until writable */
+		s->sent += chunk;
+	}
+	if (!db->copy_ended) {
+		r = PQputCopyEnd(db->conn, NULL);
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			return 0;
+		db->copy_ended = true;
+		db->copy_active = false;
+	}
+	return 0;
+}
+
+static void
+db_take_result(struct db *db, PGresult *res)
+{
+	struct db_batch *b = db->current;
+	ExecStatusType st = PQresultStatus(res);
+
+	if (b->rolling_back)
+		return;
+	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+		struct db_step *s = &b->steps[b->cur];
+
+		/* a forgotten batch's callbacks may point at freed memory */
+		if (!b->failed && !b->forgotten && s->fn != NULL &&
+		    s->fn(s->arg, res, b->error, sizeof(b->error)) != 0)
+			b->failed = true;
+		return;
+	}
+	if (!b->failed) {
+		const char *msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+
+		b->failed = true;
+		snprintf(b->error, sizeof(b->error), "%s", msg != NULL ? msg : PQresStatus(st));
+	}
+}
+
+static void
+db_drain_notifies(struct db *db)
+{
+	PGnotify *n;
+
+	while (db->conn != NULL && (n = PQnotifies(db->conn)) != NULL) {
+		if (db->notify != NULL)
+			db->notify(db->arg, n->relname, n->extra);
+		PQfreemem(n);
+	}
+}
+
+static void
+db_work(struct db *db)
+{
+	PGresult *res;
+
+	if (db->copy_active && db_copy_push(db) < 0) {
+		db_lost(db, PQerrorMessage(db->conn));
+		return;
+	}
+	if (PQflush(db->conn) < 0) {
+		db_lost(db, PQerrorMessage(db->conn));
+		return;
+	}
+	if (!PQconsumeInput(db->conn)) {
+		db_lost(db, PQerrorMessage(db->conn));
+		return;
+	}
+	while (db->in_step && db->conn != NULL && !db->copy_active && !PQisBusy(db->conn)) {
+		res = PQgetResult(db->conn);
+		if (res == NULL) {
+			db_step_done(db);
+			/* the next statement (if any) was sent and waits */
+			break;
+		}
+		if (PQresultStatus(res) == PGRES_COPY_IN) {
+			struct db_step *s = &db->current->steps[db->current->cur];
+
+			PQclear(res);
+			if (s->kind != STEP_COPY) {
+				db_lost(db, "unexpected COPY from the server");
+				return;
+			}
+			db->copy_active = true;
+			db->copy_ended = false;
+			if (db_copy_push(db) < 0) {
+				db_lost(db, PQerrorMessage(db->conn));
+				return;
+			}
+			continue;
+		}
+		db_take_result(db, res);
+		PQclear(res);
+	}
+	if (db->conn == NULL)
+		return;
+	db_drain_notifies(db);
+	if (db->conn != NULL)
+		db_wait(db);
+}
+
+/* --- connecting ----------------------------------------------------------- */
+
+static void
+db_setup_done(void *arg, int rc, const char *error)
+{
+	struct db *db = arg;
+
+	if (rc != 0) {
+		/* Loud: the operator must migrate (or point us elsewhere). */
+		log_err("database refused: %s", error);
+		snprintf(db->state_text, sizeof(db->state_text), "%s", error);
+		event_del(db->io);
+		PQfinish(db->conn);
+		db->conn = NULL;
+		db->phase = DB_DOWN;
+		db->in_step = false;
+		db->backoff = db->backoff_max;
+		log_info("database: trying again in %.1f s", db->backoff);
+		db_schedule_reconnect(db, db->backoff);
+		return;
+	}
+	db->phase = DB_READY;
+	db->backoff = db->backoff_min;
+	evtimer_del(db->timer);
+	snprintf(db->state_text, sizeof(db->state_text), "connected");
+	log_notice("database connected (schema version %d), listening on parkplan_data",
+	           db_schema_expected());
+	if (db->state != NULL)
+		db->state(db->arg, true);
+	event_active(db->kick, 0, 0);
+}
+
+static int
+setup_version(void *arg, const PGresult *res, char *err, size_t errlen)
+{
+	int version = PQntuples(res) == 1 ? atoi(PQgetvalue(res, 0, 0)) : -1;
+
+	(void)arg;
+	if (version != db_schema_expected()) {
+		snprintf(err, errlen, "database schema version %d, this parkpland expects %d: %s",
+		         version, db_schema_expected(),
+		         version < db_schema_expected() ? "run parkplanctl migrate"
+		                                        : "upgrade parkpland");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+setup_has_table(void *arg, const PGresult *res, char *err, size_t errlen)
+{
+	struct db_batch *b = arg;
+
+	if (PQntuples(res) != 1 || strcmp(PQgetvalue(res, 0, 0), "t") != 0) {
+		snprintf(err, errlen,
+		         "database schema version 0 (no parkplan schema), this parkpland expects "
+		         "%d: run parkplanctl migrate",
+		         db_schema_expected());
+		return -1;
+	}
+	if (db_batch_query(b, "SELECT coalesce(max(version), 0) FROM schema_version", 0, NULL,
+	                   setup_version, NULL) != 0 ||
+	    db_batch_query(b, "LISTEN parkplan_data", 0, NULL, NULL, NULL) != 0) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+static void
+db_begin_setup(struct db *db)
+{
+	struct db_batch *b = db_batch_new(false);
+
+	if (b == NULL || PQsetnonblocking(db->conn, 1) != 0 ||
+	    db_batch_query(b, "SELECT to_regclass('schema_version') IS NOT NULL", 0, NULL,
+	                   setup_has_table, b) != 0) {
+		db_batch_free(b);
+		db_lost(db, "cannot set up the connection");
+		return;
+	}
+	db->phase = DB_SETUP;
+	b->done = db_setup_done;
+	b->arg = db;
+	db->setup = b;
+	db->current = b;
+	b->cur = 0;
+	db_step_send(db);
+}
+
+static void
+db_connect_step(struct db *db, PostgresPollingStatusType st)
+{
+	int fd;
+
+	switch (st) {
+	case PGRES_POLLING_READING:
+	case PGRES_POLLING_WRITING:
+		fd = PQsocket(db->conn);
+		if (fd < 0) {
+			db_lost(db, "connecting: no socket");
+			return;
+		}
+		event_del(db->io);
+		event_assign(db->io, base, fd, st == PGRES_POLLING_READING ? EV_READ : EV_WRITE,
+		             db_io_cb, db);
+		event_add(db->io, NULL);
+		return;
+	case PGRES_POLLING_OK:
+		db_begin_setup(db);
+		return;
+	default: {
+		char why[512];
+
+		snprintf(why, sizeof(why), "cannot connect: %s", PQerrorMessage(db->conn));
+		db_lost(db, why);
+		return;
+	}
+	}
+}
+
+static void
+db_connect(struct db *db)
+{
+	db->conn = PQconnectStart(db->dsn);
+	if (db->conn == NULL) {
+		db_lost(db, "out of memory");
+		return;
+	}
+	if (PQstatus(db->conn) == CONNECTION_BAD) {
+		char why[512];
+
+		snprintf(why, sizeof(why), "cannot connect: %s", PQerrorMessage(db->conn));
+		db_lost(db, why);
+		return;
+	}
+	db->phase = DB_CONNECTING;
+	/* A connect that hangs is abandoned. */
+	db_schedule_reconnect(db, DB_CONNECT_TIMEOUT_S);
+	/* As libpq asks: wait for writability first. */
+	db_connect_step(db, PGRES_POLLING_WRITING);
+}
+
+static void
+db_io_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct db *db = arg;
+
+	(void)fd;
+	(void)what;
+	if (db->phase == DB_CONNECTING) {
+		db_connect_step(db, PQconnectPoll(db->conn));
+		return;
+	}
+	if (db->conn != NULL)
+		db_work(db);
+}
+
+static void
+db_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct db *db = arg;
+
+	(void)fd;
+	(void)what;
+	if (db->phase == DB_CONNECTING || db->phase == DB_SETUP) {
+		db_lost(db, "connecting took too long");
+		return;
+	}
+	if (db->phase == DB_DOWN)
+		db_connect(db);
+}
+
+/* --- the connection ------------------------------------------------------- */
+
+struct db *
+db_new(const char *dsn, double backoff_min_s, double backoff_max_s, db_notify_fn notify,
+       db_state_fn state, void *arg)
+{
+	struct db *db = calloc(1, sizeof(*db));
+
+	if (db == NULL)
+		return NULL;
+	db->dsn = strdup(dsn);
+	db->backoff_min = db->backoff = backoff_min_s;
+	db->backoff_max = backoff_max_s;
+	db->notify = notify;
+	db->state = state;
+	db->arg = arg;
+	db->io = event_new(base, -1, 0, db_io_cb, db);
+	db->timer = evtimer_new(base, db_timer_cb, db);
+	db->kick = event_new(base, -1, 0, db_kick_cb, db);
+	TAILQ_INIT(&db->queue);
+	snprintf(db->state_text, sizeof(db->state_text), "waiting for database");
+	if (db->dsn == NULL || db->io == NULL || db->timer == NULL || db->kick == NULL) {
+		db_free(db);
+		return NULL;
+	}
+	return db;
+}
+
+void
+db_start(struct db *db)
+{
+	log_info("database: connecting");
+	db_connect(db);
+}
+
+void
+db_free(struct db *db)
+{
+	struct db_batch *b;
+
+	if (db == NULL)
+		return;
+	if (db->io != NULL)
+		event_free(db->io);
+	if (db->timer != NULL)
+		event_free(db->timer);
+	if (db->kick != NULL)
+		event_free(db->kick);
+	/* Closing the connection rolls back a transaction still open. */
+	if (db->conn != NULL)
+		PQfinish(db->conn);
+	while ((b = TAILQ_FIRST(&db->queue)) != NULL) {
+		TAILQ_REMOVE(&db->queue, b, link);
+		db_batch_free(b);
+	}
+	if (db->current != NULL)
+		db_batch_free(db->current);
+	else if (db->setup != NULL)
+		db_batch_free(db->setup);
+	if (db->dsn != NULL) {
+		/* The DSN may hold a password. */
+		memset(db->dsn, 0, strlen(db->dsn));
+		free(db->dsn);
+	}
+	free(db);
+}
+
+bool
+db_ready(const struct db *db)
+{
+	return db != NULL && db->phase == DB_READY;
+}
+
+const char *
+db_state_text(const struct db *db)
+{
+	return db->state_text;
+}

@@ -1,0 +1,103 @@
+/*
+ * load.c - the snapshot read asynchronously: DB_LOAD_BEGIN, then every
+ * loader query in order, each result handed to db_loader_take(), then
+ * COMMIT, all as one batch (one REPEATABLE READ transaction) while the loop
+ * goes on serving.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "parkpland.h"
+
+struct load {
+	struct db *db;
+	struct db_loader *loader;
+	struct db_batch *batch;
+	size_t next;
+	load_done_fn done;
+	void *arg;
+};
+
+static int
+load_take(void *arg, const PGresult *res, char *err, size_t errlen)
+{
+	struct load *l = arg;
+	size_t i = l->next++;
+
+	return db_loader_take(l->loader, i, res, err, errlen) == 0 ? 0 : -1;
+}
+
+static void
+load_batch_done(void *arg, int rc, const char *error)
+{
+	struct load *l = arg;
+	struct snapshot s;
+	char err[1024];
+
+	l->batch = NULL;
+	if (rc != 0) {
+		l->done(l->arg, NULL, error);
+		load_free(l);
+		return;
+	}
+	snapshot_init(&s);
+	if (db_loader_finish(l->loader, &s, err, sizeof(err)) != 0) {
+		l->loader = NULL;
+		snapshot_free(&s);
+		l->done(l->arg, NULL, err);
+		load_free(l);
+		return;
+	}
+	l->loader = NULL;
+	l->done(l->arg, &s, NULL);
+	load_free(l);
+}
+
+struct load *
+load_start(struct db *db, load_done_fn done, void *arg)
+{
+	struct load *l = calloc(1, sizeof(*l));
+	struct db_batch *b;
+	size_t i, n = db_loader_query_count();
+
+	if (l == NULL)
+		return NULL;
+	l->db = db;
+	l->done = done;
+	l->arg = arg;
+	l->loader = db_loader_new();
+	b = db_batch_new(true);
+	if (l->loader == NULL || b == NULL ||
+	    db_batch_query(b, DB_LOAD_BEGIN, 0, NULL, NULL, NULL) != 0)
+		goto fail;
+	for (i = 0; i < n; i++)
+		if (db_batch_query(b, db_loader_query(i), 0, NULL, load_take, l) != 0)
+			goto fail;
+	if (db_batch_query(b, "COMMIT", 0, NULL, NULL, NULL) != 0)
+		goto fail;
+	l->batch = b;
+	if (db_batch_run(db, b, load_batch_done, l) != 0) {
+		l->batch = NULL;
+		load_free(l);
+		return NULL;
+	}
+	return l;
+fail:
+	db_batch_free(b);
+	load_free(l);
+	return NULL;
+}
+
+void
+load_free(struct load *l)
+{
+	if (l == NULL)
+		return;
+	if (l->batch != NULL)
+		db_batch_forget(l->db, l->batch);
+	db_loader_free(l->loader);
+	free(l);
+}

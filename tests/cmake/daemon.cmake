@@ -1,0 +1,24 @@
+# parkpland: integration tests that drive the daemon and parkplanctl against
+# the "pg" fixture; each test creates (and drops) its own database.
+foreach(t replan notify invalid resilience control)
+  add_test(NAME test_daemon_${t} COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/test_daemon_${t}.sh)
+  set_tests_properties(test_daemon_${t} PROPERTIES FIXTURES_REQUIRED pg
+                       ENVIRONMENT "${PARKPLAN_TEST_ENV}" TIMEOUT 600)
+endforeach()
+
+# systemd notifications and socket activation need libsystemd in the build.
+if(PARKPLAN_HAVE_SYSTEMD)
+  add_test(NAME test_daemon_sdnotify
+           COMMAND python3 ${CMAKE_CURRENT_SOURCE_DIR}/test_daemon_sdnotify.py)
+  set_tests_properties(test_daemon_sdnotify PROPERTIES FIXTURES_REQUIRED pg
+                       ENVIRONMENT "${PARKPLAN_TEST_ENV}" TIMEOUT 300)
+endif()
+
+# The configuration (daemon/config.c) as a unit: no loop, no database.
+add_executable(test_daemon_config test_daemon_config.c ${CMAKE_SOURCE_DIR}/daemon/config.c
+                                  ${CMAKE_SOURCE_DIR}/daemon/log.c)
+target_include_directories(test_daemon_config PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}
+                           ${CMAKE_SOURCE_DIR}/daemon)
+target_link_libraries(test_daemon_config PRIVATE PkgConfig::INIH PkgConfig::LIBEVENT
+                      PkgConfig::JANSSON PostgreSQL::PostgreSQL)
+add_test(NAME test_daemon_config COMMAND test_daemon_config)
