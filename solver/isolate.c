@@ -214,7 +214,8 @@ child_send_line(struct child *c, char kind, const char *text)
 }
 
 static void
-child_fail(struct child *c, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+child_fail(struct child *c, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4), noreturn));
 
 static void
 child_fail(struct child *c, int code, const char *fmt, ...)
@@ -421,16 +422,23 @@ child_run(int fd, pid_t parent, solver_solve_fn fn, const struct snapshot *s,
 
 	if (fn(s, &copt, &plan, err, sizeof(err)) != 0)
 		child_fail(c, CHILD_SOLVE_FAILED, "%s", err[0] != '\0' ? err : "the solve failed");
+	/*
+	 * Freed although _exit() follows: memcheck would otherwise count what
+	 * only a dead register still pointed to as lost.
+	 */
 	doc = plan_to_json(&plan);
+	plan_free(&plan);
 	if (doc == NULL)
 		child_fail(c, CHILD_SOLVE_FAILED, "the plan could not be written as JSON");
 	text = json_dumps(doc, JSON_COMPACT);
+	json_decref(doc);
 	if (text == NULL)
 		child_fail(c, CHILD_NO_MEMORY, "out of memory writing the plan as JSON");
 	len = strlen(text);
 	n = snprintf(header, sizeof(header), "R %zu\n", len);
 	if (write_all(fd, header, (size_t)n) != 0 || write_all(fd, text, len) != 0)
 		_exit(CHILD_PIPE_FAILED);
+	free(text);
 	/* The solve's own output, if any, then leave without atexit handlers. */
 	fflush(stdout);
 	fflush(stderr);

@@ -410,8 +410,11 @@ cmp_rule_key(const void *a, const void *b)
 static const struct rule *
 find_forbid(const struct rule **v, size_t n, const struct rule *key)
 {
-	const struct rule **hit = bsearch(&key, v, n, sizeof(*v), cmp_rule_key);
+	const struct rule **hit;
 
+	if (n == 0) /* v is NULL then, which bsearch() must not be given */
+		return NULL;
+	hit = bsearch(&key, v, n, sizeof(*v), cmp_rule_key);
 	return hit != NULL ? *hit : NULL;
 }
 

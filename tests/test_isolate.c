@@ -902,7 +902,8 @@ test_parent_dies(void)
 	middle = fork();
 	if (middle == 0) {
 		char err[256];
-		struct solver_job *job;
+		/* held, not leaked, when this process dies (volatile: the store stays) */
+		static struct solver_job *volatile job;
 
 		close(fds[0]);
 		job = solver_job_start_fn(solve_sleeps, NULL, &lim, NULL, err, sizeof(err));

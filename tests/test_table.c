@@ -31,7 +31,7 @@ main(void)
 	static const char *const head[] = {"id", "name", "score", "reason"};
 	struct table *t;
 	char *buf = NULL, *line, *save = NULL;
-	size_t len = 0, n = 0, col_score[8], col_reason[8];
+	size_t len = 0, n = 0, col_score[8] = {0}, col_reason[8] = {0};
 	FILE *f;
 
 	CHECK_INT_EQ(table_text_width(""), 0);

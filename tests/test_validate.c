@@ -541,6 +541,19 @@ test_conflicts(void)
 	clean(&s);
 	add_rule(&s, (struct rule){.kind = RULE_PIN_ZONE, .instructor_id = 5, .zone_id = 1});
 	CHECK_INT_EQ(count_problems(&s), 0);
+
+	/* pins and no forbid at all: nothing to look up (UBSan caught a lookup in none) */
+	clean(&s);
+	{
+		size_t i, k = 0;
+
+		for (i = 0; i < s.n_rules; i++)
+			if (s.rules[i].kind == RULE_PIN_PAIR || s.rules[i].kind == RULE_PIN_ZONE)
+				s.rules[k++] = s.rules[i];
+		CHECK_INT_EQ(k, 3);
+		s.n_rules = k;
+	}
+	CHECK_INT_EQ(count_problems(&s), 0);
 }
 
 static void
