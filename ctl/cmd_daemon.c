@@ -235,6 +235,13 @@ cmd_status(int argc, char **argv)
 	printf("parkpland %s\n", jtext(json_object_get(d, "version"), buf, sizeof(buf)));
 	printf("  state:          %s\n", jtext(json_object_get(d, "state"), buf, sizeof(buf)));
 	printf("  database:       %s\n", jtext(json_object_get(d, "database"), buf, sizeof(buf)));
+	if (json_is_string(json_object_get(d, "role"))) {
+		printf("  role:           %s", json_string_value(json_object_get(d, "role")));
+		if (json_is_string(json_object_get(d, "active_planner")))
+			printf(" (active planner: %s)",
+			       json_string_value(json_object_get(d, "active_planner")));
+		printf("\n");
+	}
 	printf("  plan in force:  %s\n",
 	       jtext(json_object_get(d, "plan_in_force"), buf, sizeof(buf)));
 	r = json_object_get(d, "run");

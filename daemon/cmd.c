@@ -6,11 +6,13 @@
  *
  * Reads that need the database are single statements that build the
  * answer as JSON inside PostgreSQL, so that a command is one round trip.
+ * explain computes in a child process (child.h): the loop only relays.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "child.h"
 #include "explain.h"
 #include "parkpland.h"
 #include "plan.h"
@@ -51,9 +53,6 @@ struct cmd_query {
 	char not_found[256];
 	cmd_then_fn then;
 	char parse_error[256];
-	/* explain */
-	enum explain_kind kind;
-	int64_t target;
 };
 
 static int
@@ -132,8 +131,11 @@ cmd_query(struct ctl_client *c, const char *sql, int n, const char *const *value
 static void
 cmd_status(struct ctl_client *c, json_t *args)
 {
+	json_t *o = run_status_json();
+
 	(void)args;
-	ctl_reply_ok(c, run_status_json());
+	leader_status_json(o);
+	ctl_reply_ok(c, o);
 }
 
 static void
@@ -170,6 +172,10 @@ cmd_replan(struct ctl_client *c, json_t *args)
 
 	if (wait != NULL && !json_is_boolean(wait)) {
 		ctl_reply_error(c, "bad_request", "\"wait\" must be true or false");
+		return;
+	}
+	if (leader_standby()) {
+		ctl_reply_error(c, "standby", "%s", leader_standby_text());
 		return;
 	}
 	if (json_is_true(wait)) {
@@ -350,8 +356,8 @@ cmd_approve_then(struct cmd_query *q)
 	json_t *id = json_object_get(q->data, "id");
 
 	if (json_is_integer(id)) {
-		log_notice("plan %lld approved by %s", (long long)json_integer_value(id),
-		           ctl_client_who(q->c));
+		log_run(LOG_LEVEL_NOTICE, 0, json_integer_value(id), "plan %lld approved by %s",
+		        (long long)json_integer_value(id), ctl_client_who(q->c));
 		run_set_plan_in_force(json_integer_value(id));
 	}
 	ctl_reply_ok(q->c, q->data);
@@ -476,35 +482,202 @@ plan_from_rows(json_t *d, struct plan *p)
 	return 0;
 }
 
-static void
-cmd_explain_then(struct cmd_query *q)
+/*
+ * explain() on a city's snapshot means reading tens of MB of JSON: the
+ * stored snapshot and plan are read back and explained in a short-lived
+ * child (forked while the database's answer is at hand), and the loop only
+ * relays the child's small answer.  When no child can be started, it is
+ * done here.
+ */
+struct cmd_explain {
+	struct ctl_client *c;
+	enum explain_kind kind;
+	int64_t target;
+	const char *text; /* the database's answer, during the take only */
+	bool plan_named;  /* else the default plan */
+	bool found;
+	bool batch_done, child_running;
+	char error[512]; /* the database's error */
+	struct copybuf out;
+	json_t *answer; /* {"ok": true, "data": ...} or {"ok": false, "code", "error"} */
+};
+
+static json_t *
+explain_error(const char *code, const char *msg)
+{
+	return json_pack("{s:b, s:s, s:s}", "ok", 0, "code", code, "error", msg);
+}
+
+/* The answer for the stored snapshot and plan (text: the explain_sql row). */
+static json_t *
+explain_answer(const char *text, enum explain_kind kind, int64_t target)
 {
 	struct snapshot s;
 	struct plan p;
 	char err[512];
-	json_t *out;
+	json_error_t jerr;
+	json_t *d, *out, *ans;
 
-	if (snapshot_from_json(json_object_get(q->data, "snapshot"), &s, err, sizeof(err)) != 0) {
-		ctl_reply_error(q->c, "internal", "the stored snapshot does not read back: %s",
-		                err);
-		return;
+	d = json_loads(text, 0, &jerr);
+	if (d == NULL) {
+		snprintf(err, sizeof(err), "bad JSON from the database: %s", jerr.text);
+		return explain_error("internal", err);
 	}
-	if (plan_from_rows(q->data, &p) != 0) {
+	if (snapshot_from_json(json_object_get(d, "snapshot"), &s, err, sizeof(err)) != 0) {
+		char msg[600];
+
+		snprintf(msg, sizeof(msg), "the stored snapshot does not read back: %s", err);
+		json_decref(d);
+		return explain_error("internal", msg);
+	}
+	if (plan_from_rows(d, &p) != 0) {
 		plan_free(&p);
 		snapshot_free(&s);
-		ctl_reply_error(q->c, "internal", "out of memory");
-		return;
+		json_decref(d);
+		return explain_error("internal", "out of memory");
 	}
-	out = explain(&s, &p, q->kind, q->target, 5, err, sizeof(err));
+	out = explain(&s, &p, kind, target, 5, err, sizeof(err));
 	if (out == NULL) {
-		ctl_reply_error(q->c, "not_found", "%s", err);
+		ans = explain_error("not_found", err);
 	} else {
-		json_object_set(out, "plan",
-		                json_object_get(json_object_get(q->data, "run"), "id"));
-		ctl_reply_ok(q->c, out);
+		json_object_set(out, "plan", json_object_get(json_object_get(d, "run"), "id"));
+		ans = json_pack("{s:b, s:o}", "ok", 1, "data", out);
 	}
 	plan_free(&p);
 	snapshot_free(&s);
+	json_decref(d);
+	return ans;
+}
+
+/* In the child. */
+static int
+explain_work(int fd, void *arg)
+{
+	struct cmd_explain *x = arg;
+	json_t *ans = explain_answer(x->text, x->kind, x->target);
+	char *text = ans != NULL ? json_dumps(ans, JSON_COMPACT) : NULL;
+	int rc = 0;
+
+	json_decref(ans);
+	if (text == NULL)
+		return 2;
+	if (child_write_all(fd, text, strlen(text)) != 0)
+		rc = 3;
+	free(text);
+	return rc;
+}
+
+static int
+explain_data(void *arg, const char *data, size_t len, char *err, size_t errlen)
+{
+	struct cmd_explain *x = arg;
+
+	if (x->out.len + len > ((size_t)1 << 30)) {
+		snprintf(err, errlen, "the explain child's answer is too long");
+		return -1;
+	}
+	if (x->out.cap - x->out.len < len + 1) {
+		size_t cap = x->out.cap ? x->out.cap : 65536;
+		char *d;
+
+		while (cap - x->out.len < len + 1)
+			cap *= 2;
+		d = realloc(x->out.data, cap);
+		if (d == NULL) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		x->out.data = d;
+		x->out.cap = cap;
+	}
+	memcpy(x->out.data + x->out.len, data, len);
+	x->out.len += len;
+	return 0;
+}
+
+static const char *
+explain_text(json_t *answer, const char *key, const char *otherwise)
+{
+	const char *t = json_string_value(json_object_get(answer, key));
+
+	return t != NULL ? t : otherwise;
+}
+
+/* Both the batch and the child (if any) are over: answer, and free. */
+static void
+explain_finish(struct cmd_explain *x)
+{
+	if (!x->batch_done || x->child_running)
+		return;
+	if (ctl_client_gone(x->c))
+		;
+	else if (x->error[0] != '\0')
+		ctl_reply_error(x->c, "database", "%s", x->error);
+	else if (!x->found)
+		ctl_reply_error(x->c, "not_found", "%s",
+		                x->plan_named ? "no such plan, or its run did not succeed"
+		                              : "no plan yet");
+	else if (x->answer == NULL)
+		ctl_reply_error(x->c, "internal", "explain gave no answer");
+	else if (json_is_true(json_object_get(x->answer, "ok")))
+		ctl_reply_ok(x->c, json_incref(json_object_get(x->answer, "data")));
+	else
+		ctl_reply_error(x->c, explain_text(x->answer, "code", "internal"), "%s",
+		                explain_text(x->answer, "error", "explain failed"));
+	json_decref(x->answer);
+	free(x->out.data);
+	ctl_client_unref(x->c);
+	free(x);
+}
+
+static void
+explain_child_done(void *arg, const char *error)
+{
+	struct cmd_explain *x = arg;
+	json_error_t jerr;
+
+	x->child_running = false;
+	if (error != NULL) {
+		log_warnx("explain: %s", error);
+		x->answer = explain_error("internal", error);
+	} else if ((x->answer = json_loadb(x->out.data, x->out.len, 0, &jerr)) == NULL) {
+		x->answer = explain_error("internal", "bad answer from the explain child");
+	}
+	explain_finish(x);
+}
+
+static int
+explain_take(void *arg, const PGresult *res, char *err, size_t errlen)
+{
+	struct cmd_explain *x = arg;
+	char why[256];
+
+	(void)err;
+	(void)errlen;
+	if (PQntuples(res) == 0 || PQgetisnull(res, 0, 0))
+		return 0;
+	x->found = true;
+	x->text = PQgetvalue(res, 0, 0);
+	if (child_start("explain", explain_work, x, explain_data, explain_child_done, x, why,
+	                sizeof(why)) != NULL) {
+		x->child_running = true;
+	} else {
+		log_warnx("explain: %s; explaining in parkpland", why);
+		x->answer = explain_answer(x->text, x->kind, x->target);
+	}
+	x->text = NULL;
+	return 0;
+}
+
+static void
+explain_batch_done(void *arg, int rc, const char *error)
+{
+	struct cmd_explain *x = arg;
+
+	x->batch_done = true;
+	if (rc != 0)
+		snprintf(x->error, sizeof(x->error), "%s", error);
+	explain_finish(x);
 }
 
 static void
@@ -513,7 +686,8 @@ cmd_explain(struct ctl_client *c, json_t *args)
 	const char *kind = json_string_value(json_object_get(args, "kind"));
 	int64_t target = arg_id(args, "id"), id = arg_id(args, "plan");
 	enum explain_kind k;
-	struct cmd_query *q;
+	struct cmd_explain *x;
+	struct db_batch *b;
 	char text[32];
 	const char *v[1] = {text};
 
@@ -529,12 +703,23 @@ cmd_explain(struct ctl_client *c, json_t *args)
 	snprintf(text, sizeof(text), "%lld", (long long)id);
 	if (id == 0)
 		v[0] = NULL;
-	q = cmd_query(c, explain_sql, 1, v,
-	              id ? "no such plan, or its run did not succeed" : "no plan yet",
-	              cmd_explain_then);
-	if (q != NULL) {
-		q->kind = k;
-		q->target = target;
+	x = calloc(1, sizeof(*x));
+	b = db_batch_new(false);
+	if (x == NULL || b == NULL || db_batch_query(b, explain_sql, 1, v, explain_take, x) != 0) {
+		free(x);
+		db_batch_free(b);
+		ctl_reply_error(c, "internal", "out of memory");
+		return;
+	}
+	x->c = c;
+	x->kind = k;
+	x->target = target;
+	x->plan_named = id != 0;
+	ctl_client_ref(c);
+	if (db_batch_run(database, b, explain_batch_done, x) != 0) {
+		ctl_client_unref(c);
+		free(x);
+		ctl_reply_error(c, "unavailable", "%s", db_state_text(database));
 	}
 }
 

@@ -1,13 +1,14 @@
 /*
  * db_conn.c - parkpland's PostgreSQL connection, driven by the loop.
  *
- * Asynchronous libpq throughout: PQconnectStart/PQconnectPoll to connect,
+ * Asynchronous libpq throughout: PQconnectStartParams/PQconnectPoll to connect,
  * PQsendQueryParams and non-blocking COPY to talk, one-shot events on
  * PQsocket() (asked again at every wait, since a reconnect or a multi-host
  * DSN may change it).  At connect the schema version is checked against
  * this build and LISTEN parkplan_data is issued; a database of another
  * version is refused and retried slowly.  A lost connection fails the batch
- * that was running and is re-made with exponential backoff.
+ * that was running and is re-made with exponential backoff.  Once ready,
+ * the first batch is leader.c's question for the planner lock.
  *
  * Work is queued as batches (parkpland.h): a batch holds the connection
  * alone from its first statement to its last, so a transaction is never
@@ -411,6 +412,16 @@ db_copy_push(struct db *db)
 		if (r == 0)
 			return 0; /* would block: wait until writable */
 		s->sent += chunk;
+		/*
+		 * In non-blocking mode libpq grows its output buffer instead of
+		 * refusing data: flush each chunk and give the loop back while
+		 * the socket is full, so a 50 MB snapshot does not stall it.
+		 */
+		r = PQflush(db->conn);
+		if (r < 0)
+			return -1;
+		if (r == 1)
+			return 0;
 	}
 	if (!db->copy_ended) {
 		r = PQputCopyEnd(db->conn, NULL);
@@ -635,7 +646,16 @@ db_connect_step(struct db *db, PostgresPollingStatusType st)
 static void
 db_connect(struct db *db)
 {
-	db->conn = PQconnectStart(db->dsn);
+	/*
+	 * The DSN goes to libpq whole (expanded as "dbname"): key=value or URI,
+	 * multi-host lists and target_session_attrs are libpq's.  The
+	 * application_name names this parkpland to a standby, unless the DSN
+	 * or PGAPPNAME sets one.
+	 */
+	const char *const keys[] = {"dbname", "fallback_application_name", NULL};
+	const char *const values[] = {db->dsn, leader_application_name(), NULL};
+
+	db->conn = PQconnectStartParams(keys, values, 1);
 	if (db->conn == NULL) {
 		db_lost(db, "out of memory");
 		return;

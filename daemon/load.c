@@ -26,8 +26,13 @@ load_take(void *arg, const PGresult *res, char *err, size_t errlen)
 {
 	struct load *l = arg;
 	size_t i = l->next++;
+	double t0 = now_s();
+	int rc;
 
-	return db_loader_take(l->loader, i, res, err, errlen) == 0 ? 0 : -1;
+	rc = db_loader_take(l->loader, i, res, err, errlen) == 0 ? 0 : -1;
+	log_debug("load: %d rows of result %zu taken in %.0f ms", PQntuples(res), i,
+	          1000 * (now_s() - t0));
+	return rc;
 }
 
 static void
@@ -36,6 +41,7 @@ load_batch_done(void *arg, int rc, const char *error)
 	struct load *l = arg;
 	struct snapshot s;
 	char err[1024];
+	double t0;
 
 	l->batch = NULL;
 	if (rc != 0) {
@@ -44,7 +50,10 @@ load_batch_done(void *arg, int rc, const char *error)
 		return;
 	}
 	snapshot_init(&s);
-	if (db_loader_finish(l->loader, &s, err, sizeof(err)) != 0) {
+	t0 = now_s();
+	rc = db_loader_finish(l->loader, &s, err, sizeof(err));
+	log_debug("load: snapshot finished in %.0f ms", 1000 * (now_s() - t0));
+	if (rc != 0) {
 		l->loader = NULL;
 		snapshot_free(&s);
 		l->done(l->arg, NULL, err);

@@ -181,7 +181,8 @@ static void
 db_state_cb(void *arg, bool up)
 {
 	(void)arg;
-	run_db_state(up);
+	/* the planner lock first; run_db_state() follows when it is ours */
+	leader_db_state(up);
 }
 
 /* --- start ---------------------------------------------------------------- */
@@ -285,6 +286,7 @@ main(int argc, char **argv)
 	if (database == NULL)
 		fatalx("out of memory");
 	run_init(database);
+	leader_init(database);
 	db_start(database);
 
 	if (sd_watchdog_enabled(0, &wd_usec) > 0 && wd_usec > 0) {
@@ -304,6 +306,7 @@ main(int argc, char **argv)
 
 	db_free(database);
 	database = NULL;
+	leader_free();
 	if (watchdog != NULL)
 		event_free(watchdog);
 	if (shutdown_timer != NULL)

@@ -36,7 +36,10 @@ void daemon_status(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* --- log.c -------------------------------------------------------------- */
 
-/* Priorities as in syslog; every line is prefixed "<N>" for the journal. */
+/*
+ * Priorities as in syslog.  Structured journal entries when stderr is the
+ * journal's stream (JOURNAL_STREAM), else lines prefixed "<N>" on stderr.
+ */
 enum log_level {
 	LOG_LEVEL_ERR = 3,
 	LOG_LEVEL_WARNING = 4,
@@ -54,6 +57,12 @@ void log_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_notice(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * A message about a run and/or a plan (ids, 0: none): in the journal they
+ * are the fields PARKPLAN_RUN= and PARKPLAN_PLAN=; on stderr, as the others.
+ */
+void log_run(enum log_level level, int64_t run_id, int64_t plan_id, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 /* Start-up only. */
 void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 void fatalx(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
@@ -83,7 +92,8 @@ struct config {
 	bool startup_run;
 	bool auto_approve;
 	int solver_memory_mib;
-	double solver_wall_s; /* 0: derived from the snapshot's time_limit_s */
+	double solver_wall_s;  /* 0: derived from the snapshot's time_limit_s */
+	double leader_retry_s; /* a standby asks for the planner lock this often */
 };
 
 /*
@@ -177,8 +187,31 @@ int64_t run_plan_in_force(void);
 void run_set_plan_in_force(int64_t id);
 /* SIGTERM: kill the solver, drop the store, answer the waiters. */
 void run_shutdown(void);
+/* Another parkpland is the active planner: drop the run and the requests. */
+void run_standby(const char *why);
 bool run_shutting_down(void);
 const char *run_trigger_name(enum run_trigger t);
+
+/* --- leader.c: one active planner per database ------------------------- */
+
+enum leader_role { LEADER_WAITING, LEADER_STANDBY, LEADER_ACTIVE };
+
+void leader_init(struct db *db);
+void leader_free(void);
+/* The connection is ready (schema checked) or was lost; replaces run_db_state. */
+void leader_db_state(bool up);
+/* This parkpland holds the planner lock on its current connection. */
+bool leader_active(void);
+/* Another parkpland holds it. */
+bool leader_standby(void);
+/* "standby: another parkpland (on HOST, pid PID) is the active planner" */
+const char *leader_standby_text(void);
+/* "active", "standby", "waiting for database" */
+const char *leader_role_name(void);
+/* Adds "role" and "active_planner" to a status object. */
+void leader_status_json(json_t *o);
+/* "parkpland HOST PID": the connection's fallback_application_name. */
+const char *leader_application_name(void);
 
 /* --- store.c: writing a run's outcome ----------------------------------- */
 
@@ -199,11 +232,19 @@ struct db_batch *store_run_begin(enum run_trigger trigger, const char *requested
  * failed: the plan is not a plan (infeasible, solver error): only the
  * snapshot, the run row and the error are kept.
  */
-struct db_batch *store_run_result(int64_t run_id, const struct snapshot *s, const struct plan *p,
+struct copybuf;
+/*
+ * snapshot_row (may be NULL): the plan_snapshot row already made as COPY
+ * text ("<run id>\t<escaped JSON>\n", off the loop); its data is taken
+ * over (left empty).  NULL or empty: s is serialised here.
+ */
+struct db_batch *store_run_result(int64_t run_id, const struct snapshot *s,
+                                  struct copybuf *snapshot_row, const struct plan *p,
                                   const struct run_timing *t, bool failed, json_t *error,
                                   bool approve);
 /* A run that failed before solving: validation rows, load or solver error. */
 struct db_batch *store_run_failure(int64_t run_id, const struct snapshot *s,
+                                   struct copybuf *snapshot_row,
                                    const struct problems *pr, const struct run_timing *t,
                                    json_t *error);
 /* Text COPY escaping into a growing buffer. */

@@ -5,6 +5,11 @@
  *	     -> validate -> SOLVING (child process, pipe + deadline timer)
  *	     -> STORING (one transaction) -> IDLE
  *
+ * What would hold the loop for long at city scale is done in children:
+ * once loaded, a "snapshot" child validates the snapshot and serialises it
+ * as the plan_snapshot COPY row while the solver child solves; the store
+ * waits for that row when it is not there yet.
+ *
  * Triggers: replan on the socket, a debounced data-change NOTIFY, the
  * schedule, start-up with no plan.  A request during a run coalesces into
  * one follow-up run; its waiters are answered when that run ends.  A run
@@ -12,13 +17,16 @@
  * changed by a failed run.  When the connection drops in the middle, the
  * step that needed it is taken up again once the database is back.
  */
+#include <errno.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 
+#include "child.h"
 #include "isolate.h"
 #include "parkpland.h"
 #include "plan.h"
@@ -51,9 +59,25 @@ static struct {
 	bool failed;
 	struct solver_job *job;
 	struct event *job_ev;
+	struct event *reap; /* polls for the solver child's exit */
 	struct event *deadline;
 	struct run_timing timing;
 	double phase_start;
+
+	/* the snapshot child: validation, then the plan_snapshot COPY row */
+	struct child_job *prep;
+	enum { PREP_NONE, PREP_RUNNING, PREP_DONE, PREP_FAILED } prep_state;
+	int prep_stage; /* 0: header line, 1: problems JSON, 2: snapshot */
+	char prep_hdr[64];
+	size_t prep_hdr_len;
+	size_t prep_n_problems;
+	char *prep_problems; /* the problems as JSON */
+	size_t prep_problems_len, prep_problems_have;
+	bool prep_checked;  /* the problems are in run.problems */
+	bool prep_acted;    /* run_validated() was called */
+	bool store_waiting; /* the store waits for the row */
+	struct copybuf prep_row;
+	struct event *prep_next; /* run_validated() from the loop, not from a read */
 	char progress_part[16];
 	double progress_fraction;
 	double progress_notified;
@@ -83,6 +107,8 @@ static void run_step_start(void);
 static void run_step_load(void);
 static void run_step_store(void);
 static void run_schedule_arm(void);
+static void run_prep_clear(void);
+static void run_reap_check(evutil_socket_t fd, short what, void *arg);
 
 const char *
 run_trigger_name(enum run_trigger t)
@@ -167,6 +193,10 @@ run_clear(void)
 		event_free(run.deadline);
 		run.deadline = NULL;
 	}
+	if (run.reap != NULL) {
+		event_free(run.reap);
+		run.reap = NULL;
+	}
 	if (run.have_snap)
 		snapshot_free(&run.snap);
 	run.have_snap = false;
@@ -181,6 +211,7 @@ run_clear(void)
 	run.progress_part[0] = '\0';
 	run.progress_fraction = 0;
 	run.progress_notified = -1;
+	run_prep_clear();
 }
 
 /* The run is over (stored, or could not be recorded at all). */
@@ -195,7 +226,7 @@ run_end(const char *error)
 	snprintf(run.last_error, sizeof(run.last_error), "%s", error != NULL ? error : "");
 	run.runs_done++;
 	if (error != NULL)
-		log_warnx("run %lld failed: %s", (long long)id, error);
+		log_run(LOG_LEVEL_WARNING, id, 0, "run %lld failed: %s", (long long)id, error);
 	run_clear();
 	run.phase = RUN_IDLE;
 	run.db_wait = false;
@@ -228,14 +259,16 @@ run_stored(void *arg, int rc, const char *error)
 	if (rc != 0) {
 		if (!db_ready(run.db)) {
 			/* rolled back by the lost connection: store again once back */
-			log_warnx("run %lld: store interrupted (%s); storing again when the "
-			          "database is back",
-			          (long long)run.run_id, error);
+			log_run(LOG_LEVEL_WARNING, run.run_id, 0,
+			        "run %lld: store interrupted (%s); storing again when the "
+			        "database is back",
+			        (long long)run.run_id, error);
 			run.db_wait = true;
 			run_status_phase();
 			return;
 		}
-		log_err("run %lld: storing failed: %s", (long long)run.run_id, error);
+		log_run(LOG_LEVEL_ERR, run.run_id, 0, "run %lld: storing failed: %s",
+		        (long long)run.run_id, error);
 		if (!run.failed) {
 			/* record the failure itself, without the plan */
 			run.failed = true;
@@ -249,9 +282,10 @@ run_stored(void *arg, int rc, const char *error)
 		return;
 	}
 	if (!run.failed) {
-		log_notice("run %lld: plan stored (%zu pairs, %zu assignments)%s",
-		           (long long)run.run_id, run.plan.n_pairs, run.plan.n_assignments,
-		           conf->auto_approve ? ", approved" : ", a draft until approved");
+		log_run(LOG_LEVEL_NOTICE, run.run_id, run.run_id,
+		        "run %lld: plan stored (%zu pairs, %zu assignments)%s",
+		        (long long)run.run_id, run.plan.n_pairs, run.plan.n_assignments,
+		        conf->auto_approve ? ", approved" : ", a draft until approved");
 		if (conf->auto_approve)
 			run.plan_in_force = run.run_id;
 		run_end(NULL);
@@ -269,26 +303,48 @@ run_stored(void *arg, int rc, const char *error)
 static void
 run_step_store(void)
 {
+	struct copybuf *row;
 	struct db_batch *b;
+	double t0, t1;
 
 	run.phase = RUN_STORING;
 	run.db_wait = false;
+	if (!leader_active()) {
+		/* only under the planner lock: stored once it is taken again */
+		run.db_wait = true;
+		run_status_phase();
+		return;
+	}
+	if (run.prep_state == PREP_RUNNING && run.have_snap) {
+		/* the snapshot's row is still being made off the loop */
+		run.store_waiting = true;
+		run_status_phase();
+		return;
+	}
+	run.store_waiting = false;
+	/* taken over by the store (a store again after a lost connection serialises here) */
+	row = run.prep_state == PREP_DONE ? &run.prep_row : NULL;
 	run.timing.store_start = now_s();
+	t0 = now_s();
 	if (run.failed && !run.have_plan)
-		b = store_run_failure(run.run_id, run.have_snap ? &run.snap : NULL, &run.problems,
-		                      &run.timing, run.error);
+		b = store_run_failure(run.run_id, run.have_snap ? &run.snap : NULL, row,
+		                      &run.problems, &run.timing, run.error);
 	else
-		b = store_run_result(run.run_id, run.have_snap ? &run.snap : NULL, &run.plan,
+		b = store_run_result(run.run_id, run.have_snap ? &run.snap : NULL, row, &run.plan,
 		                     &run.timing, run.failed, run.error, conf->auto_approve);
 	if (b == NULL) {
 		run_end("out of memory building the store");
 		return;
 	}
+	t1 = now_s();
 	run.batch = b;
 	if (db_batch_run(run.db, b, run_stored, NULL) != 0) {
 		run.batch = NULL;
 		run.db_wait = true;
 	}
+	log_run(LOG_LEVEL_DEBUG, run.run_id, 0,
+	        "run %lld: store built in %.0f ms, queued in %.0f ms", (long long)run.run_id,
+	        1000 * (t1 - t0), 1000 * (now_s() - t1));
 	run_status_phase();
 }
 
@@ -331,6 +387,7 @@ static void
 run_solved(void)
 {
 	char err[1024];
+	double t0;
 	int rc;
 
 	event_free(run.job_ev);
@@ -339,11 +396,19 @@ run_solved(void)
 		event_free(run.deadline);
 		run.deadline = NULL;
 	}
+	if (run.reap != NULL) {
+		event_free(run.reap);
+		run.reap = NULL;
+	}
+	t0 = now_s();
 	rc = solver_job_finish(run.job, &run.plan, err, sizeof(err));
 	run.job = NULL;
+	log_run(LOG_LEVEL_DEBUG, run.run_id, 0, "run %lld: solver result taken in %.0f ms",
+	        (long long)run.run_id, 1000 * (now_s() - t0));
 	run.timing.solve_ms = 1000 * (now_s() - run.phase_start);
 	if (rc != 0) {
-		log_err("run %lld: solver: %s", (long long)run.run_id, err);
+		log_run(LOG_LEVEL_ERR, run.run_id, 0, "run %lld: solver: %s", (long long)run.run_id,
+		        err);
 		run.failed = true;
 		run.error = run_error_report("solve", err);
 		run_step_store();
@@ -361,9 +426,10 @@ run_solved(void)
 		run_part_report(run.error, "pairing", &run.plan.pairing);
 		run_part_report(run.error, "roster", &run.plan.roster);
 	}
-	log_info("run %lld: solved in %.0f ms (pairing %s, roster %s)", (long long)run.run_id,
-	         run.timing.solve_ms, part_status_name(run.plan.pairing.status),
-	         part_status_name(run.plan.roster.status));
+	log_run(LOG_LEVEL_INFO, run.run_id, 0,
+	        "run %lld: solved in %.0f ms (pairing %s, roster %s)", (long long)run.run_id,
+	        run.timing.solve_ms, part_status_name(run.plan.pairing.status),
+	        part_status_name(run.plan.roster.status));
 	run_step_store();
 }
 
@@ -373,23 +439,59 @@ run_job_cb(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	(void)arg;
-	if (run.job != NULL && solver_job_pump(run.job) == JOB_DONE)
-		run_solved();
+	if (run.job != NULL && solver_job_pump(run.job) == JOB_DONE) {
+		event_del(run.job_ev);
+		run_reap_check(-1, 0, NULL);
+	}
 }
 
+/*
+ * The solver child closed its pipe or was killed: take its result once it
+ * has exited.  A big child takes a while to give its memory back, and
+ * solver_job_finish() waits for that; polling (WNOWAIT leaves it to be
+ * reaped there) keeps the loop free meanwhile.
+ */
 static void
-run_deadline_cb(evutil_socket_t fd, short what, void *arg)
+run_reap_check(evutil_socket_t fd, short what, void *arg)
 {
-	char why[128];
+	struct timeval tv = {0, 10000};
+	siginfo_t si;
+	int r;
 
 	(void)fd;
 	(void)what;
 	(void)arg;
 	if (run.job == NULL)
 		return;
-	snprintf(why, sizeof(why), "the solver passed its wall-clock deadline");
-	solver_job_kill(run.job, why);
-	run_solved();
+	memset(&si, 0, sizeof(si));
+	do
+		r = waitid(P_PID, (id_t)solver_job_pid(run.job), &si, WEXITED | WNOHANG | WNOWAIT);
+	while (r < 0 && errno == EINTR);
+	if (r < 0 || si.si_pid != 0) {
+		run_solved();
+		return;
+	}
+	if (run.reap == NULL && (run.reap = evtimer_new(base, run_reap_check, NULL)) == NULL) {
+		run_solved(); /* out of memory: wait in solver_job_finish() */
+		return;
+	}
+	evtimer_add(run.reap, &tv);
+}
+
+static void
+run_deadline_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)arg;
+	if (run.job == NULL)
+		return;
+	log_run(LOG_LEVEL_WARNING, run.run_id, 0,
+	        "run %lld: the solver passed its wall-clock deadline: stopping it",
+	        (long long)run.run_id);
+	/* "solver exceeded its deadline of N s" */
+	solver_job_kill(run.job, NULL);
+	run_reap_check(-1, 0, NULL);
 }
 
 static void
@@ -409,7 +511,8 @@ run_step_solve(void)
 	opt.progress = run_progress;
 	run.job = solver_job_start(&run.snap, &lim, &opt, err, sizeof(err));
 	if (run.job == NULL) {
-		log_err("run %lld: cannot start the solver: %s", (long long)run.run_id, err);
+		log_run(LOG_LEVEL_ERR, run.run_id, 0, "run %lld: cannot start the solver: %s",
+		        (long long)run.run_id, err);
 		run.failed = true;
 		run.error = run_error_report("solve", err);
 		run_step_store();
@@ -431,40 +534,323 @@ run_step_solve(void)
 		run.deadline = evtimer_new(base, run_deadline_cb, NULL);
 		evtimer_add(run.deadline, &tv);
 	}
-	log_info("run %lld: solving in child process %d", (long long)run.run_id,
-	         (int)solver_job_pid(run.job));
+	log_run(LOG_LEVEL_INFO, run.run_id, 0, "run %lld: solving in child process %d",
+	        (long long)run.run_id, (int)solver_job_pid(run.job));
 	run_status_phase();
+}
+
+/* --- validating, and the snapshot's row, in a child ------------------------ */
+
+/*
+ * The child writes
+ *
+ *	V <problems> <length>\n<length bytes: the problems as JSON>
+ *	<the snapshot as compact JSON, escaped for COPY text>
+ *
+ * and exits 0.  Anything else is a failure of the child: the daemon then
+ * does in its own process what is missing (validation, serialisation).
+ */
+#define PREP_MAX_PROBLEMS_JSON ((size_t)1 << 30)
+#define PREP_CHUNK 65536
+
+struct prep_out {
+	int fd;
+	size_t len;
+	char buf[PREP_CHUNK];
+};
+
+static int
+prep_flush(struct prep_out *o)
+{
+	if (o->len > 0 && child_write_all(o->fd, o->buf, o->len) != 0)
+		return -1;
+	o->len = 0;
+	return 0;
+}
+
+/* json_dump_callback: the JSON text with COPY text escapes. */
+static int
+prep_dump(const char *text, size_t size, void *data)
+{
+	struct prep_out *o = data;
+	size_t i;
+
+	for (i = 0; i < size; i++) {
+		char c = text[i];
+
+		if (o->len + 2 > sizeof(o->buf) && prep_flush(o) != 0)
+			return -1;
+		switch (c) {
+		case '\\':
+			o->buf[o->len++] = '\\';
+			o->buf[o->len++] = '\\';
+			break;
+		case '\n':
+			o->buf[o->len++] = '\\';
+			o->buf[o->len++] = 'n';
+			break;
+		case '\r':
+			o->buf[o->len++] = '\\';
+			o->buf[o->len++] = 'r';
+			break;
+		case '\t':
+			o->buf[o->len++] = '\\';
+			o->buf[o->len++] = 't';
+			break;
+		default:
+			o->buf[o->len++] = c;
+			break;
+		}
+	}
+	return 0;
+}
+
+/* In the child. */
+static int
+prep_work(int fd, void *arg)
+{
+	const struct snapshot *s = arg;
+	struct problems pr;
+	struct prep_out *o;
+	json_t *doc;
+	char *text, hdr[64];
+	size_t n;
+	int rc = 0;
+
+	problems_init(&pr);
+	n = snapshot_validate(s, &pr);
+	doc = problems_to_json(&pr);
+	problems_free(&pr);
+	text = doc != NULL ? json_dumps(doc, JSON_COMPACT) : NULL;
+	json_decref(doc);
+	if (text == NULL)
+		return 2;
+	snprintf(hdr, sizeof(hdr), "V %zu %zu\n", n, strlen(text));
+	if (child_write_all(fd, hdr, strlen(hdr)) != 0 ||
+	    child_write_all(fd, text, strlen(text)) != 0) {
+		free(text);
+		return 3;
+	}
+	free(text);
+	o = malloc(sizeof(*o));
+	doc = snapshot_to_json(s);
+	if (o == NULL || doc == NULL) {
+		free(o);
+		json_decref(doc);
+		return 2;
+	}
+	o->fd = fd;
+	o->len = 0;
+	if (json_dump_callback(doc, prep_dump, o, JSON_COMPACT) != 0 || prep_flush(o) != 0)
+		rc = 3;
+	json_decref(doc);
+	free(o);
+	return rc;
+}
+
+static void
+prep_append(struct copybuf *b, const char *data, size_t len)
+{
+	if (b->cap - b->len < len + 1) {
+		size_t cap = b->cap ? b->cap : 1 << 20;
+		char *d;
+
+		while (cap - b->len < len + 1)
+			cap *= 2;
+		d = realloc(b->data, cap);
+		if (d == NULL)
+			abort(); /* as copybuf_printf */
+		b->data = d;
+		b->cap = cap;
+	}
+	memcpy(b->data + b->len, data, len);
+	b->len += len;
+}
+
+/* The problems as the child wrote them, into run.problems. */
+static int
+prep_take_problems(char *err, size_t errlen)
+{
+	json_error_t jerr;
+	json_t *a, *p;
+	size_t i;
+
+	a = json_loadb(run.prep_problems, run.prep_problems_len, 0, &jerr);
+	free(run.prep_problems);
+	run.prep_problems = NULL;
+	if (!json_is_array(a) || json_array_size(a) != run.prep_n_problems) {
+		snprintf(err, errlen, "bad problems from the snapshot child: %s",
+		         a == NULL ? jerr.text : "not the announced array");
+		json_decref(a);
+		return -1;
+	}
+	problems_free(&run.problems);
+	problems_init(&run.problems);
+	json_array_foreach(a, i, p)
+	{
+		const char *entity = json_string_value(json_object_get(p, "entity"));
+		const char *field = json_string_value(json_object_get(p, "field"));
+		const char *reason = json_string_value(json_object_get(p, "reason"));
+
+		problems_add(&run.problems, entity != NULL ? entity : "",
+		             json_integer_value(json_object_get(p, "id")),
+		             field != NULL ? field : "", "%s", reason != NULL ? reason : "");
+	}
+	json_decref(a);
+	run.prep_checked = true;
+	return 0;
+}
+
+static int
+prep_data(void *arg, const char *data, size_t len, char *err, size_t errlen)
+{
+	(void)arg;
+	while (len > 0) {
+		if (run.prep_stage == 0) {
+			if (run.prep_hdr_len + 1 >= sizeof(run.prep_hdr)) {
+				snprintf(err, errlen, "bad header from the snapshot child");
+				return -1;
+			}
+			run.prep_hdr[run.prep_hdr_len++] = *data;
+			data++;
+			len--;
+			if (run.prep_hdr[run.prep_hdr_len - 1] != '\n')
+				continue;
+			run.prep_hdr[run.prep_hdr_len] = '\0';
+			if (sscanf(run.prep_hdr, "V %zu %zu", &run.prep_n_problems,
+			           &run.prep_problems_len) != 2 ||
+			    run.prep_problems_len > PREP_MAX_PROBLEMS_JSON ||
+			    (run.prep_problems = malloc(run.prep_problems_len + 1)) == NULL) {
+				snprintf(err, errlen, "bad header from the snapshot child");
+				return -1;
+			}
+			run.prep_problems_have = 0;
+			run.prep_stage = 1;
+		} else if (run.prep_stage == 1) {
+			size_t n = run.prep_problems_len - run.prep_problems_have;
+
+			if (n > len)
+				n = len;
+			memcpy(run.prep_problems + run.prep_problems_have, data, n);
+			run.prep_problems_have += n;
+			data += n;
+			len -= n;
+			if (run.prep_problems_have < run.prep_problems_len)
+				continue;
+			if (prep_take_problems(err, errlen) != 0)
+				return -1;
+			run.prep_stage = 2;
+			/* act from the loop, not from inside the child's read */
+			event_active(run.prep_next, EV_TIMEOUT, 0);
+		} else {
+			prep_append(&run.prep_row, data, len);
+			len = 0;
+		}
+	}
+	return 0;
+}
+
+static void run_validated(void);
+
+static void
+prep_next_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)arg;
+	if (run.phase == RUN_LOADING && run.have_snap && run.prep_checked && !run.prep_acted)
+		run_validated();
+}
+
+/* The child's problems never came: validate here. */
+static void
+run_validate_inline(void)
+{
+	problems_free(&run.problems);
+	problems_init(&run.problems);
+	(void)snapshot_validate(&run.snap, &run.problems);
+	run_validated();
+}
+
+static void
+prep_done(void *arg, const char *error)
+{
+	(void)arg;
+	run.prep = NULL;
+	if (error == NULL && run.prep_stage == 2) {
+		run.prep_state = PREP_DONE;
+		prep_append(&run.prep_row, "\n", 1);
+		log_run(LOG_LEVEL_DEBUG, run.run_id, 0,
+		        "run %lld: snapshot row made off the loop (%zu bytes)",
+		        (long long)run.run_id, run.prep_row.len);
+	} else {
+		log_run(LOG_LEVEL_WARNING, run.run_id, 0, "run %lld: %s; parkpland does it itself",
+		        (long long)run.run_id,
+		        error != NULL ? error : "the snapshot child stopped early");
+		run.prep_state = PREP_FAILED;
+		free(run.prep_row.data);
+		memset(&run.prep_row, 0, sizeof(run.prep_row));
+	}
+	free(run.prep_problems);
+	run.prep_problems = NULL;
+	if (!run.prep_checked && run.phase == RUN_LOADING && !run.prep_acted) {
+		run_validate_inline();
+		return;
+	}
+	if (run.store_waiting && run.phase == RUN_STORING)
+		run_step_store();
+}
+
+static void
+run_prep_clear(void)
+{
+	child_free(run.prep);
+	run.prep = NULL;
+	if (run.prep_next != NULL)
+		event_del(run.prep_next);
+	run.prep_state = PREP_NONE;
+	run.prep_stage = 0;
+	run.prep_hdr_len = 0;
+	run.prep_n_problems = 0;
+	free(run.prep_problems);
+	run.prep_problems = NULL;
+	run.prep_problems_len = run.prep_problems_have = 0;
+	run.prep_checked = false;
+	run.prep_acted = false;
+	run.store_waiting = false;
+	free(run.prep_row.data);
+	memset(&run.prep_row, 0, sizeof(run.prep_row));
+}
+
+/* Start the snapshot child; false when it could not be started. */
+static bool
+run_prep_start(void)
+{
+	char err[256], id[32];
+
+	run_prep_clear();
+	run.prep = child_start("snapshot", prep_work, &run.snap, prep_data, prep_done, NULL, err,
+	                       sizeof(err));
+	if (run.prep == NULL) {
+		log_run(LOG_LEVEL_WARNING, run.run_id, 0, "run %lld: %s; validating in parkpland",
+		        (long long)run.run_id, err);
+		return false;
+	}
+	run.prep_state = PREP_RUNNING;
+	/* the row: "<run id>\t<escaped JSON>\n" */
+	snprintf(id, sizeof(id), "%lld\t", (long long)run.run_id);
+	prep_append(&run.prep_row, id, strlen(id));
+	return true;
 }
 
 /* --- loading and validating ----------------------------------------------- */
 
+/* The problems are known (run.problems): solve, or store the failure. */
 static void
-run_loaded(void *arg, struct snapshot *s, const char *error)
+run_validated(void)
 {
-	(void)arg;
-	run.load = NULL;
-	run.timing.load_ms = 1000 * (now_s() - run.phase_start);
-	if (s == NULL) {
-		if (!db_ready(run.db)) {
-			log_warnx("run %lld: load interrupted (%s); loading again when the "
-			          "database is back",
-			          (long long)run.run_id, error);
-			run.db_wait = true;
-			run_status_phase();
-			return;
-		}
-		run.failed = true;
-		run.error = run_error_report("load", error);
-		run_step_store();
-		return;
-	}
-	run.snap = *s;
-	run.have_snap = true;
-	log_info("run %lld: loaded %zu enterprises, %zu communities, %zu instructors, %zu "
-	         "zones, %zu periods in %.0f ms",
-	         (long long)run.run_id, run.snap.n_enterprises, run.snap.n_communities,
-	         run.snap.n_instructors, run.snap.n_zones, run.snap.n_periods, run.timing.load_ms);
-	if (snapshot_validate(&run.snap, &run.problems) > 0) {
+	run.prep_acted = true;
+	if (run.problems.n > 0) {
 		char msg[512];
 		const struct problem *p = &run.problems.v[0];
 
@@ -479,6 +865,39 @@ run_loaded(void *arg, struct snapshot *s, const char *error)
 		return;
 	}
 	run_step_solve();
+}
+
+static void
+run_loaded(void *arg, struct snapshot *s, const char *error)
+{
+	(void)arg;
+	run.load = NULL;
+	run.timing.load_ms = 1000 * (now_s() - run.phase_start);
+	if (s == NULL) {
+		if (!db_ready(run.db)) {
+			log_run(LOG_LEVEL_WARNING, run.run_id, 0,
+			        "run %lld: load interrupted (%s); loading again when the "
+			        "database is back",
+			        (long long)run.run_id, error);
+			run.db_wait = true;
+			run_status_phase();
+			return;
+		}
+		run.failed = true;
+		run.error = run_error_report("load", error);
+		run_step_store();
+		return;
+	}
+	run.snap = *s;
+	run.have_snap = true;
+	log_run(LOG_LEVEL_INFO, run.run_id, 0,
+	        "run %lld: loaded %zu enterprises, %zu communities, %zu instructors, %zu "
+	        "zones, %zu periods in %.0f ms",
+	        (long long)run.run_id, run.snap.n_enterprises, run.snap.n_communities,
+	        run.snap.n_instructors, run.snap.n_zones, run.snap.n_periods, run.timing.load_ms);
+	/* validation and the snapshot's row off the loop; run_validated() follows */
+	if (!run_prep_start())
+		run_validate_inline();
 }
 
 static void
@@ -510,9 +929,8 @@ run_started(void *arg, int rc, const char *error)
 		run_end(error);
 		return;
 	}
-	log_notice("run %lld started (%s%s%s)", (long long)run.run_id,
-	           run_trigger_name(run.trigger), run.requested_by[0] ? ", " : "",
-	           run.requested_by);
+	log_run(LOG_LEVEL_NOTICE, run.run_id, 0, "run %lld started (%s%s%s)", (long long)run.run_id,
+	        run_trigger_name(run.trigger), run.requested_by[0] ? ", " : "", run.requested_by);
 	run_step_load();
 }
 
@@ -540,7 +958,8 @@ run_step_start(void)
 static void
 run_start_next(void)
 {
-	if (run.phase != RUN_IDLE || !run.pending || run.shutting_down || !db_ready(run.db))
+	if (run.phase != RUN_IDLE || !run.pending || run.shutting_down || !db_ready(run.db) ||
+	    !leader_active())
 		return;
 	run.pending = false;
 	run.trigger = run.next_trigger;
@@ -559,6 +978,12 @@ run_start_next(void)
 void
 run_request(enum run_trigger trigger, const char *requested_by, struct run_waiter *w)
 {
+	if (leader_standby()) {
+		/* another parkpland plans (cmd.c refuses a replan before this) */
+		if (w != NULL)
+			w->done(w->arg, 0, leader_standby_text());
+		return;
+	}
 	if (w != NULL) {
 		if (run.shutting_down) {
 			w->done(w->arg, 0, "parkpland is shutting down");
@@ -731,7 +1156,8 @@ run_db_state(bool up)
 	}
 	/*
 	 * Runs left 'running' by a planner that stopped in the middle are
-	 * closed; then the plan in force, and whether there is any plan.
+	 * closed (up comes from leader.c: this parkpland holds the planner
+	 * lock); then the plan in force, and whether there is any plan.
 	 */
 	snprintf(id, sizeof(id), "%lld", (long long)run.run_id);
 	b = db_batch_new(false);
@@ -842,7 +1268,8 @@ run_init(struct db *db)
 	run.progress_notified = -1;
 	run.quiet = evtimer_new(base, run_quiet_cb, NULL);
 	run.schedule = evtimer_new(base, run_schedule_cb, NULL);
-	if (run.quiet == NULL || run.schedule == NULL)
+	run.prep_next = evtimer_new(base, prep_next_cb, NULL);
+	if (run.quiet == NULL || run.schedule == NULL || run.prep_next == NULL)
 		fatalx("out of memory");
 	run_schedule_arm();
 	run_status_idle();
@@ -862,7 +1289,8 @@ run_shutdown(void)
 		struct plan p;
 		char err[256];
 
-		log_info("run %lld: stopping the solver", (long long)run.run_id);
+		log_run(LOG_LEVEL_INFO, run.run_id, 0, "run %lld: stopping the solver",
+		        (long long)run.run_id);
 		solver_job_kill(run.job, "parkpland is shutting down");
 		if (solver_job_finish(run.job, &p, err, sizeof(err)) == 0)
 			plan_free(&p);
@@ -882,7 +1310,8 @@ run_shutdown(void)
 		run.check = NULL;
 	}
 	if (run.phase != RUN_IDLE)
-		log_notice("run %lld: abandoned (shutting down)", (long long)run.run_id);
+		log_run(LOG_LEVEL_NOTICE, run.run_id, 0, "run %lld: abandoned (shutting down)",
+		        (long long)run.run_id);
 	run_answer(&run.waiters, run.run_id, "parkpland is shutting down");
 	run_answer(&run.next_waiters, 0, "parkpland is shutting down");
 	run_clear();
@@ -891,6 +1320,49 @@ run_shutdown(void)
 		event_free(run.quiet);
 	if (run.schedule != NULL)
 		event_free(run.schedule);
-	run.quiet = run.schedule = NULL;
+	if (run.prep_next != NULL)
+		event_free(run.prep_next);
+	run.quiet = run.schedule = run.prep_next = NULL;
 	problems_free(&run.problems);
+}
+
+void
+run_standby(const char *why)
+{
+	if (run.job != NULL) {
+		struct plan p;
+		char err[256];
+
+		solver_job_kill(run.job, why);
+		if (solver_job_finish(run.job, &p, err, sizeof(err)) == 0)
+			plan_free(&p);
+		run.job = NULL;
+	}
+	if (run.load != NULL) {
+		load_free(run.load);
+		run.load = NULL;
+	}
+	if (run.batch != NULL) {
+		db_batch_forget(run.db, run.batch);
+		run.batch = NULL;
+	}
+	if (run.check != NULL) {
+		db_batch_forget(run.db, run.check);
+		run.check = NULL;
+	}
+	/* its plan_run row is closed by the active planner */
+	if (run.phase != RUN_IDLE)
+		log_run(LOG_LEVEL_NOTICE, run.run_id, 0, "run %lld: abandoned (%s)",
+		        (long long)run.run_id, why);
+	run_answer(&run.waiters, run.run_id, why);
+	run_answer(&run.next_waiters, 0, why);
+	run_clear();
+	run.phase = RUN_IDLE;
+	run.db_wait = false;
+	run.run_id = 0;
+	run.pending = false;
+	run.first_change = 0;
+	if (run.quiet != NULL)
+		evtimer_del(run.quiet);
+	run.startup_checked = false;
 }

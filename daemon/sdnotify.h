@@ -1,13 +1,16 @@
 /*
- * sdnotify.h - systemd's notification and socket activation calls, or
- * no-ops when parkpland is built without libsystemd, so that call sites
- * carry no #ifdef.
+ * sdnotify.h - systemd's notification, socket activation and journal
+ * calls, or no-ops when parkpland is built without libsystemd, so that call
+ * sites carry no #ifdef.
  */
 #ifndef PARKPLAND_SDNOTIFY_H
 #define PARKPLAND_SDNOTIFY_H
 
 #ifdef HAVE_LIBSYSTEMD
 #include <systemd/sd-daemon.h>
+/* the call site would always be log.c: no CODE_FILE/CODE_LINE */
+#define SD_JOURNAL_SUPPRESS_LOCATION 1
+#include <systemd/sd-journal.h>
 #else
 /* Without libsystemd: no-ops with the same signatures (inline, no warnings). */
 #include <stdint.h>
@@ -49,6 +52,16 @@ sd_watchdog_enabled(int unset_environment, uint64_t *usec)
 	(void)unset_environment;
 	(void)usec;
 	return 0;
+}
+/* No journal: the caller writes its "<N>" line to stderr instead. */
+#include <errno.h>
+#include <sys/uio.h>
+static inline int
+sd_journal_sendv(const struct iovec *iov, int n)
+{
+	(void)iov;
+	(void)n;
+	return -ENOSYS;
 }
 #endif
 

@@ -112,8 +112,12 @@ store_run_begin(enum run_trigger trigger, const char *requested_by, int64_t *run
 	return b;
 }
 
+/*
+ * The snapshot the run planned from: by COPY when its row was made off the
+ * loop (see run.c), else serialised here.
+ */
 static int
-add_snapshot(struct db_batch *b, const char *id, const struct snapshot *s)
+add_snapshot(struct db_batch *b, const char *id, const struct snapshot *s, struct copybuf *row)
 {
 	json_t *doc;
 	char *text;
@@ -121,6 +125,16 @@ add_snapshot(struct db_batch *b, const char *id, const struct snapshot *s)
 
 	if (s == NULL)
 		return 0;
+	if (row != NULL && row->data != NULL && row->len > 0) {
+		char *data = row->data;
+		size_t len = row->len;
+
+		/* taken over: no copy of tens of MB on the loop */
+		row->data = NULL;
+		row->len = row->cap = 0;
+		return db_batch_copy(b, "COPY plan_snapshot (run_id, snapshot) FROM STDIN", data,
+		                     len);
+	}
 	doc = snapshot_to_json(s);
 	if (doc == NULL)
 		return -1;
@@ -210,8 +224,9 @@ add_run_update(struct db_batch *b, const char *id, const struct snapshot *s, con
 }
 
 struct db_batch *
-store_run_result(int64_t run_id, const struct snapshot *s, const struct plan *p,
-                 const struct run_timing *t, bool failed, json_t *error, bool approve)
+store_run_result(int64_t run_id, const struct snapshot *s, struct copybuf *snapshot_row,
+                 const struct plan *p, const struct run_timing *t, bool failed, json_t *error,
+                 bool approve)
 {
 	struct db_batch *b = db_batch_new(true);
 	struct copybuf pairs = {0}, unc = {0}, asg = {0}, cov = {0};
@@ -275,7 +290,7 @@ store_run_result(int64_t run_id, const struct snapshot *s, const struct plan *p,
 			goto fail_nofree_cov;
 		cov.data = NULL;
 	}
-	if (add_snapshot(b, id, s) != 0 ||
+	if (add_snapshot(b, id, s, snapshot_row) != 0 ||
 	    add_run_update(b, id, s, p, t, failed, error, approve && !failed) != 0)
 		goto fail;
 	if (!failed) {
@@ -313,8 +328,8 @@ fail:
 }
 
 struct db_batch *
-store_run_failure(int64_t run_id, const struct snapshot *s, const struct problems *pr,
-                  const struct run_timing *t, json_t *error)
+store_run_failure(int64_t run_id, const struct snapshot *s, struct copybuf *snapshot_row,
+                  const struct problems *pr, const struct run_timing *t, json_t *error)
 {
 	struct db_batch *b = db_batch_new(true);
 	struct copybuf rows = {0};
@@ -347,7 +362,7 @@ store_run_failure(int64_t run_id, const struct snapshot *s, const struct problem
 			return NULL;
 		}
 	}
-	if (add_snapshot(b, id, s) != 0 ||
+	if (add_snapshot(b, id, s, snapshot_row) != 0 ||
 	    add_run_update(b, id, s, NULL, t, true, error, false) != 0 ||
 	    db_batch_query(b, "COMMIT", 0, NULL, NULL, NULL) != 0)
 		goto fail;

@@ -22,3 +22,27 @@ target_include_directories(test_daemon_config PRIVATE ${CMAKE_CURRENT_SOURCE_DIR
 target_link_libraries(test_daemon_config PRIVATE PkgConfig::INIH PkgConfig::LIBEVENT
                       PkgConfig::JANSSON PostgreSQL::PostgreSQL)
 add_test(NAME test_daemon_config COMMAND test_daemon_config)
+
+# Two daemons on one database: the planner lock, standby, takeover after
+# kill -9, a multi-host DSN.
+add_test(NAME test_daemon_leader COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/test_daemon_leader.sh)
+set_tests_properties(test_daemon_leader PROPERTIES FIXTURES_REQUIRED pg
+                     ENVIRONMENT "${PARKPLAN_TEST_ENV}" TIMEOUT 600)
+
+# A big run off the loop: status answers all through a district run (the
+# latencies are printed); the solver's wall-clock deadline.
+foreach(t busy deadline)
+  add_test(NAME test_daemon_${t} COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/test_daemon_${t}.sh)
+  set_tests_properties(test_daemon_${t} PROPERTIES FIXTURES_REQUIRED pg
+                       ENVIRONMENT "${PARKPLAN_TEST_ENV}" TIMEOUT 900)
+endforeach()
+
+# Structured journal entries with PARKPLAN_RUN / PARKPLAN_PLAN (libsystemd
+# only; a fake journald socket in a private mount namespace, skipped when
+# there are none).
+if(PARKPLAN_HAVE_SYSTEMD)
+  add_test(NAME test_daemon_journal
+           COMMAND python3 ${CMAKE_CURRENT_SOURCE_DIR}/test_daemon_journal.py)
+  set_tests_properties(test_daemon_journal PROPERTIES FIXTURES_REQUIRED pg
+                       ENVIRONMENT "${PARKPLAN_TEST_ENV}" TIMEOUT 300 SKIP_RETURN_CODE 77)
+endif()
