@@ -46,7 +46,8 @@ explain_usage(FILE *f)
 	        "  --alternatives N    show at most N alternatives (per period for an\n"
 	        "                      instructor; default %d)\n"
 	        "\n"
-	        "exit: 0 ok, 2 usage, 3 bad input or unknown id, 5 internal error\n",
+	        "exit: 0 ok, 2 usage, 3 bad input, unknown id or a plan of another snapshot,\n"
+	        "      5 internal error\n",
 	        DEFAULT_ALTERNATIVES);
 }
 
@@ -64,28 +65,65 @@ parse_id(const char *text, int64_t *id)
 	return 0;
 }
 
+static const struct idmap *
+kind_map(const struct snapshot_index *ix, enum explain_kind kind)
+{
+	switch (kind) {
+	case EXPLAIN_ENTERPRISE:
+		return &ix->enterprise;
+	case EXPLAIN_COMMUNITY:
+		return &ix->community;
+	case EXPLAIN_INSTRUCTOR:
+	default:
+		return &ix->instructor;
+	}
+}
+
+/* Writes "community 7 (pair 3 of the plan)" to buf when id is not in map. */
 static bool
-id_known(const struct snapshot *s, enum explain_kind kind, int64_t id)
+missing(const struct idmap *map, const char *entity, int64_t id, const char *what, size_t row,
+        char *buf, size_t len)
+{
+	if (idmap_get(map, id) != IDMAP_NONE)
+		return false;
+	snprintf(buf, len, "%s %" PRId64 " (%s %zu of the plan)", entity, id, what, row + 1);
+	return true;
+}
+
+/*
+ * The first row the plan names that the snapshot lacks, written to buf:
+ * a plan explained against another snapshot than its own is refused.
+ */
+static bool
+plan_names_missing(const struct snapshot_index *ix, const struct plan *p, char *buf, size_t len)
 {
 	size_t i;
 
-	switch (kind) {
-	case EXPLAIN_ENTERPRISE:
-		for (i = 0; i < s->n_enterprises; i++)
-			if (s->enterprises[i].id == id)
-				return true;
-		break;
-	case EXPLAIN_COMMUNITY:
-		for (i = 0; i < s->n_communities; i++)
-			if (s->communities[i].id == id)
-				return true;
-		break;
-	case EXPLAIN_INSTRUCTOR:
-		for (i = 0; i < s->n_instructors; i++)
-			if (s->instructors[i].id == id)
-				return true;
-		break;
+	for (i = 0; i < p->n_pairs; i++)
+		if (missing(&ix->enterprise, "enterprise", p->pairs[i].enterprise_id, "pair", i,
+		            buf, len) ||
+		    missing(&ix->community, "community", p->pairs[i].community_id, "pair", i, buf,
+		            len))
+			return true;
+	for (i = 0; i < p->n_uncovered; i++)
+		if (missing(&ix->community, "community", p->uncovered[i].community_id,
+		            "uncovered row", i, buf, len))
+			return true;
+	for (i = 0; i < p->n_assignments; i++) {
+		const struct plan_assignment *a = &p->assignments[i];
+
+		if (missing(&ix->instructor, "instructor", a->instructor_id, "assignment", i, buf,
+		            len) ||
+		    missing(&ix->zone, "zone", a->zone_id, "assignment", i, buf, len) ||
+		    missing(&ix->period, "period", a->period_id, "assignment", i, buf, len))
+			return true;
 	}
+	for (i = 0; i < p->n_coverage; i++)
+		if (missing(&ix->zone, "zone", p->coverage[i].zone_id, "coverage row", i, buf,
+		            len) ||
+		    missing(&ix->period, "period", p->coverage[i].period_id, "coverage row", i, buf,
+		            len))
+			return true;
 	return false;
 }
 
@@ -105,6 +143,7 @@ cmd_explain(int argc, char **argv)
 	struct snapshot s;
 	struct plan plan;
 	struct problems probs;
+	struct snapshot_index ix;
 	char err[1024];
 	json_t *x;
 	int c, rc = EXIT_OK;
@@ -179,15 +218,27 @@ cmd_explain(int argc, char **argv)
 		return EXIT_INPUT;
 	}
 	problems_free(&probs);
-	if (!id_known(&s, kind, id)) {
-		ctl_error("explain", "no %s with id %" PRId64 " in %s", argv[optind], id, input);
+	if (snapshot_index_build(&s, &ix) != 0) {
+		ctl_error("explain", "out of memory indexing %s", input);
 		snapshot_free(&s);
-		return EXIT_INPUT;
+		return EXIT_INTERNAL;
+	}
+	if (idmap_get(kind_map(&ix, kind), id) == IDMAP_NONE) {
+		ctl_error("explain", "no %s with id %" PRId64 " in %s", argv[optind], id, input);
+		rc = EXIT_INPUT;
+		goto out_index;
 	}
 	if (plan_read_file(plan_path, &plan, err, sizeof(err)) != 0) {
 		ctl_error("explain", "%s: %s", plan_path, err);
-		snapshot_free(&s);
-		return EXIT_INPUT;
+		rc = EXIT_INPUT;
+		goto out_index;
+	}
+	if (plan_names_missing(&ix, &plan, err, sizeof(err))) {
+		ctl_error("explain",
+		          "%s names %s, which is not in %s: not the plan of this snapshot",
+		          plan_path, err, input);
+		rc = EXIT_INPUT;
+		goto out_plan;
 	}
 
 	x = explain(&s, &plan, kind, id, (size_t)n_alt, err, sizeof(err));
@@ -203,7 +254,10 @@ cmd_explain(int argc, char **argv)
 	if (fflush(stdout) != 0)
 		rc = EXIT_INTERNAL;
 	json_decref(x);
+out_plan:
 	plan_free(&plan);
+out_index:
+	snapshot_index_free(&ix);
 	snapshot_free(&s);
 	return rc;
 }

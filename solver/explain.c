@@ -79,6 +79,7 @@
 #include "index.h"
 #include "pairing.h"
 #include "roster.h"
+#include "table.h"
 
 #define NONE ((size_t)-1)
 
@@ -1573,142 +1574,31 @@ explain(const struct snapshot *s, const struct plan *p, enum explain_kind kind, 
 /* ---------------------------------------------------------------- printing for people */
 
 /*
- * Display width of UTF-8 text: East Asian wide characters take two
- * columns, combining marks none (the same rule as parkplanctl's tables).
+ * A table of explain_print(): its header is its first row (no rule under
+ * it); column c is right-aligned when bit c of right is set.
  */
-static size_t
-text_width(const char *s)
+static struct table *
+pt_new(size_t ncols, const char *const *head, unsigned right)
 {
-	static const int32_t wide[][2] = {
-	    {0x1100, 0x115f},   {0x2e80, 0x303e},   {0x3041, 0x3247},   {0x3250, 0x4dbf},
-	    {0x4e00, 0xa4cf},   {0xa960, 0xa97f},   {0xac00, 0xd7a3},   {0xf900, 0xfaff},
-	    {0xfe10, 0xfe19},   {0xfe30, 0xfe6f},   {0xff00, 0xff60},   {0xffe0, 0xffe6},
-	    {0x1f300, 0x1f64f}, {0x1f900, 0x1f9ff}, {0x20000, 0x2fffd}, {0x30000, 0x3fffd},
-	};
-	const unsigned char *p = (const unsigned char *)s;
-	size_t w = 0, k;
-
-	while (p != NULL && *p != '\0') {
-		int32_t cp;
-		size_t len = 1;
-
-		if (*p < 0x80)
-			cp = *p;
-		else if ((*p & 0xe0) == 0xc0 && (p[1] & 0xc0) == 0x80)
-			cp = (*p & 0x1f) << 6 | (p[1] & 0x3f), len = 2;
-		else if ((*p & 0xf0) == 0xe0 && (p[1] & 0xc0) == 0x80 && (p[2] & 0xc0) == 0x80)
-			cp = (*p & 0x0f) << 12 | (p[1] & 0x3f) << 6 | (p[2] & 0x3f), len = 3;
-		else if ((*p & 0xf8) == 0xf0 && (p[1] & 0xc0) == 0x80 && (p[2] & 0xc0) == 0x80 &&
-		         (p[3] & 0xc0) == 0x80)
-			cp = (*p & 0x07) << 18 | (p[1] & 0x3f) << 12 | (p[2] & 0x3f) << 6 |
-			     (p[3] & 0x3f),
-			len = 4;
-		else
-			cp = '?';
-		p += len;
-		if (cp < 0x20 || (cp >= 0x300 && cp <= 0x36f) || (cp >= 0x200b && cp <= 0x200f) ||
-		    (cp >= 0xfe00 && cp <= 0xfe0f))
-			continue;
-		for (k = 0; k < sizeof(wide) / sizeof(wide[0]); k++)
-			if (cp >= wide[k][0] && cp <= wide[k][1])
-				break;
-		w += k < sizeof(wide) / sizeof(wide[0]) ? 2 : 1;
-	}
-	return w;
-}
-
-#define PT_MAX_COLS 10
-
-/* A small aligned table: header, rows of strings; column c right-aligned when bit c of right. */
-struct ptab {
-	size_t ncols;
-	unsigned right;
-	const char *head[PT_MAX_COLS];
-	char **cells; /* [row * ncols + col] */
-	size_t nrows, cap;
-};
-
-static void
-pt_row(struct ptab *t, ...)
-{
-	va_list ap;
+	struct table *t = table_new(ncols, NULL);
 	size_t c;
 
-	if (t->nrows == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 8;
-		char **cells = realloc(t->cells, cap * t->ncols * sizeof(*cells));
-
-		if (cells == NULL)
-			return;
-		t->cells = cells;
-		t->cap = cap;
-	}
-	va_start(ap, t);
-	for (c = 0; c < t->ncols; c++) {
-		const char *v = va_arg(ap, const char *);
-		char *d = strdup(v != NULL ? v : "");
-		size_t k;
-
-		for (k = 0; d != NULL && d[k] != '\0'; k++)
-			if ((unsigned char)d[k] < 0x20 || d[k] == 0x7f)
-				d[k] = ' ';
-		t->cells[t->nrows * t->ncols + c] = d;
-	}
-	va_end(ap);
-	t->nrows++;
+	for (c = 0; c < ncols; c++)
+		if ((right >> c) & 1)
+			table_align(t, c, TABLE_RIGHT);
+	table_add(t, head);
+	return t;
 }
 
+/* Prints the table indented, or none when it has no row but its header. */
 static void
-pt_pad(FILE *f, const char *s, size_t width, bool right)
+pt_print(struct table *t, FILE *f, const char *none)
 {
-	size_t w = text_width(s);
-
-	if (right)
-		for (; w < width; w++)
-			fputc(' ', f);
-	fputs(s != NULL ? s : "", f);
-	if (!right)
-		for (; w < width; w++)
-			fputc(' ', f);
-}
-
-static void
-pt_print(struct ptab *t, FILE *f, const char *indent)
-{
-	size_t width[PT_MAX_COLS] = {0}, r, c;
-
-	for (c = 0; c < t->ncols; c++) {
-		width[c] = text_width(t->head[c]);
-		for (r = 0; r < t->nrows; r++) {
-			size_t w = text_width(t->cells[r * t->ncols + c]);
-
-			if (w > width[c])
-				width[c] = w;
-		}
-	}
-	for (r = 0; r <= t->nrows; r++) {
-		size_t last = t->ncols;
-
-		/* Stop after the last cell that is not empty: no trailing blanks. */
-		while (last > 1 && r > 0 &&
-		       text_width(t->cells[(r - 1) * t->ncols + last - 1]) == 0)
-			last--;
-		fputs(indent, f);
-		for (c = 0; c < last; c++) {
-			const char *v = r == 0 ? t->head[c] : t->cells[(r - 1) * t->ncols + c];
-			bool right = (t->right >> c) & 1;
-
-			if (c > 0)
-				fputs("  ", f);
-			pt_pad(f, v, c + 1 == last && !right ? 0 : width[c], right);
-		}
-		fputc('\n', f);
-	}
-	for (r = 0; r < t->nrows * t->ncols; r++)
-		free(t->cells[r]);
-	free(t->cells);
-	t->cells = NULL;
-	t->nrows = t->cap = 0;
+	if (table_rows(t) <= 1)
+		fprintf(f, "    %s\n", none);
+	else
+		table_print(t, f, "    ");
+	table_free(t);
 }
 
 static const char *
@@ -1775,9 +1665,10 @@ print_part(FILE *f, const char *label, const json_t *part)
 static void
 print_pairs(FILE *f, const json_t *rows, const char *other, const char *id_key)
 {
-	struct ptab t = {.ncols = 7,
-	                 .right = 1u << 1 | 1u << 2 | 1u << 3 | 1u << 5 | 1u << 6,
-	                 .head = {other, "score", "base", "keep", "needs met", "distance", "prox"}};
+	struct table *t = pt_new(
+	    7,
+	    (const char *const[]){other, "score", "base", "keep", "needs met", "distance", "prox"},
+	    1u << 1 | 1u << 2 | 1u << 3 | 1u << 5 | 1u << 6);
 	size_t i;
 
 	for (i = 0; i < json_array_size(rows); i++) {
@@ -1793,20 +1684,17 @@ print_pairs(FILE *f, const json_t *rows, const char *other, const char *id_key)
 		needs_text(ne, sizeof(ne), tm);
 		fmt_m(di, get_num(tm, "distance_m"));
 		snprintf(pr, sizeof(pr), "%.2f", get_num(tm, "prox"));
-		pt_row(&t, who, sc, ba, ke, ne, di, pr);
+		table_add(t, (const char *const[]){who, sc, ba, ke, ne, di, pr});
 	}
-	if (t.nrows == 0)
-		fputs("    (none)\n", f);
-	else
-		pt_print(&t, f, "    ");
+	pt_print(t, f, "(none)");
 }
 
 static void
 print_lost(FILE *f, const json_t *alts, const char *other)
 {
-	struct ptab t = {.ncols = 5,
-	                 .right = 1u << 1 | 1u << 3,
-	                 .head = {other, "score", "needs met", "distance", "reason"}};
+	struct table *t =
+	    pt_new(5, (const char *const[]){other, "score", "needs met", "distance", "reason"},
+	           1u << 1 | 1u << 3);
 	size_t i;
 
 	fprintf(f, "\n  alternatives that lost\n");
@@ -1819,12 +1707,9 @@ print_lost(FILE *f, const json_t *alts, const char *other)
 		snprintf(ne, sizeof(ne), "%" PRId64 " of %" PRId64, get_int(tm, "needs_met"),
 		         get_int(tm, "needs"));
 		fmt_m(di, get_num(tm, "distance_m"));
-		pt_row(&t, who, sc, ne, di, get_str(a, "reason"));
+		table_add(t, (const char *const[]){who, sc, ne, di, get_str(a, "reason")});
 	}
-	if (t.nrows == 0)
-		fputs("    (none)\n", f);
-	else
-		pt_print(&t, f, "    ");
+	pt_print(t, f, "(none)");
 }
 
 static void
@@ -1888,10 +1773,7 @@ print_instructor(const json_t *x, FILE *f)
 	const json_t *plan = json_object_get(x, "plan"), *terms = json_object_get(x, "terms"),
 	             *periods = json_object_get(plan, "periods"),
 	             *alts = json_object_get(x, "alternatives");
-	struct ptab t = {
-	    .ncols = 8,
-	    .right = 1u << 2 | 1u << 3 | 1u << 4 | 1u << 5 | 1u << 6 | 1u << 7,
-	    .head = {"period", "zone", "skill", "commute", "distance", "keep", "stay", "value"}};
+	struct table *t;
 	size_t i;
 	char n1[32];
 
@@ -1902,6 +1784,10 @@ print_instructor(const json_t *x, FILE *f)
 	print_codes(f, "skills", json_object_get(x, "skills"));
 	print_part(f, "roster", json_object_get(plan, "roster"));
 	fprintf(f, "\n  zones in the plan: value = skill − commute + keep (first period) + stay\n");
+	t = pt_new(8,
+	           (const char *const[]){"period", "zone", "skill", "commute", "distance", "keep",
+	                                 "stay", "value"},
+	           1u << 2 | 1u << 3 | 1u << 4 | 1u << 5 | 1u << 6 | 1u << 7);
 	for (i = 0; i < json_array_size(periods); i++) {
 		const json_t *r = json_array_get(periods, i), *z = json_object_get(r, "zone"),
 		             *tm = json_object_get(r, "terms");
@@ -1912,41 +1798,34 @@ print_instructor(const json_t *x, FILE *f)
 
 			snprintf(why, sizeof(why), "%s", get_str(r, "reason"));
 			why[strcspn(why, ":")] = '\0';
-			pt_row(&t, get_str(r, "label"), why, "", "", "", "", "", "");
+			table_add(t, (const char *const[]){get_str(r, "label"), why, "", "", "", "",
+			                                   "", ""});
 			continue;
 		}
 		snprintf(zone, sizeof(zone), "%s %s%s", get_str(z, "code"), get_str(z, "name"),
 		         json_is_true(json_object_get(r, "pinned")) ? " (pinned)" : "");
-		pt_row(&t, get_str(r, "label"), zone, fmt_int(sk, get_int(tm, "skill")),
-		       fmt_int(co, get_int(tm, "commute")), fmt_m(di, get_num(tm, "commute_m")),
-		       fmt_int(ke, get_int(tm, "keep")), fmt_int(st, get_int(tm, "stay")),
-		       fmt_int(va, get_int(tm, "value")));
+		table_add(t,
+		          (const char *const[]){
+		              get_str(r, "label"), zone, fmt_int(sk, get_int(tm, "skill")),
+		              fmt_int(co, get_int(tm, "commute")),
+		              fmt_m(di, get_num(tm, "commute_m")), fmt_int(ke, get_int(tm, "keep")),
+		              fmt_int(st, get_int(tm, "stay")), fmt_int(va, get_int(tm, "value"))});
 	}
-	if (t.nrows == 0)
-		fputs("    (no periods)\n", f);
-	else
-		pt_print(&t, f, "    ");
+	pt_print(t, f, "(no periods)");
 	fprintf(f, "    total value %s\n", fmt_int(n1, get_int(terms, "value")));
 
 	fprintf(f, "\n  alternatives that lost\n");
-	{
-		struct ptab a = {
-		    .ncols = 4, .right = 1u << 2, .head = {"period", "zone", "value", "reason"}};
+	t = pt_new(4, (const char *const[]){"period", "zone", "value", "reason"}, 1u << 2);
+	for (i = 0; i < json_array_size(alts); i++) {
+		const json_t *r = json_array_get(alts, i);
+		char zone[2100], va[32];
 
-		for (i = 0; i < json_array_size(alts); i++) {
-			const json_t *r = json_array_get(alts, i);
-			char zone[2100], va[32];
-
-			snprintf(zone, sizeof(zone), "%s %s", get_str(r, "code_zone"),
-			         get_str(r, "name"));
-			pt_row(&a, get_str(r, "period"), zone, fmt_int(va, get_int(r, "value")),
-			       get_str(r, "reason"));
-		}
-		if (a.nrows == 0)
-			fputs("    (none)\n", f);
-		else
-			pt_print(&a, f, "    ");
+		snprintf(zone, sizeof(zone), "%s %s", get_str(r, "code_zone"), get_str(r, "name"));
+		table_add(t, (const char *const[]){get_str(r, "period"), zone,
+		                                   fmt_int(va, get_int(r, "value")),
+		                                   get_str(r, "reason")});
 	}
+	pt_print(t, f, "(none)");
 }
 
 void

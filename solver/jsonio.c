@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 void
@@ -120,6 +121,44 @@ jsonio_int(struct jsonio_path *p, const json_t *v, int64_t *out)
 	return 0;
 }
 
+int
+jsonio_rows(struct jsonio_path *p, const json_t *obj, const char *key, size_t max, size_t size,
+            void **rows, size_t *n_rows, jsonio_row_reader fn)
+{
+	const json_t *v = json_object_get(obj, key);
+	size_t i, n, old, old_i;
+	char *base;
+
+	if (v == NULL || json_is_null(v))
+		return 0;
+	old = jsonio_key(p, key);
+	if (!json_is_array(v))
+		return jsonio_fail(p, "expected an array, got %s", jsonio_type_name(v));
+	n = json_array_size(v);
+	if (n > max)
+		return jsonio_fail(p, "%zu rows, more than the limit of %zu", n, max);
+	if (n > 0) {
+		base = calloc(n, size);
+		if (base == NULL)
+			return jsonio_fail(p, "out of memory");
+		*rows = base;
+		*n_rows = n;
+		for (i = 0; i < n; i++) {
+			const json_t *o = json_array_get(v, i);
+
+			old_i = jsonio_index(p, i);
+			if (!json_is_object(o))
+				return jsonio_fail(p, "expected an object, got %s",
+				                   jsonio_type_name(o));
+			if (fn(p, o, base + i * size) != 0)
+				return -1;
+			jsonio_pop(p, old_i);
+		}
+	}
+	jsonio_pop(p, old);
+	return 0;
+}
+
 json_t *
 jsonio_number(double d)
 {
@@ -164,8 +203,8 @@ jsonio_load_file(const char *path, char *err, size_t errlen)
 	return doc;
 }
 
-int
-jsonio_dump_file(const char *path, const json_t *doc, char *err, size_t errlen)
+static int
+dump_file(const char *path, const json_t *doc, char *err, size_t errlen)
 {
 	int rc;
 
@@ -184,4 +223,19 @@ jsonio_dump_file(const char *path, const json_t *doc, char *err, size_t errlen)
 		return -1;
 	}
 	return 0;
+}
+
+int
+jsonio_write(const char *path, json_t *doc, char *err, size_t errlen)
+{
+	int rc;
+
+	if (doc == NULL) {
+		if (err != NULL && errlen > 0)
+			snprintf(err, errlen, "%s: out of memory", path);
+		return -1;
+	}
+	rc = dump_file(path, doc, err, errlen);
+	json_decref(doc);
+	return rc;
 }

@@ -37,6 +37,16 @@ const char *jsonio_type_name(const json_t *v);
 /* An integer, or an integral real within int64; anything else fails. */
 int jsonio_int(struct jsonio_path *p, const json_t *v, int64_t *out);
 
+/* Reads one object of an array into row; returns 0, or -1 after jsonio_fail(). */
+typedef int (*jsonio_row_reader)(struct jsonio_path *p, const json_t *o, void *row);
+
+/*
+ * obj[key] (missing or null: no rows) is an array of at most max objects,
+ * each read by fn into a new zeroed element of size bytes of *rows.
+ */
+int jsonio_rows(struct jsonio_path *p, const json_t *obj, const char *key, size_t max, size_t size,
+                void **rows, size_t *n_rows, jsonio_row_reader fn);
+
 /* Builders: a non-finite number is null; a NULL value becomes null. */
 json_t *jsonio_number(double d);
 json_t *jsonio_integer(int64_t v);
@@ -44,7 +54,10 @@ void jsonio_put(json_t *obj, const char *key, json_t *v);
 
 /* Loads a document (duplicate keys refused); messages name file and line. */
 json_t *jsonio_load_file(const char *path, char *err, size_t errlen);
-/* Writes doc indented; takes no reference.  Returns 0 or -1. */
-int jsonio_dump_file(const char *path, const json_t *doc, char *err, size_t errlen);
+/*
+ * Writes a document just built, indented, and releases it (NULL: out of
+ * memory).  Returns 0 or -1.
+ */
+int jsonio_write(const char *path, json_t *doc, char *err, size_t errlen);
 
 #endif

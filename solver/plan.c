@@ -220,16 +220,7 @@ plan_to_json(const struct plan *p)
 int
 plan_write_file(const char *path, const struct plan *p, char *err, size_t errlen)
 {
-	json_t *doc = plan_to_json(p);
-	int rc;
-
-	if (doc == NULL) {
-		snprintf(err, errlen, "%s: out of memory", path);
-		return -1;
-	}
-	rc = jsonio_dump_file(path, doc, err, errlen);
-	json_decref(doc);
-	return rc;
+	return jsonio_write(path, plan_to_json(p), err, errlen);
 }
 
 /* ------------------------------------------------------------------ */
@@ -268,50 +259,6 @@ rd_double(struct jsonio_path *r, const json_t *obj, const char *key, double *out
 	if (!json_is_number(v))
 		return jsonio_fail(r, "expected a number or null, got %s", jsonio_type_name(v));
 	*out = json_number_value(v);
-	jsonio_pop(r, old);
-	return 0;
-}
-
-typedef int (*row_reader)(struct jsonio_path *, const json_t *, void *);
-
-/*
- * obj[key] is an array (missing or null: empty) of at most PLAN_MAX_ROWS
- * objects; each is read by fn into a new element of *rows.
- */
-static int
-rd_rows(struct jsonio_path *r, const json_t *obj, const char *key, size_t size, void **rows,
-        size_t *n_rows, row_reader fn)
-{
-	const json_t *v = json_object_get(obj, key);
-	size_t n, i, old, old_i;
-	char *base;
-
-	if (v == NULL || json_is_null(v))
-		return 0;
-	old = jsonio_push(r, ".%s", key);
-	if (!json_is_array(v))
-		return jsonio_fail(r, "expected an array, got %s", jsonio_type_name(v));
-	n = json_array_size(v);
-	if (n > PLAN_MAX_ROWS)
-		return jsonio_fail(r, "%zu rows, more than the limit of %d", n, PLAN_MAX_ROWS);
-	if (n > 0) {
-		base = calloc(n, size);
-		if (base == NULL)
-			return jsonio_fail(r, "out of memory");
-		*rows = base;
-		*n_rows = n;
-		for (i = 0; i < n; i++) {
-			const json_t *row = json_array_get(v, i);
-
-			old_i = jsonio_push(r, "[%zu]", i);
-			if (!json_is_object(row))
-				return jsonio_fail(r, "expected an object, got %s",
-				                   jsonio_type_name(row));
-			if (fn(r, row, base + i * size) != 0)
-				return -1;
-			jsonio_pop(r, old_i);
-		}
-	}
 	jsonio_pop(r, old);
 	return 0;
 }
@@ -466,10 +413,10 @@ static int
 read_pairing(struct jsonio_path *r, const json_t *o, struct plan *p)
 {
 	if (read_part(r, o, &p->pairing) != 0 ||
-	    rd_rows(r, o, "pairs", sizeof(*p->pairs), (void **)&p->pairs, &p->n_pairs, read_pair) !=
-	        0 ||
-	    rd_rows(r, o, "uncovered", sizeof(*p->uncovered), (void **)&p->uncovered,
-	            &p->n_uncovered, read_uncovered) != 0)
+	    jsonio_rows(r, o, "pairs", PLAN_MAX_ROWS, sizeof(*p->pairs), (void **)&p->pairs,
+	                &p->n_pairs, read_pair) != 0 ||
+	    jsonio_rows(r, o, "uncovered", PLAN_MAX_ROWS, sizeof(*p->uncovered),
+	                (void **)&p->uncovered, &p->n_uncovered, read_uncovered) != 0)
 		return -1;
 	return 0;
 }
@@ -481,10 +428,10 @@ read_roster(struct jsonio_path *r, const json_t *o, struct plan *p)
 	size_t old;
 
 	if (read_part(r, o, &p->roster) != 0 ||
-	    rd_rows(r, o, "assignments", sizeof(*p->assignments), (void **)&p->assignments,
-	            &p->n_assignments, read_assignment) != 0 ||
-	    rd_rows(r, o, "coverage", sizeof(*p->coverage), (void **)&p->coverage, &p->n_coverage,
-	            read_coverage) != 0)
+	    jsonio_rows(r, o, "assignments", PLAN_MAX_ROWS, sizeof(*p->assignments),
+	                (void **)&p->assignments, &p->n_assignments, read_assignment) != 0 ||
+	    jsonio_rows(r, o, "coverage", PLAN_MAX_ROWS, sizeof(*p->coverage),
+	                (void **)&p->coverage, &p->n_coverage, read_coverage) != 0)
 		return -1;
 	seats = json_object_get(o, "seats");
 	if (seats == NULL || json_is_null(seats))

@@ -560,21 +560,7 @@ model_setup(struct roster_model *m, const struct snapshot *s, const struct snaps
 		const struct rule *r = &s->rules[k];
 		size_t first, last, ir, zr;
 
-		if (r->kind != RULE_FORBID_ZONE)
-			continue;
-		ir = idmap_get(&ix->instructor, r->instructor_id);
-		zr = idmap_get(&ix->zone, r->zone_id);
-		if (ir == IDMAP_NONE || zr == IDMAP_NONE ||
-		    !rule_periods(m, r->period_id, &first, &last))
-			continue;
-		for (p = first; p < last; p++)
-			m->allowed[piz_of(m, p, ir, zr)] = 0;
-	}
-	for (k = 0; k < s->n_rules; k++) {
-		const struct rule *r = &s->rules[k];
-		size_t first, last, ir, zr;
-
-		if (r->kind != RULE_PIN_ZONE)
+		if (r->kind != RULE_FORBID_ZONE && r->kind != RULE_PIN_ZONE)
 			continue;
 		ir = idmap_get(&ix->instructor, r->instructor_id);
 		zr = idmap_get(&ix->zone, r->zone_id);
@@ -584,16 +570,17 @@ model_setup(struct roster_model *m, const struct snapshot *s, const struct snaps
 		for (p = first; p < last; p++) {
 			size_t q = pi_of(m, p, ir);
 
-			if (!m->rd.available[q]) {
+			if (r->kind == RULE_FORBID_ZONE) {
+				m->allowed[piz_of(m, p, ir, zr)] = 0;
+			} else if (!m->rd.available[q]) {
 				/* A pin for every period skips periods away. */
 				if (r->period_id != 0)
 					m->pin_unavail[q] = (int32_t)zr;
-				continue;
-			}
-			if (m->pin[q] == NO_ZONE)
+			} else if (m->pin[q] == NO_ZONE) {
 				m->pin[q] = (int32_t)zr;
-			else if (m->pin[q] != (int32_t)zr && m->pin2[q] == NO_ZONE)
+			} else if (m->pin[q] != (int32_t)zr && m->pin2[q] == NO_ZONE) {
 				m->pin2[q] = (int32_t)zr;
+			}
 		}
 	}
 	return 0;

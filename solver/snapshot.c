@@ -760,47 +760,6 @@ read_rule(struct jsonio_path *r, const json_t *o, void *row)
 	           : 0;
 }
 
-typedef int (*row_reader)(struct jsonio_path *, const json_t *, void *);
-
-/* doc[key] is an array of objects, each read by fn into a new row. */
-static int
-read_rows(struct jsonio_path *r, const json_t *doc, const char *key, size_t size, void **rows,
-          size_t *n_rows, row_reader fn)
-{
-	const json_t *v = json_object_get(doc, key);
-	size_t i, n, old, old_i;
-	char *base;
-
-	if (v == NULL || json_is_null(v))
-		return 0;
-	old = jsonio_key(r, key);
-	if (!json_is_array(v))
-		return jsonio_fail(r, "expected an array, got %s", jsonio_type_name(v));
-	n = json_array_size(v);
-	if (n > SNAPSHOT_MAX_ROWS)
-		return jsonio_fail(r, "%zu rows, more than the limit of %d", n, SNAPSHOT_MAX_ROWS);
-	if (n > 0) {
-		base = calloc(n, size);
-		if (base == NULL)
-			return jsonio_fail(r, "out of memory");
-		*rows = base;
-		*n_rows = n;
-		for (i = 0; i < n; i++) {
-			const json_t *o = json_array_get(v, i);
-
-			old_i = jsonio_index(r, i);
-			if (!json_is_object(o))
-				return jsonio_fail(r, "expected an object, got %s",
-				                   jsonio_type_name(o));
-			if (fn(r, o, base + i * size) != 0)
-				return -1;
-			jsonio_pop(r, old_i);
-		}
-	}
-	jsonio_pop(r, old);
-	return 0;
-}
-
 /* doc.previous[key]: an array of [id, id] pairs. */
 static int
 read_id_pairs(struct jsonio_path *r, const json_t *prev, const char *key, struct id_pair **out,
@@ -935,18 +894,18 @@ read_snapshot(struct jsonio_path *r, const json_t *doc, struct snapshot *s)
 	jsonio_pop(r, old);
 
 	if (read_settings(r, doc, &s->settings) != 0 ||
-	    read_rows(r, doc, "zones", sizeof(struct zone), (void **)&s->zones, &s->n_zones,
-	              read_zone) != 0 ||
-	    read_rows(r, doc, "enterprises", sizeof(struct enterprise), (void **)&s->enterprises,
-	              &s->n_enterprises, read_enterprise) != 0 ||
-	    read_rows(r, doc, "communities", sizeof(struct community), (void **)&s->communities,
-	              &s->n_communities, read_community) != 0 ||
-	    read_rows(r, doc, "instructors", sizeof(struct instructor), (void **)&s->instructors,
-	              &s->n_instructors, read_instructor) != 0 ||
-	    read_rows(r, doc, "periods", sizeof(struct period), (void **)&s->periods, &s->n_periods,
-	              read_period) != 0 ||
-	    read_rows(r, doc, "rules", sizeof(struct rule), (void **)&s->rules, &s->n_rules,
-	              read_rule) != 0)
+	    jsonio_rows(r, doc, "zones", SNAPSHOT_MAX_ROWS, sizeof(struct zone), (void **)&s->zones,
+	                &s->n_zones, read_zone) != 0 ||
+	    jsonio_rows(r, doc, "enterprises", SNAPSHOT_MAX_ROWS, sizeof(struct enterprise),
+	                (void **)&s->enterprises, &s->n_enterprises, read_enterprise) != 0 ||
+	    jsonio_rows(r, doc, "communities", SNAPSHOT_MAX_ROWS, sizeof(struct community),
+	                (void **)&s->communities, &s->n_communities, read_community) != 0 ||
+	    jsonio_rows(r, doc, "instructors", SNAPSHOT_MAX_ROWS, sizeof(struct instructor),
+	                (void **)&s->instructors, &s->n_instructors, read_instructor) != 0 ||
+	    jsonio_rows(r, doc, "periods", SNAPSHOT_MAX_ROWS, sizeof(struct period),
+	                (void **)&s->periods, &s->n_periods, read_period) != 0 ||
+	    jsonio_rows(r, doc, "rules", SNAPSHOT_MAX_ROWS, sizeof(struct rule), (void **)&s->rules,
+	                &s->n_rules, read_rule) != 0)
 		return -1;
 
 	v = json_object_get(doc, "previous");
@@ -1200,14 +1159,5 @@ snapshot_to_json(const struct snapshot *s)
 int
 snapshot_write_file(const char *path, const struct snapshot *s, char *err, size_t errlen)
 {
-	json_t *doc = snapshot_to_json(s);
-	int rc;
-
-	if (doc == NULL) {
-		snprintf(err, errlen, "%s: out of memory", path);
-		return -1;
-	}
-	rc = jsonio_dump_file(path, doc, err, errlen);
-	json_decref(doc);
-	return rc;
+	return jsonio_write(path, snapshot_to_json(s), err, errlen);
 }

@@ -25,6 +25,7 @@
 #include <jansson.h>
 
 #include "db.h"
+#include "dberr.h"
 
 #define STR_(x) #x
 #define STR(x) STR_(x)
@@ -44,21 +45,6 @@ struct cell {
 	size_t errlen;
 };
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 static void cell_err(const struct cell *c, int col, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
@@ -76,11 +62,11 @@ cell_err(const struct cell *c, int col, const char *fmt, ...)
 	vsnprintf(reason, sizeof(reason), fmt, ap);
 	va_end(ap);
 	if (col != 0 && !PQgetisnull(c->res, c->row, 0))
-		set_err(c->err, c->errlen, "%s %.40s: %s: %s", c->entity,
-		        PQgetvalue(c->res, c->row, 0), PQfname(c->res, col), reason);
+		dberr_set(c->err, c->errlen, "%s %.40s: %s: %s", c->entity,
+		          PQgetvalue(c->res, c->row, 0), PQfname(c->res, col), reason);
 	else
-		set_err(c->err, c->errlen, "%s (row %d): %s: %s", c->entity, c->row + 1,
-		        PQfname(c->res, col), reason);
+		dberr_set(c->err, c->errlen, "%s (row %d): %s: %s", c->entity, c->row + 1,
+		          PQfname(c->res, col), reason);
 }
 
 static int
@@ -89,18 +75,26 @@ cell_null(const struct cell *c, int col)
 	return PQgetisnull(c->res, c->row, col);
 }
 
+/* The text of a cell that must not be NULL; NULL (error set) when it is. */
+static const char *
+cell_value(const struct cell *c, int col)
+{
+	if (cell_null(c, col)) {
+		cell_err(c, col, "unexpected NULL");
+		return NULL;
+	}
+	return PQgetvalue(c->res, c->row, col);
+}
+
 static int
 get_i64(const struct cell *c, int col, int64_t min, int64_t max, int64_t *out)
 {
-	const char *text;
+	const char *text = cell_value(c, col);
 	char *end;
 	long long v;
 
-	if (cell_null(c, col)) {
-		cell_err(c, col, "unexpected NULL");
+	if (text == NULL)
 		return -1;
-	}
-	text = PQgetvalue(c->res, c->row, col);
 	errno = 0;
 	v = strtoll(text, &end, 10);
 	if (errno != 0 || end == text || *end != '\0') {
@@ -140,15 +134,12 @@ get_date(const struct cell *c, int col, int32_t *out)
 static int
 get_double(const struct cell *c, int col, double *out)
 {
-	const char *text;
+	const char *text = cell_value(c, col);
 	char *end;
 	double v;
 
-	if (cell_null(c, col)) {
-		cell_err(c, col, "unexpected NULL");
+	if (text == NULL)
 		return -1;
-	}
-	text = PQgetvalue(c->res, c->row, col);
 	errno = 0;
 	v = strtod(text, &end);
 	if (errno == ERANGE || end == text || *end != '\0' || !isfinite(v)) {
@@ -162,13 +153,10 @@ get_double(const struct cell *c, int col, double *out)
 static int
 get_bool(const struct cell *c, int col, bool *out)
 {
-	const char *text;
+	const char *text = cell_value(c, col);
 
-	if (cell_null(c, col)) {
-		cell_err(c, col, "unexpected NULL");
+	if (text == NULL)
 		return -1;
-	}
-	text = PQgetvalue(c->res, c->row, col);
 	if (strcmp(text, "t") == 0)
 		*out = true;
 	else if (strcmp(text, "f") == 0)
@@ -183,14 +171,11 @@ get_bool(const struct cell *c, int col, bool *out)
 static int
 get_text(const struct cell *c, int col, char **out)
 {
-	const char *text;
+	const char *text = cell_value(c, col);
 	size_t len;
 
-	if (cell_null(c, col)) {
-		cell_err(c, col, "unexpected NULL");
+	if (text == NULL)
 		return -1;
-	}
-	text = PQgetvalue(c->res, c->row, col);
 	len = (size_t)PQgetlength(c->res, c->row, col);
 	if (len > SNAPSHOT_MAX_TEXT) {
 		cell_err(c, col, "text of %zu bytes (at most %d)", len, SNAPSHOT_MAX_TEXT);
@@ -208,46 +193,65 @@ get_text(const struct cell *c, int col, char **out)
 static json_t *
 get_json(const struct cell *c, int col)
 {
+	const char *text = cell_value(c, col);
 	json_error_t jerr;
 	json_t *doc;
 
-	if (cell_null(c, col)) {
-		cell_err(c, col, "unexpected NULL");
+	if (text == NULL)
 		return NULL;
-	}
-	doc = json_loads(PQgetvalue(c->res, c->row, col), JSON_DECODE_ANY, &jerr);
+	doc = json_loads(text, JSON_DECODE_ANY, &jerr);
 	if (doc == NULL)
 		cell_err(c, col, "bad JSON: %s", jerr.text);
 	return doc;
+}
+
+/*
+ * A JSON array (array_to_json(...)::text) of at most max elements, with
+ * zeroed room for them, size bytes each, in *out (NULL when there are none).
+ * Returns the document for the caller to release, or NULL with the error set.
+ */
+static json_t *
+get_array(const struct cell *c, int col, size_t max, const char *noun, size_t size, void **out)
+{
+	json_t *doc = get_json(c, col);
+	size_t n;
+
+	*out = NULL;
+	if (doc == NULL)
+		return NULL;
+	if (!json_is_array(doc)) {
+		cell_err(c, col, "expected an array");
+		goto fail;
+	}
+	n = json_array_size(doc);
+	if (n > max) {
+		cell_err(c, col, "%zu %s (at most %zu)", n, noun, max);
+		goto fail;
+	}
+	if (n > 0) {
+		*out = calloc(n, size);
+		if (*out == NULL) {
+			cell_err(c, col, "out of memory");
+			goto fail;
+		}
+	}
+	return doc;
+fail:
+	json_decref(doc);
+	return NULL;
 }
 
 /* A code list: array_to_json(text[])::text, made a set by codes_normalize. */
 static int
 get_codes(const struct cell *c, int col, struct codes *out)
 {
-	json_t *doc = get_json(c, col), *v;
-	size_t i, n;
+	json_t *doc, *v;
+	size_t i;
 
-	out->v = NULL;
 	out->n = 0;
+	doc = get_array(c, col, SNAPSHOT_MAX_CODES, "codes", sizeof(*out->v), (void **)&out->v);
 	if (doc == NULL)
 		return -1;
-	if (!json_is_array(doc)) {
-		cell_err(c, col, "expected an array");
-		goto fail;
-	}
-	n = json_array_size(doc);
-	if (n > SNAPSHOT_MAX_CODES) {
-		cell_err(c, col, "%zu codes (at most %d)", n, SNAPSHOT_MAX_CODES);
-		goto fail;
-	}
-	if (n > 0) {
-		out->v = calloc(n, sizeof(*out->v));
-		if (out->v == NULL) {
-			cell_err(c, col, "out of memory");
-			goto fail;
-		}
-	}
 	json_array_foreach(doc, i, v)
 	{
 		const char *code = json_string_value(v);
@@ -274,8 +278,6 @@ get_codes(const struct cell *c, int col, struct codes *out)
 fail:
 	json_decref(doc);
 	codes_free(out);
-	out->v = NULL;
-	out->n = 0;
 	return -1;
 }
 
@@ -283,32 +285,13 @@ fail:
 static int
 get_ids(const struct cell *c, int col, int64_t **out, size_t *n_out)
 {
-	json_t *doc = get_json(c, col), *v;
-	size_t i, n;
+	json_t *doc, *v;
+	size_t i;
 
-	*out = NULL;
 	*n_out = 0;
+	doc = get_array(c, col, SNAPSHOT_MAX_ROWS, "ids", sizeof(**out), (void **)out);
 	if (doc == NULL)
 		return -1;
-	if (!json_is_array(doc)) {
-		cell_err(c, col, "expected an array");
-		json_decref(doc);
-		return -1;
-	}
-	n = json_array_size(doc);
-	if (n > SNAPSHOT_MAX_ROWS) {
-		cell_err(c, col, "%zu ids (at most %d)", n, SNAPSHOT_MAX_ROWS);
-		json_decref(doc);
-		return -1;
-	}
-	if (n > 0) {
-		*out = calloc(n, sizeof(**out));
-		if (*out == NULL) {
-			cell_err(c, col, "out of memory");
-			json_decref(doc);
-			return -1;
-		}
-	}
 	json_array_foreach(doc, i, v)
 	{
 		if (!json_is_integer(v) || json_integer_value(v) < 1) {
@@ -320,7 +303,7 @@ get_ids(const struct cell *c, int col, int64_t **out, size_t *n_out)
 		}
 		(*out)[i] = json_integer_value(v);
 	}
-	*n_out = n;
+	*n_out = json_array_size(doc);
 	json_decref(doc);
 	return 0;
 }
@@ -336,7 +319,7 @@ rows_alloc(size_t n, size_t size, const char *entity, char *err, size_t errlen, 
 		return NULL;
 	p = calloc(n, size);
 	if (p == NULL) {
-		set_err(err, errlen, "%s: out of memory for %zu rows", entity, n);
+		dberr_set(err, errlen, "%s: out of memory for %zu rows", entity, n);
 		*failed = 1;
 	}
 	return p;
@@ -405,21 +388,21 @@ setting_apply(struct settings *st, const struct setting_entry *e, const json_t *
 	switch (e->type) {
 	case SET_DOUBLE:
 		if (!json_is_number(v) || !isfinite(json_number_value(v))) {
-			set_err(err, errlen, "setting %s: expected a number", e->key);
+			dberr_set(err, errlen, "setting %s: expected a number", e->key);
 			return -1;
 		}
 		*(double *)(void *)field = json_number_value(v);
 		return 0;
 	case SET_INT:
 		if (json_to_i64(v, &i) < 0) {
-			set_err(err, errlen, "setting %s: expected an integer", e->key);
+			dberr_set(err, errlen, "setting %s: expected an integer", e->key);
 			return -1;
 		}
 		*(int64_t *)(void *)field = i;
 		return 0;
 	case SET_BOOL:
 		if (!json_is_boolean(v)) {
-			set_err(err, errlen, "setting %s: expected true or false", e->key);
+			dberr_set(err, errlen, "setting %s: expected true or false", e->key);
 			return -1;
 		}
 		*(bool *)(void *)field = json_is_true(v);
@@ -430,15 +413,15 @@ setting_apply(struct settings *st, const struct setting_entry *e, const json_t *
 			return 0;
 		}
 		if (json_to_i64(v, &i) < 0 || i < 0) {
-			set_err(err, errlen,
-			        "setting max_changes: expected null or an integer >= 0");
+			dberr_set(err, errlen,
+			          "setting max_changes: expected null or an integer >= 0");
 			return -1;
 		}
 		st->max_changes = i;
 		return 0;
 	case SET_ORG_WEIGHT:
 		if (!json_is_object(v)) {
-			set_err(err, errlen, "setting org_weight: expected an object of classes");
+			dberr_set(err, errlen, "setting org_weight: expected an object of classes");
 			return -1;
 		}
 		/* Merged by class: a class not named keeps its default. */
@@ -448,13 +431,13 @@ setting_apply(struct settings *st, const struct setting_entry *e, const json_t *
 				if (strcmp(key, org_class_name((enum org_class)c)) == 0)
 					break;
 			if (c == CLASS_COUNT) {
-				set_err(err, errlen, "setting org_weight: unknown class '%.64s'",
-				        key);
+				dberr_set(err, errlen, "setting org_weight: unknown class '%.64s'",
+				          key);
 				return -1;
 			}
 			if (json_to_i64(w, &i) < 0) {
-				set_err(err, errlen, "setting org_weight: %s: expected an integer",
-				        key);
+				dberr_set(err, errlen,
+				          "setting org_weight: %s: expected an integer", key);
 				return -1;
 			}
 			st->org_weight[c] = i;
@@ -480,16 +463,16 @@ parse_settings(struct db_loader *ld, const PGresult *res, char *err, size_t errl
 			if (strcmp(key, setting_table[k].key) == 0)
 				break;
 		if (k == sizeof(setting_table) / sizeof(setting_table[0])) {
-			set_err(err, errlen, "setting '%.64s': unknown setting", key);
+			dberr_set(err, errlen, "setting '%.64s': unknown setting", key);
 			return -1;
 		}
 		if (PQgetisnull(res, row, 1)) {
-			set_err(err, errlen, "setting %s: unexpected NULL", key);
+			dberr_set(err, errlen, "setting %s: unexpected NULL", key);
 			return -1;
 		}
 		v = json_loads(PQgetvalue(res, row, 1), JSON_DECODE_ANY, &jerr);
 		if (v == NULL) {
-			set_err(err, errlen, "setting %s: bad JSON: %s", key, jerr.text);
+			dberr_set(err, errlen, "setting %s: bad JSON: %s", key, jerr.text);
 			return -1;
 		}
 		rc = setting_apply(&ld->s.settings, &setting_table[k], v, err, errlen);
@@ -624,11 +607,8 @@ parse_periods(struct db_loader *ld, const PGresult *res, char *err, size_t errle
 		ld->s.n_periods = (size_t)c.row + 1;
 		if (get_id(&c, 0, &p->id) < 0 || get_text(&c, 1, &p->label) < 0)
 			return -1;
-		if (cell_null(&c, 2)) {
-			cell_err(&c, 2, "unexpected NULL");
-			return -1;
-		}
-		if (get_date(&c, 2, &p->start) < 0)
+		/* A period has a start: NULL is refused, not DATE_NONE. */
+		if (cell_value(&c, 2) == NULL || get_date(&c, 2, &p->start) < 0)
 			return -1;
 	}
 	return 0;
@@ -843,42 +823,33 @@ db_loader_free(struct db_loader *ld)
 	free(ld);
 }
 
-static void
-trimmed_result_error(const PGresult *res, char *buf, size_t len)
-{
-	const char *msg = res != NULL ? PQresultErrorMessage(res) : "no result";
-	size_t n = strlen(msg);
-
-	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-		n--;
-	snprintf(buf, len, "%.*s", (int)n, msg);
-}
-
 int
 db_loader_take(struct db_loader *ld, size_t i, const PGresult *res, char *err, size_t errlen)
 {
 	const struct load_query *q;
-	char msg[512];
+	char what[64];
 
 	if (ld == NULL || i >= N_LOAD_QUERIES || i != ld->next) {
-		set_err(err, errlen, "loading the snapshot: result %zu out of order (expected %zu)",
-		        i, ld != NULL ? ld->next : 0);
+		dberr_set(err, errlen,
+		          "loading the snapshot: result %zu out of order (expected %zu)", i,
+		          ld != NULL ? ld->next : 0);
 		return -1;
 	}
 	q = &load_queries[i];
 	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK) {
-		trimmed_result_error(res, msg, sizeof(msg));
-		set_err(err, errlen, "loading %s: %s", q->what, msg);
+		snprintf(what, sizeof(what), "loading %s", q->what);
+		dberr_result(err, errlen, what, res);
 		return -1;
 	}
 	if (PQnfields(res) != q->columns) {
-		set_err(err, errlen, "loading %s: %d columns, expected %d", q->what, PQnfields(res),
-		        q->columns);
+		dberr_set(err, errlen, "loading %s: %d columns, expected %d", q->what,
+		          PQnfields(res), q->columns);
 		return -1;
 	}
 	if (PQntuples(res) > SNAPSHOT_MAX_ROWS) {
-		set_err(err, errlen, "loading %s: more than %d rows (the most parkplan plans with)",
-		        q->what, SNAPSHOT_MAX_ROWS);
+		dberr_set(err, errlen,
+		          "loading %s: more than %d rows (the most parkplan plans with)", q->what,
+		          SNAPSHOT_MAX_ROWS);
 		return -1;
 	}
 	if (q->parse(ld, res, err, errlen) < 0)
@@ -892,12 +863,12 @@ db_loader_finish(struct db_loader *ld, struct snapshot *out, char *err, size_t e
 {
 	snapshot_init(out);
 	if (ld == NULL) {
-		set_err(err, errlen, "loading the snapshot: no loader");
+		dberr_set(err, errlen, "loading the snapshot: no loader");
 		return -1;
 	}
 	if (ld->next != N_LOAD_QUERIES) {
-		set_err(err, errlen, "loading the snapshot: %zu of %zu results read", ld->next,
-		        N_LOAD_QUERIES);
+		dberr_set(err, errlen, "loading the snapshot: %zu of %zu results read", ld->next,
+		          N_LOAD_QUERIES);
 		db_loader_free(ld);
 		return -1;
 	}
@@ -907,35 +878,44 @@ db_loader_finish(struct db_loader *ld, struct snapshot *out, char *err, size_t e
 	return 0;
 }
 
+/* BEGIN or COMMIT of db_load_snapshot(). */
+static int
+load_command(PGconn *conn, const char *sql, char *err, size_t errlen)
+{
+	PGresult *res = PQexec(conn, sql);
+	int rc = 0;
+
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		dberr_result(err, errlen, "loading the snapshot", res);
+		rc = -1;
+	}
+	PQclear(res);
+	return rc;
+}
+
 int
 db_load_snapshot(PGconn *conn, struct snapshot *out, char *err, size_t errlen)
 {
 	struct db_loader *ld;
 	PGresult *res;
-	char msg[512];
 	size_t i;
 
 	snapshot_init(out);
 	if (PQtransactionStatus(conn) != PQTRANS_IDLE) {
-		set_err(err, errlen,
-		        "loading the snapshot: the connection is busy or inside a "
-		        "transaction");
+		dberr_set(err, errlen,
+		          "loading the snapshot: the connection is busy or inside a "
+		          "transaction");
 		return -1;
 	}
 	ld = db_loader_new();
 	if (ld == NULL) {
-		set_err(err, errlen, "loading the snapshot: out of memory");
+		dberr_set(err, errlen, "loading the snapshot: out of memory");
 		return -1;
 	}
-	res = PQexec(conn, DB_LOAD_BEGIN);
-	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-		trimmed_result_error(res, msg, sizeof(msg));
-		set_err(err, errlen, "loading the snapshot: %s", msg);
-		PQclear(res);
+	if (load_command(conn, DB_LOAD_BEGIN, err, errlen) < 0) {
 		db_loader_free(ld);
 		return -1;
 	}
-	PQclear(res);
 	for (i = 0; i < N_LOAD_QUERIES; i++) {
 		int rc;
 
@@ -945,15 +925,10 @@ db_load_snapshot(PGconn *conn, struct snapshot *out, char *err, size_t errlen)
 		if (rc < 0)
 			goto fail;
 	}
-	res = PQexec(conn, "COMMIT");
-	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-		trimmed_result_error(res, msg, sizeof(msg));
-		set_err(err, errlen, "loading the snapshot: %s", msg);
-		PQclear(res);
+	if (load_command(conn, "COMMIT", err, errlen) < 0) {
 		db_loader_free(ld);
 		return -1;
 	}
-	PQclear(res);
 	return db_loader_finish(ld, out, err, errlen);
 fail:
 	PQclear(PQexec(conn, "ROLLBACK"));

@@ -8,12 +8,12 @@
  * so that two servers started at once do not both apply version 1.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "db.h"
+#include "dberr.h"
 #include "migrations.h"
 
 /*
@@ -21,33 +21,6 @@
  * parkplan locks (the planner election) use other keys.
  */
 #define MIGRATE_LOCK_KEY "8100691965750372210"
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
-/* libpq's message without its trailing newline. */
-static void
-set_pq_err(char *err, size_t errlen, const char *what, const PGconn *conn)
-{
-	const char *msg = PQerrorMessage(conn);
-	size_t len = strlen(msg);
-
-	while (len > 0 && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
-		len--;
-	set_err(err, errlen, "%s: %.*s", what, (int)len, msg);
-}
 
 /* Run a statement without parameters that returns no rows. */
 static int
@@ -57,7 +30,7 @@ exec_command(PGconn *conn, const char *sql, const char *what, char *err, size_t 
 	int ok = PQresultStatus(res) == PGRES_COMMAND_OK || PQresultStatus(res) == PGRES_TUPLES_OK;
 
 	if (!ok)
-		set_pq_err(err, errlen, what, conn);
+		dberr_pq(err, errlen, what, conn);
 	PQclear(res);
 	return ok ? 0 : -1;
 }
@@ -98,7 +71,7 @@ db_schema_version(PGconn *conn, int *version, char *err, size_t errlen)
 	*version = 0;
 	res = PQexec(conn, "SELECT to_regclass('schema_version') IS NOT NULL");
 	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
-		set_pq_err(err, errlen, "reading the schema version", conn);
+		dberr_pq(err, errlen, "reading the schema version", conn);
 		PQclear(res);
 		return -1;
 	}
@@ -109,13 +82,13 @@ db_schema_version(PGconn *conn, int *version, char *err, size_t errlen)
 
 	res = PQexec(conn, "SELECT coalesce(max(version), 0) FROM schema_version");
 	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
-		set_pq_err(err, errlen, "reading the schema version", conn);
+		dberr_pq(err, errlen, "reading the schema version", conn);
 		PQclear(res);
 		return -1;
 	}
 	if (cell_int(res, 0, 0, version) < 0) {
-		set_err(err, errlen, "reading the schema version: bad value '%s'",
-		        PQgetvalue(res, 0, 0));
+		dberr_set(err, errlen, "reading the schema version: bad value '%s'",
+		          PQgetvalue(res, 0, 0));
 		PQclear(res);
 		return -1;
 	}
@@ -146,13 +119,13 @@ migrate_in_transaction(PGconn *conn, int *from, int *to, char *err, size_t errle
 
 	res = PQexec(conn, "SELECT coalesce(max(version), 0) FROM schema_version");
 	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
-		set_pq_err(err, errlen, "reading the schema version", conn);
+		dberr_pq(err, errlen, "reading the schema version", conn);
 		PQclear(res);
 		return -1;
 	}
 	if (cell_int(res, 0, 0, &current) < 0) {
-		set_err(err, errlen, "reading the schema version: bad value '%s'",
-		        PQgetvalue(res, 0, 0));
+		dberr_set(err, errlen, "reading the schema version: bad value '%s'",
+		          PQgetvalue(res, 0, 0));
 		PQclear(res);
 		return -1;
 	}
@@ -161,10 +134,10 @@ migrate_in_transaction(PGconn *conn, int *from, int *to, char *err, size_t errle
 	*to = current;
 
 	if (current > expected) {
-		set_err(err, errlen,
-		        "database schema version %d is newer than this parkplan (knows %d); "
-		        "upgrade parkplan",
-		        current, expected);
+		dberr_set(err, errlen,
+		          "database schema version %d is newer than this parkplan (knows %d); "
+		          "upgrade parkplan",
+		          current, expected);
 		return -1;
 	}
 
@@ -187,7 +160,7 @@ migrate_in_transaction(PGconn *conn, int *from, int *to, char *err, size_t errle
 		    PQexecParams(conn, "INSERT INTO schema_version (version) VALUES ($1::integer)",
 		                 1, NULL, params, NULL, NULL, 0);
 		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-			set_pq_err(err, errlen, "recording the schema version", conn);
+			dberr_pq(err, errlen, "recording the schema version", conn);
 			PQclear(res);
 			return -1;
 		}
@@ -209,7 +182,7 @@ db_migrate(PGconn *conn, int *from, int *to, char *err, size_t errlen)
 	*from = 0;
 	*to = 0;
 	if (PQtransactionStatus(conn) != PQTRANS_IDLE) {
-		set_err(err, errlen, "migrate: the connection is busy or inside a transaction");
+		dberr_set(err, errlen, "migrate: the connection is busy or inside a transaction");
 		return -1;
 	}
 	if (exec_command(conn, "BEGIN", "migrate", err, errlen) < 0)

@@ -29,6 +29,7 @@
 #include <libpq-fe.h>
 
 #include "db.h"
+#include "dberr.h"
 
 /* --- the deterministic generator --------------------------------------- */
 
@@ -573,33 +574,6 @@ park_free(struct park *p)
 	free(p->site_lat);
 	free(p->site_lon);
 	arena_free(&p->strings);
-}
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
-/* "what: libpq's message" without the message's trailing newline. */
-static void
-set_pq_err(char *err, size_t errlen, const char *what, const PGconn *conn)
-{
-	const char *msg = PQerrorMessage(conn);
-	size_t len = strlen(msg);
-
-	while (len > 0 && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
-		len--;
-	set_err(err, errlen, "%s: %.*s", what, (int)len, msg);
 }
 
 static int64_t
@@ -1389,7 +1363,7 @@ exec_ok(PGconn *conn, const char *sql, char *err, size_t errlen)
 	int ok = PQresultStatus(res) == PGRES_COMMAND_OK;
 
 	if (!ok)
-		set_pq_err(err, errlen, sql, conn);
+		dberr_pq(err, errlen, sql, conn);
 	PQclear(res);
 	return ok ? 0 : -1;
 }
@@ -1571,7 +1545,7 @@ copy_table(PGconn *conn, const struct park *p, size_t t, FILE *log, char *err, s
 	table_rows(p, t, &calls, &rows);
 	res = PQexec(conn, tables[t].copy_sql);
 	if (PQresultStatus(res) != PGRES_COPY_IN) {
-		set_pq_err(err, errlen, what, conn);
+		dberr_pq(err, errlen, what, conn);
 		PQclear(res);
 		return -1;
 	}
@@ -1584,18 +1558,18 @@ copy_table(PGconn *conn, const struct park *p, size_t t, FILE *log, char *err, s
 	copy_flush(&c);
 	free(c.data);
 	if (PQputCopyEnd(conn, c.failed ? "parkplan: could not write the rows" : NULL) != 1) {
-		set_pq_err(err, errlen, what, conn);
+		dberr_pq(err, errlen, what, conn);
 		return -1;
 	}
 	while ((res = PQgetResult(conn)) != NULL) {
 		if (PQresultStatus(res) != PGRES_COMMAND_OK && rc == 0) {
-			set_pq_err(err, errlen, what, conn);
+			dberr_pq(err, errlen, what, conn);
 			rc = -1;
 		}
 		PQclear(res);
 	}
 	if (rc == 0 && c.failed) {
-		set_err(err, errlen, "COPY %s: could not send the rows", tables[t].name);
+		dberr_set(err, errlen, "COPY %s: could not send the rows", tables[t].name);
 		rc = -1;
 	}
 	if (rc == 0 && log != NULL)
@@ -1617,7 +1591,7 @@ set_sequence(PGconn *conn, const char *table, int64_t last, char *err, size_t er
 	                   NULL, params, NULL, NULL, 0);
 	ok = PQresultStatus(res) == PGRES_TUPLES_OK;
 	if (!ok)
-		set_pq_err(err, errlen, table, conn);
+		dberr_pq(err, errlen, table, conn);
 	PQclear(res);
 	return ok ? 0 : -1;
 }
@@ -1670,16 +1644,16 @@ check_target(PGconn *conn, char *err, size_t errlen)
 
 	res = PQexecParams(conn, check_schema_sql, 1, NULL, params, NULL, NULL, 0);
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-		set_pq_err(err, errlen, "checking the schema", conn);
+		dberr_pq(err, errlen, "checking the schema", conn);
 		PQclear(res);
 		return -1;
 	}
 	if (PQntuples(res) > 0) {
 		join_names(res, names, sizeof(names));
-		set_err(err, errlen,
-		        "the database has no parkplan schema (missing: %s); run "
-		        "'parkplanctl migrate' first",
-		        names);
+		dberr_set(err, errlen,
+		          "the database has no parkplan schema (missing: %s); run "
+		          "'parkplanctl migrate' first",
+		          names);
 		PQclear(res);
 		return -1;
 	}
@@ -1688,16 +1662,16 @@ check_target(PGconn *conn, char *err, size_t errlen)
 		return -1;
 	res = PQexec(conn, check_empty_sql);
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-		set_pq_err(err, errlen, "checking for planning data", conn);
+		dberr_pq(err, errlen, "checking for planning data", conn);
 		PQclear(res);
 		return -1;
 	}
 	if (PQntuples(res) > 0) {
 		join_names(res, names, sizeof(names));
-		set_err(err, errlen,
-		        "refusing to write the sample park: the database already holds "
-		        "planning data (rows in %s); sample needs an empty, migrated database",
-		        names);
+		dberr_set(err, errlen,
+		          "refusing to write the sample park: the database already holds "
+		          "planning data (rows in %s); sample needs an empty, migrated database",
+		          names);
 		PQclear(res);
 		return -1;
 	}
@@ -1728,11 +1702,11 @@ db_sample(PGconn *conn, enum sample_scale scale, uint64_t seed, FILE *log, char 
 	int64_t calls, rows;
 
 	if ((unsigned)scale >= COUNT(scale_specs)) {
-		set_err(err, errlen, "unknown scale %d", (int)scale);
+		dberr_set(err, errlen, "unknown scale %d", (int)scale);
 		return -1;
 	}
 	if (generate(&p, scale, seed) < 0) {
-		set_err(err, errlen, "out of memory while generating the sample park");
+		dberr_set(err, errlen, "out of memory while generating the sample park");
 		park_free(&p);
 		return -1;
 	}

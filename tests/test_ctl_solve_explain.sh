@@ -223,5 +223,34 @@ expect_rc 2 "$ctl" explain --input "$park" enterprise 1
 expect_rc 3 "$ctl" explain --input "$park" --plan "$tmp/broken.json" enterprise 1
 expect_rc 3 "$ctl" explain --input "$bad" --plan "$plan" enterprise 1
 
+# A plan from another snapshot: this one lacks community 104, which the plan
+# pairs with enterprise 8.  explain refuses and names the row, even when asked
+# about an enterprise the plan does not pair with it.
+python3 - "$park" "$tmp/other.json" <<'EOF'
+import json, sys
+s = json.load(open(sys.argv[1]))
+assert any(c["id"] == 104 for c in s["communities"])
+s["communities"] = [c for c in s["communities"] if c["id"] != 104]
+s["rules"] = [r for r in s.get("rules", []) if r.get("community_id") != 104]
+if s.get("previous"):
+    s["previous"]["pairs"] = [p for p in s["previous"].get("pairs", []) if p[1] != 104]
+json.dump(s, open(sys.argv[2], "w"), ensure_ascii=False)
+EOF
+expect_rc 0 "$ctl" solve --input "$tmp/other.json" --quiet
+expect_rc 3 "$ctl" explain --input "$tmp/other.json" --plan "$plan" enterprise 1
+expect_grep "$tmp/err" "community 104"
+expect_grep "$tmp/err" "not in $tmp/other.json"
+checks=$((checks + 1))
+[ ! -s "$tmp/out" ] || fail "explain printed an explanation of another snapshot's plan"
+# An instructor the snapshot lacks is named too.
+python3 - "$plan" "$tmp/plan-other-instructor.json" <<'EOF'
+import json, sys
+p = json.load(open(sys.argv[1]))
+p["roster"]["assignments"][0]["instructor_id"] = 9999
+json.dump(p, open(sys.argv[2], "w"))
+EOF
+expect_rc 3 "$ctl" explain --input "$park" --plan "$tmp/plan-other-instructor.json" community 101
+expect_grep "$tmp/err" "instructor 9999"
+
 echo "test_ctl_solve_explain: $checks checks, $failures failed"
 [ "$failures" -eq 0 ]

@@ -22,36 +22,7 @@
 
 #include "check.h"
 #include "db.h"
-
-static PGconn *
-connect_db(const char *dsn, const char *db)
-{
-	const char *keys[] = {"dbname", "dbname", NULL};
-	const char *values[] = {dsn, db, NULL};
-	PGconn *conn;
-
-	if (db == NULL)
-		keys[1] = NULL;
-	conn = PQconnectdbParams(keys, values, 1);
-	if (PQstatus(conn) != CONNECTION_OK) {
-		fprintf(stderr, "cannot connect: %s", PQerrorMessage(conn));
-		PQfinish(conn);
-		return NULL;
-	}
-	return conn;
-}
-
-static int
-exec_ok(PGconn *conn, const char *sql)
-{
-	PGresult *res = PQexec(conn, sql);
-	int ok = PQresultStatus(res) == PGRES_COMMAND_OK || PQresultStatus(res) == PGRES_TUPLES_OK;
-
-	if (!ok)
-		fprintf(stderr, "%s: %s", sql, PQerrorMessage(conn));
-	PQclear(res);
-	return ok;
-}
+#include "testdb.h"
 
 static const char data_sql[] =
     "INSERT INTO zone (id, code, name, lat, lon) VALUES (1, 'A', 'A', 31.17, 121.40),"
@@ -78,7 +49,7 @@ load_stepwise(PGconn *conn, PGconn *other, const char *concurrent_sql, struct sn
 	CHECK(ld != NULL);
 	if (ld == NULL)
 		return -1;
-	CHECK(exec_ok(conn, DB_LOAD_BEGIN));
+	CHECK(testdb_exec(conn, DB_LOAD_BEGIN));
 	for (i = 0; ok && i < db_loader_query_count(); i++) {
 		PGresult *res =
 		    PQexecParams(conn, db_loader_query(i), 0, NULL, NULL, NULL, NULL, 0);
@@ -89,9 +60,9 @@ load_stepwise(PGconn *conn, PGconn *other, const char *concurrent_sql, struct sn
 		}
 		PQclear(res);
 		if (i == 0 && concurrent_sql != NULL)
-			CHECK(exec_ok(other, concurrent_sql));
+			CHECK(testdb_exec(other, concurrent_sql));
 	}
-	CHECK(exec_ok(conn, ok ? "COMMIT" : "ROLLBACK"));
+	CHECK(testdb_exec(conn, ok ? "COMMIT" : "ROLLBACK"));
 	if (!ok) {
 		db_loader_free(ld);
 		snapshot_init(out);
@@ -115,7 +86,7 @@ test_loader(PGconn *conn, PGconn *other)
 
 	CHECK(db_loader_query_count() >= 9);
 	CHECK(db_loader_query(db_loader_query_count()) == NULL);
-	CHECK(exec_ok(conn, data_sql));
+	CHECK(testdb_exec(conn, data_sql));
 
 	/* The zone committed meanwhile is not seen. */
 	CHECK_INT_EQ(load_stepwise(conn, other,
@@ -158,12 +129,12 @@ test_loader(PGconn *conn, PGconn *other)
 
 	/* Out of order: result 1 before result 0. */
 	ld = db_loader_new();
-	CHECK(exec_ok(conn, DB_LOAD_BEGIN));
+	CHECK(testdb_exec(conn, DB_LOAD_BEGIN));
 	res = PQexecParams(conn, db_loader_query(1), 0, NULL, NULL, NULL, NULL, 0);
 	CHECK_INT_EQ(db_loader_take(ld, 1, res, err, sizeof(err)), -1);
 	CHECK_STR_CONTAINS(err, "out of order");
 	PQclear(res);
-	CHECK(exec_ok(conn, "ROLLBACK"));
+	CHECK(testdb_exec(conn, "ROLLBACK"));
 	/* Finishing a loader that has not read everything. */
 	CHECK_INT_EQ(db_loader_finish(ld, &a, err, sizeof(err)), -1);
 	CHECK_STR_CONTAINS(err, "0 of");
@@ -180,39 +151,25 @@ test_loader(PGconn *conn, PGconn *other)
 	db_loader_free(NULL);
 
 	/* Inside a transaction already: refused, the transaction untouched. */
-	CHECK(exec_ok(conn, "BEGIN"));
+	CHECK(testdb_exec(conn, "BEGIN"));
 	CHECK_INT_EQ(db_load_snapshot(conn, &b, err, sizeof(err)), -1);
 	CHECK(PQtransactionStatus(conn) == PQTRANS_INTRANS);
-	CHECK(exec_ok(conn, "ROLLBACK"));
+	CHECK(testdb_exec(conn, "ROLLBACK"));
 	snapshot_free(&b);
 }
 
 int
 main(void)
 {
-	const char *dsn = getenv("PARKPLAN_TEST_DSN");
-	PGconn *admin, *conn = NULL, *other = NULL;
-	char dbname[64], sql[160], err[512];
+	struct testdb db;
+	PGconn *conn, *other;
+	char err[512];
 	int from, to;
 
-	if (dsn == NULL) {
-		fprintf(stderr, "PARKPLAN_TEST_DSN is not set (run through ctest)\n");
+	if (testdb_create(&db, "loader") != 0)
 		return 1;
-	}
-	admin = connect_db(dsn, NULL);
-	if (admin == NULL)
-		return 1;
-	exec_ok(admin, "SET client_min_messages = warning");
-	snprintf(dbname, sizeof(dbname), "parkplan_test_loader_%ld", (long)getpid());
-	snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS %s", dbname);
-	exec_ok(admin, sql);
-	snprintf(sql, sizeof(sql), "CREATE DATABASE %s", dbname);
-	if (!exec_ok(admin, sql)) {
-		PQfinish(admin);
-		return 1;
-	}
-	conn = connect_db(dsn, dbname);
-	other = connect_db(dsn, dbname);
+	conn = testdb_open(&db);
+	other = testdb_open(&db);
 	CHECK(conn != NULL && other != NULL);
 	if (conn != NULL && other != NULL) {
 		CHECK_INT_EQ(db_migrate(conn, &from, &to, err, sizeof(err)), 0);
@@ -220,8 +177,6 @@ main(void)
 	}
 	PQfinish(conn);
 	PQfinish(other);
-	snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS %s WITH (FORCE)", dbname);
-	exec_ok(admin, sql);
-	PQfinish(admin);
+	testdb_drop(&db);
 	return check_done("test_db_loader");
 }

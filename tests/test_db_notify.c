@@ -19,39 +19,7 @@
 
 #include "check.h"
 #include "db.h"
-
-static char dbname[64];
-
-/* Connect to the maintenance DSN with dbname replaced (NULL: as given). */
-static PGconn *
-connect_db(const char *dsn, const char *db)
-{
-	const char *keys[] = {"dbname", "dbname", NULL};
-	const char *values[] = {dsn, db, NULL};
-	PGconn *conn;
-
-	if (db == NULL)
-		keys[1] = NULL;
-	conn = PQconnectdbParams(keys, values, 1);
-	if (PQstatus(conn) != CONNECTION_OK) {
-		fprintf(stderr, "cannot connect: %s", PQerrorMessage(conn));
-		PQfinish(conn);
-		return NULL;
-	}
-	return conn;
-}
-
-static int
-exec_ok(PGconn *conn, const char *sql)
-{
-	PGresult *res = PQexec(conn, sql);
-	int ok = PQresultStatus(res) == PGRES_COMMAND_OK || PQresultStatus(res) == PGRES_TUPLES_OK;
-
-	if (!ok)
-		fprintf(stderr, "%s: %s", sql, PQerrorMessage(conn));
-	PQclear(res);
-	return ok;
-}
+#include "testdb.h"
 
 struct heard {
 	int count;
@@ -164,50 +132,51 @@ test_notify(PGconn *listener, PGconn *writer)
 {
 	struct heard h;
 
-	CHECK(exec_ok(listener, "LISTEN parkplan_data"));
-	CHECK(exec_ok(writer, "INSERT INTO zone (id, code, name, lat, lon)"
-	                      " VALUES (1, 'A', 'A', 31.17, 121.40)"));
+	CHECK(testdb_exec(listener, "LISTEN parkplan_data"));
+	CHECK(testdb_exec(writer, "INSERT INTO zone (id, code, name, lat, lon)"
+	                          " VALUES (1, 'A', 'A', 31.17, 121.40)"));
 	listen_for(listener, 1, &h);
 	CHECK_INT_EQ(h.count, 1);
 	CHECK_STR_CONTAINS(h.relname, "parkplan_data");
 	CHECK_STR_CONTAINS(h.extra, "zone");
 
 	/* One statement of three rows: one notification, naming enterprise. */
-	CHECK(exec_ok(writer, "INSERT INTO enterprise (id, name, zone_id, industry, lat, lon)"
-	                      " VALUES (10, 'E10', 1, 'IC', 31.16, 121.39),"
-	                      " (11, 'E11', 1, 'IC', 31.16, 121.39),"
-	                      " (12, 'E12', 1, 'IC', 31.16, 121.39)"));
+	CHECK(testdb_exec(writer, "INSERT INTO enterprise (id, name, zone_id, industry, lat, lon)"
+	                          " VALUES (10, 'E10', 1, 'IC', 31.16, 121.39),"
+	                          " (11, 'E11', 1, 'IC', 31.16, 121.39),"
+	                          " (12, 'E12', 1, 'IC', 31.16, 121.39)"));
 	listen_for(listener, 1, &h);
 	CHECK_INT_EQ(h.count, 1);
 	CHECK(strcmp(h.relname, "parkplan_data") == 0);
 	CHECK(strcmp(h.extra, "enterprise") == 0);
 
 	/* Two transactions: two notifications. */
-	CHECK(exec_ok(writer, "UPDATE enterprise SET employees = 5 WHERE id = 10"));
-	CHECK(exec_ok(writer, "INSERT INTO community (id, name, lat, lon)"
-	                      " VALUES (20, 'C20', 31.15, 121.41)"));
+	CHECK(testdb_exec(writer, "UPDATE enterprise SET employees = 5 WHERE id = 10"));
+	CHECK(testdb_exec(writer, "INSERT INTO community (id, name, lat, lon)"
+	                          " VALUES (20, 'C20', 31.15, 121.41)"));
 	listen_for(listener, 2, &h);
 	CHECK_INT_EQ(h.count, 2);
 	CHECK(strcmp(h.extra, "community") == 0);
 
 	/* Settings and rules are planning data too. */
-	CHECK(exec_ok(writer, "INSERT INTO setting (key, value) VALUES ('w_need', '500')"));
+	CHECK(testdb_exec(writer, "INSERT INTO setting (key, value) VALUES ('w_need', '500')"));
 	listen_for(listener, 1, &h);
 	CHECK_INT_EQ(h.count, 1);
 	CHECK(strcmp(h.extra, "setting") == 0);
 
 	/* A rolled-back change says nothing. */
-	CHECK(exec_ok(writer, "BEGIN"));
-	CHECK(exec_ok(writer, "DELETE FROM enterprise WHERE id = 12"));
-	CHECK(exec_ok(writer, "ROLLBACK"));
+	CHECK(testdb_exec(writer, "BEGIN"));
+	CHECK(testdb_exec(writer, "DELETE FROM enterprise WHERE id = 12"));
+	CHECK(testdb_exec(writer, "ROLLBACK"));
 	listen_for(listener, 0, &h);
 	CHECK_INT_EQ(h.count, 0);
 
 	/* Writing a plan is not a change of the planning data. */
-	CHECK(exec_ok(writer, "INSERT INTO plan_run (id, trigger, status) VALUES (1, 'replan',"
-	                      " 'succeeded');"
-	                      "INSERT INTO plan_pair (run_id, enterprise_id, community_id, score)"
-	                      " VALUES (1, 10, 20, 100)"));
+	CHECK(testdb_exec(writer,
+	                  "INSERT INTO plan_run (id, trigger, status) VALUES (1, 'replan',"
+	                  " 'succeeded');"
+	                  "INSERT INTO plan_pair (run_id, enterprise_id, community_id, score)"
+	                  " VALUES (1, 10, 20, 100)"));
 	listen_for(listener, 0, &h);
 	CHECK_INT_EQ(h.count, 0);
 }
@@ -215,30 +184,13 @@ test_notify(PGconn *listener, PGconn *writer)
 int
 main(void)
 {
-	const char *dsn = getenv("PARKPLAN_TEST_DSN");
-	PGconn *admin, *listener = NULL, *writer = NULL;
-	char sql[160];
-	int rc;
+	struct testdb db;
+	PGconn *listener, *writer;
 
-	if (dsn == NULL) {
-		fprintf(stderr, "PARKPLAN_TEST_DSN is not set (run through ctest)\n");
+	if (testdb_create(&db, "notify") != 0)
 		return 1;
-	}
-	admin = connect_db(dsn, NULL);
-	if (admin == NULL)
-		return 1;
-	exec_ok(admin, "SET client_min_messages = warning");
-	snprintf(dbname, sizeof(dbname), "parkplan_test_notify_%ld", (long)getpid());
-	snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS %s", dbname);
-	exec_ok(admin, sql);
-	snprintf(sql, sizeof(sql), "CREATE DATABASE %s", dbname);
-	if (!exec_ok(admin, sql)) {
-		PQfinish(admin);
-		return 1;
-	}
-
-	listener = connect_db(dsn, dbname);
-	writer = connect_db(dsn, dbname);
+	listener = testdb_open(&db);
+	writer = testdb_open(&db);
 	CHECK(listener != NULL && writer != NULL);
 	if (listener != NULL && writer != NULL) {
 		test_migrate(writer);
@@ -246,10 +198,6 @@ main(void)
 	}
 	PQfinish(listener);
 	PQfinish(writer);
-
-	snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS %s WITH (FORCE)", dbname);
-	exec_ok(admin, sql);
-	PQfinish(admin);
-	rc = check_done("test_db_notify");
-	return rc;
+	testdb_drop(&db);
+	return check_done("test_db_notify");
 }
