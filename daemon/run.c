@@ -17,6 +17,7 @@
  * changed by a failed run.  When the connection drops in the middle, the
  * step that needed it is taken up again once the database is back.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <signal.h>
@@ -875,12 +876,27 @@ run_loaded(void *arg, struct snapshot *s, const char *error)
 	run.timing.load_ms = 1000 * (now_s() - run.phase_start);
 	if (s == NULL) {
 		if (!db_ready(run.db)) {
-			log_run(LOG_LEVEL_WARNING, run.run_id, 0,
-			        "run %lld: load interrupted (%s); loading again when the "
-			        "database is back",
-			        (long long)run.run_id, error);
-			run.db_wait = true;
-			run_status_phase();
+			/*
+			 * The consistent read is gone with the connection: loading
+			 * again later would plan other data under this run's
+			 * name.  The run fails (recorded once the database is
+			 * back) and the next request gets a run of its own.
+			 */
+			char msg[512];
+			size_t n;
+
+			/* libpq's message, first line only: the rest quotes the query */
+			snprintf(msg, sizeof(msg), "the database connection was lost during the load (%s",
+			         error != NULL ? error : "connection lost");
+			msg[strcspn(msg, "\n")] = '\0';
+			for (n = strlen(msg); n > 0 && isspace((unsigned char)msg[n - 1]); n--)
+				msg[n - 1] = '\0';
+			snprintf(msg + n, sizeof(msg) - n, ")");
+			log_run(LOG_LEVEL_WARNING, run.run_id, 0, "run %lld: %s", (long long)run.run_id,
+			        msg);
+			run.failed = true;
+			run.error = run_error_report("load", msg);
+			run_step_store();
 			return;
 		}
 		run.failed = true;

@@ -46,3 +46,9 @@ if(PARKPLAN_HAVE_SYSTEMD)
   set_tests_properties(test_daemon_journal PROPERTIES FIXTURES_REQUIRED pg
                        ENVIRONMENT "${PARKPLAN_TEST_ENV}" TIMEOUT 300 SKIP_RETURN_CODE 77)
 endif()
+
+# PostgreSQL stopped and started under the daemon, idle and in the middle
+# of a run, on a private server (the shared one serves other tests).
+add_test(NAME test_daemon_pgrestart COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/test_daemon_pgrestart.sh)
+set_tests_properties(test_daemon_pgrestart PROPERTIES FIXTURES_REQUIRED pg
+                     ENVIRONMENT "${PARKPLAN_TEST_ENV}" TIMEOUT 600)
