@@ -42,11 +42,14 @@ done
 ok "parkplanctl.1: $(echo $verbs | wc -w) verbs, $(echo $longopts | wc -w) long options checked"
 
 # parkpland: the getopt letters and the default configuration file.
-letters=$(sed -n 's/.*getopt(argc, argv, "\([^"]*\)").*/\1/p' "$src/daemon/main.c" | tr -d ':')
+letters=$(sed -n 's/.*getopt\(_long\)\{0,1\}(argc, argv, "\([^"]*\)".*/\2/p' "$src/daemon/main.c" | tr -d ':')
 [ -n "$letters" ] || fail "no getopt string in daemon/main.c"
 for ((i = 0; i < ${#letters}; i++)); do
 	l=${letters:i:1}
-	grep -qE "^\.(B|BI|BR) -$l\b" <<<"$daemon_page" || fail "parkpland.8 does not describe -$l"
+	grep -qE "^\.(B|BI|BR) \"?-$l\b" <<<"$daemon_page" || fail "parkpland.8 does not describe -$l"
+done
+for o in $(grep -o '{"[a-z-]*", [a-z_]*_argument' "$src/daemon/main.c" | sed 's/{"\([^"]*\)".*/\1/'); do
+	grep -q -- "--$o\b" <<<"$daemon_page" || fail "parkpland.8 does not mention --$o"
 done
 default_conf=$(sed -n 's/^#define DEFAULT_CONFIG "\(.*\)"/\1/p' "$src/daemon/main.c")
 # the -c entry says "Without -c, FILE is read when it exists"
