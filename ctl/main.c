@@ -43,8 +43,8 @@ explain_either(int argc, char **argv)
 static int
 snapshot_either(int argc, char **argv)
 {
-	static const char *const with_value[] = {"--dsn", "-d", "--output", "-o", "--socket",
-						 "--timeout"};
+	static const char *const with_value[] = {"--dsn", "-d",       "--output",
+	                                         "-o",    "--socket", "--timeout"};
 	bool positional = false;
 	int i;
 	size_t k;
@@ -81,39 +81,39 @@ struct verb {
 };
 
 static const struct verb verbs[] = {
-	{"migrate", cmd_migrate, "migrate [--dsn DSN]",
-	 "apply the missing schema migrations (one transaction, idempotent)"},
-	{"sample", cmd_sample, "sample [--dsn DSN] --scale park|district|city [--seed N]",
-	 "write the sample park into an empty database"},
-	{"snapshot", snapshot_either,
-	 "snapshot [--dsn DSN] [--output FILE]\n"
-	 "  parkplanctl snapshot [PLAN] [--output FILE] [--socket PATH]",
-	 "the planning data as snapshot JSON: from the database when a DSN is\n"
-	 "             given (one REPEATABLE READ transaction), else from parkpland\n"
-	 "             (the input of PLAN, or the data now)"},
-	{"solve", cmd_solve,
-	 "solve --input SNAPSHOT [--output PLAN] [--export-lp PREFIX [--export-only]]\n"
-	 "                    [--memory-mib N] [--quiet] [--json]",
-	 "solve a snapshot offline in an isolated child process"},
-	{"explain", explain_either,
-	 "explain --input SNAPSHOT --plan PLAN enterprise|community|instructor ID\n"
-	 "                    [--alternatives N] [--json]\n"
-	 "  parkplanctl explain enterprise|community|instructor ID [PLAN] [--socket PATH] [--json]",
-	 "explain one decision of a plan: its score and the alternatives that lost"},
-	{"status", cmd_status, "status [--socket PATH] [--json]",
-	 "what parkpland is doing: database, plan in force, the run in progress"},
-	{"replan", cmd_replan, "replan [--wait] [--timeout S] [--socket PATH] [--json]",
-	 "ask parkpland for a new plan (--wait: until it is stored)"},
-	{"plans", cmd_plans, "plans [--limit N] [--socket PATH] [--json]",
-	 "the latest runs and plans, newest first"},
-	{"show", cmd_show, "show [PLAN] [--socket PATH] [--json]",
-	 "a plan's pairs and roster (default: the plan in force)"},
-	{"diff", cmd_diff, "diff PLAN_A PLAN_B [--socket PATH] [--json]",
-	 "pairs added and removed, instructors moved, from plan A to plan B"},
-	{"approve", cmd_approve, "approve PLAN [--socket PATH] [--json]",
-	 "approve a draft plan: it becomes the plan in force"},
-	{"reload", cmd_reload, "reload [--socket PATH]",
-	 "make parkpland re-read its configuration (kept when the new one is bad)"},
+    {"migrate", cmd_migrate, "migrate [--dsn DSN]",
+     "apply the missing schema migrations (one transaction, idempotent)"},
+    {"sample", cmd_sample, "sample [--dsn DSN] --scale park|district|city [--seed N]",
+     "write the sample park into an empty database"},
+    {"snapshot", snapshot_either,
+     "snapshot [--dsn DSN] [--output FILE]\n"
+     "  parkplanctl snapshot [PLAN] [--output FILE] [--socket PATH]",
+     "the planning data as snapshot JSON: from the database when a DSN is\n"
+     "             given (one REPEATABLE READ transaction), else from parkpland\n"
+     "             (the input of PLAN, or the data now)"},
+    {"solve", cmd_solve,
+     "solve --input SNAPSHOT [--output PLAN] [--export-lp PREFIX [--export-only]]\n"
+     "                    [--memory-mib N] [--quiet] [--json]",
+     "solve a snapshot offline in an isolated child process"},
+    {"explain", explain_either,
+     "explain --input SNAPSHOT --plan PLAN enterprise|community|instructor ID\n"
+     "                    [--alternatives N] [--json]\n"
+     "  parkplanctl explain enterprise|community|instructor ID [PLAN] [--socket PATH] [--json]",
+     "explain one decision of a plan: its score and the alternatives that lost"},
+    {"status", cmd_status, "status [--socket PATH] [--json]",
+     "what parkpland is doing: database, plan in force, the run in progress"},
+    {"replan", cmd_replan, "replan [--wait] [--timeout S] [--socket PATH] [--json]",
+     "ask parkpland for a new plan (--wait: until it is stored)"},
+    {"plans", cmd_plans, "plans [--limit N] [--socket PATH] [--json]",
+     "the latest runs and plans, newest first"},
+    {"show", cmd_show, "show [PLAN] [--socket PATH] [--json]",
+     "a plan's pairs and roster (default: the plan in force)"},
+    {"diff", cmd_diff, "diff PLAN_A PLAN_B [--socket PATH] [--json]",
+     "pairs added and removed, instructors moved, from plan A to plan B"},
+    {"approve", cmd_approve, "approve PLAN [--socket PATH] [--json]",
+     "approve a draft plan: it becomes the plan in force"},
+    {"reload", cmd_reload, "reload [--socket PATH]",
+     "make parkpland re-read its configuration (kept when the new one is bad)"},
 };
 
 static void
@@ -128,9 +128,9 @@ usage(FILE *f)
 	for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
 		fprintf(f, "  parkplanctl %s\n", verbs[i].usage);
 	fprintf(f, "\nThe DSN of offline verbs comes from --dsn or $PARKPLAN_DSN.\n"
-		   "\nexit codes: 0 ok, 1 the operation failed (infeasible, refused),\n"
-		   "  2 usage, 3 bad input data, 4 database or daemon unavailable,\n"
-		   "  5 internal error\n");
+	           "\nexit codes: 0 ok, 1 the operation failed (infeasible, refused),\n"
+	           "  2 usage, 3 bad input data, 4 database or daemon unavailable,\n"
+	           "  5 internal error\n");
 }
 
 void
@@ -166,7 +166,7 @@ ctl_connect(const char *dsn)
 
 	if (PQstatus(conn) != CONNECTION_OK) {
 		fprintf(stderr, "parkplanctl: cannot connect to the database: %s",
-			PQerrorMessage(conn));
+		        PQerrorMessage(conn));
 		PQfinish(conn);
 		return NULL;
 	}

@@ -104,7 +104,7 @@ log_send_journal(enum log_level level, const char *line, int errnum, int64_t run
 }
 
 static void log_vwrite(enum log_level level, int errnum, int64_t run_id, int64_t plan_id,
-		       const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
+                       const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
 
 static void
 log_vwrite(enum log_level level, int errnum, int64_t run_id, int64_t plan_id, const char *fmt,

@@ -190,19 +190,18 @@ db_state_cb(void *arg, bool up)
 static void
 usage(FILE *f)
 {
-	fprintf(f,
-	        "usage: parkpland [-c FILE] [-o section.key=value]... [-t] [-V] [-h]\n"
-	        "\n"
-	        "  -c, --config FILE   configuration file (default " DEFAULT_CONFIG "\n"
-	        "                      when it exists)\n"
-	        "  -o, --option S.K=V  override one setting, e.g.\n"
-	        "                      -o daemon.socket=/run/parkplan/ctl.sock (the DSN is\n"
-	        "                      never taken from the command line: use dsn or dsn_file\n"
-	        "                      in the configuration, PARKPLAN_DSN, or a systemd\n"
-	        "                      credential 'dsn')\n"
-	        "  -t, --test          check the configuration and exit\n"
-	        "  -V, --version       print the version and exit\n"
-	        "  -h, --help          this help\n");
+	fprintf(f, "usage: parkpland [-c FILE] [-o section.key=value]... [-t] [-V] [-h]\n"
+	           "\n"
+	           "  -c, --config FILE   configuration file (default " DEFAULT_CONFIG "\n"
+	           "                      when it exists)\n"
+	           "  -o, --option S.K=V  override one setting, e.g.\n"
+	           "                      -o daemon.socket=/run/parkplan/ctl.sock (the DSN is\n"
+	           "                      never taken from the command line: use dsn or dsn_file\n"
+	           "                      in the configuration, PARKPLAN_DSN, or a systemd\n"
+	           "                      credential 'dsn')\n"
+	           "  -t, --test          check the configuration and exit\n"
+	           "  -V, --version       print the version and exit\n"
+	           "  -h, --help          this help\n");
 }
 
 int
@@ -215,9 +214,9 @@ main(int argc, char **argv)
 	int ch;
 
 	static const struct option long_options[] = {
-		{"config", required_argument, NULL, 'c'}, {"option", required_argument, NULL, 'o'},
-		{"test", no_argument, NULL, 't'},         {"version", no_argument, NULL, 'V'},
-		{"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+	    {"config", required_argument, NULL, 'c'}, {"option", required_argument, NULL, 'o'},
+	    {"test", no_argument, NULL, 't'},         {"version", no_argument, NULL, 'V'},
+	    {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
 	};
 
 	while ((ch = getopt_long(argc, argv, "c:o:tVh", long_options, NULL)) != -1) {

@@ -244,9 +244,8 @@ struct db_batch *store_run_result(int64_t run_id, const struct snapshot *s,
                                   bool approve);
 /* A run that failed before solving: validation rows, load or solver error. */
 struct db_batch *store_run_failure(int64_t run_id, const struct snapshot *s,
-                                   struct copybuf *snapshot_row,
-                                   const struct problems *pr, const struct run_timing *t,
-                                   json_t *error);
+                                   struct copybuf *snapshot_row, const struct problems *pr,
+                                   const struct run_timing *t, json_t *error);
 /* Text COPY escaping into a growing buffer. */
 struct copybuf {
 	char *data;

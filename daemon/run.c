@@ -886,14 +886,15 @@ run_loaded(void *arg, struct snapshot *s, const char *error)
 			size_t n;
 
 			/* libpq's message, first line only: the rest quotes the query */
-			snprintf(msg, sizeof(msg), "the database connection was lost during the load (%s",
+			snprintf(msg, sizeof(msg),
+			         "the database connection was lost during the load (%s",
 			         error != NULL ? error : "connection lost");
 			msg[strcspn(msg, "\n")] = '\0';
 			for (n = strlen(msg); n > 0 && isspace((unsigned char)msg[n - 1]); n--)
 				msg[n - 1] = '\0';
 			snprintf(msg + n, sizeof(msg) - n, ")");
-			log_run(LOG_LEVEL_WARNING, run.run_id, 0, "run %lld: %s", (long long)run.run_id,
-			        msg);
+			log_run(LOG_LEVEL_WARNING, run.run_id, 0, "run %lld: %s",
+			        (long long)run.run_id, msg);
 			run.failed = true;
 			run.error = run_error_report("load", msg);
 			run_step_store();

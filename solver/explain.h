@@ -29,8 +29,8 @@ enum explain_kind { EXPLAIN_ENTERPRISE, EXPLAIN_COMMUNITY, EXPLAIN_INSTRUCTOR };
 int explain_kind_parse(const char *text, enum explain_kind *out);
 
 /* Returns NULL with err set when the id is not in the snapshot. */
-json_t *explain(const struct snapshot *s, const struct plan *p, enum explain_kind kind,
-		int64_t id, size_t max_alternatives, char *err, size_t errlen);
+json_t *explain(const struct snapshot *s, const struct plan *p, enum explain_kind kind, int64_t id,
+                size_t max_alternatives, char *err, size_t errlen);
 
 /* Human-readable rendering of an explain() result. */
 void explain_print(const json_t *explanation, FILE *f);

@@ -12,7 +12,7 @@ geo_distance_m(double lat1, double lon1, double lat2, double lon2)
 	double dlat = (lat2 - lat1) * rad;
 	double dlon = (lon2 - lon1) * rad;
 	double a = sin(dlat / 2) * sin(dlat / 2) +
-		   cos(lat1 * rad) * cos(lat2 * rad) * sin(dlon / 2) * sin(dlon / 2);
+	           cos(lat1 * rad) * cos(lat2 * rad) * sin(dlon / 2) * sin(dlon / 2);
 
 	if (a > 1.0)
 		a = 1.0;

@@ -101,15 +101,14 @@ idmap_get(const struct idmap *m, int64_t id)
 	}
 }
 
-#define INDEX_ROWS(map, rows, count)                                           \
-	do {                                                                   \
-		size_t k_;                                                     \
-		if (idmap_init(&(map), (count)) != 0)                          \
-			goto fail;                                             \
-		for (k_ = 0; k_ < (count); k_++)                               \
-			if ((rows)[k_].id > 0 &&                               \
-			    idmap_put(&(map), (rows)[k_].id, k_) < 0)          \
-				goto fail;                                     \
+#define INDEX_ROWS(map, rows, count)                                                               \
+	do {                                                                                       \
+		size_t k_;                                                                         \
+		if (idmap_init(&(map), (count)) != 0)                                              \
+			goto fail;                                                                 \
+		for (k_ = 0; k_ < (count); k_++)                                                   \
+			if ((rows)[k_].id > 0 && idmap_put(&(map), (rows)[k_].id, k_) < 0)         \
+				goto fail;                                                         \
 	} while (0)
 
 int

@@ -16,7 +16,7 @@
 struct idmap {
 	int64_t *keys; /* 0 marks an empty slot (ids are positive) */
 	size_t *vals;
-	size_t cap;    /* a power of two */
+	size_t cap; /* a power of two */
 	size_t n;
 };
 

@@ -67,10 +67,10 @@
 #define DEFAULT_MEMORY (512 * MIB)
 #define DEFAULT_TIME_LIMIT_S 30.0
 #define MAX_PLAN_BYTES ((size_t)1 << 30) /* 1 GiB */
-#define MAX_LINE 8192                     /* one P/E/G line or R header */
-#define MAX_MESSAGE 2048                  /* kept of an E or G message */
-#define MAX_PART 32                       /* "pairing", "roster" */
-#define MAX_READ_PER_PUMP (4 * MIB)       /* keep the caller's loop responsive */
+#define MAX_LINE 8192                    /* one P/E/G line or R header */
+#define MAX_MESSAGE 2048                 /* kept of an E or G message */
+#define MAX_PART 32                      /* "pairing", "roster" */
+#define MAX_READ_PER_PUMP (4 * MIB)      /* keep the caller's loop responsive */
 #define FALLBACK_MAX_FD 65536
 
 struct solver_job {
@@ -82,7 +82,7 @@ struct solver_job {
 	void *progress_arg;
 	struct timespec started;
 
-	bool done;   /* EOF or a read error */
+	bool done; /* EOF or a read error */
 	size_t bytes_read;
 	bool killed; /* solver_job_kill() */
 	char kill_why[256];
@@ -213,8 +213,7 @@ child_send_line(struct child *c, char kind, const char *text)
 		_exit(CHILD_PIPE_FAILED);
 }
 
-static void
-child_fail(struct child *c, int code, const char *fmt, ...)
+static void child_fail(struct child *c, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4), noreturn));
 
 static void
@@ -308,7 +307,7 @@ static void
 child_reset_signals(void)
 {
 	static const int sigs[] = {SIGPIPE, SIGTERM, SIGINT,  SIGHUP,  SIGQUIT, SIGUSR1,
-				   SIGUSR2, SIGCHLD, SIGALRM, SIGXCPU, SIGXFSZ};
+	                           SIGUSR2, SIGCHLD, SIGALRM, SIGXCPU, SIGXFSZ};
 	sigset_t none;
 	size_t i;
 
@@ -351,7 +350,7 @@ child_set_limit(struct child *c, int resource, const char *what, rlim_t value, r
 
 	if (getrlimit(resource, &old) != 0)
 		child_fail(c, CHILD_SETUP_FAILED, "cannot read the %s limit: %s", what,
-			   strerror(errno));
+		           strerror(errno));
 	/* Never above a hard limit set from outside (ulimit, systemd). */
 	if (old.rlim_max != RLIM_INFINITY) {
 		if (value > old.rlim_max)
@@ -363,12 +362,12 @@ child_set_limit(struct child *c, int resource, const char *what, rlim_t value, r
 	rl.rlim_max = hard;
 	if (setrlimit(resource, &rl) != 0)
 		child_fail(c, CHILD_SETUP_FAILED, "cannot set the %s limit: %s", what,
-			   strerror(errno));
+		           strerror(errno));
 }
 
 static void
 child_run(int fd, pid_t parent, solver_solve_fn fn, const struct snapshot *s,
-	  const struct solver_limits *lim, const struct solver_options *opt, bool memory_enforced)
+          const struct solver_limits *lim, const struct solver_options *opt, bool memory_enforced)
 {
 	struct child *c = &child_state;
 	struct solver_options copt = {0};
@@ -400,7 +399,7 @@ child_run(int fd, pid_t parent, solver_solve_fn fn, const struct snapshot *s,
 	child_set_limit(c, RLIMIT_CORE, "core size", 0, 0);
 	if (memory_enforced)
 		child_set_limit(c, RLIMIT_AS, "memory", (rlim_t)lim->memory_bytes,
-				(rlim_t)lim->memory_bytes);
+		                (rlim_t)lim->memory_bytes);
 	if (lim->cpu_s > 0 && lim->cpu_s < 1e15) {
 		rlim_t soft = (rlim_t)ceil(lim->cpu_s);
 
@@ -449,8 +448,8 @@ child_run(int fd, pid_t parent, solver_solve_fn fn, const struct snapshot *s,
 /* The parent                                                           */
 /* ------------------------------------------------------------------ */
 
-static void
-job_bad(struct solver_job *job, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void job_bad(struct solver_job *job, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 static void
 job_bad(struct solver_job *job, const char *fmt, ...)
@@ -645,7 +644,7 @@ job_consume(struct solver_job *job, const char *p, size_t n)
 
 struct solver_job *
 solver_job_start_fn(solver_solve_fn fn, const struct snapshot *s, const struct solver_limits *lim,
-		    const struct solver_options *opt, char *err, size_t errlen)
+                    const struct solver_options *opt, char *err, size_t errlen)
 {
 	static bool warned_memory;
 	const char *blocker;
@@ -667,8 +666,9 @@ solver_job_start_fn(solver_solve_fn fn, const struct snapshot *s, const struct s
 	job->memory_enforced = job->lim.memory_bytes > 0 && blocker == NULL;
 	if (blocker != NULL && !warned_memory) {
 		warned_memory = true;
-		fprintf(stderr, "parkplan: the solver's memory limit of %s MiB is not enforced: %s\n",
-			limit_text(memory_mib(&job->lim), num), blocker);
+		fprintf(stderr,
+		        "parkplan: the solver's memory limit of %s MiB is not enforced: %s\n",
+		        limit_text(memory_mib(&job->lim), num), blocker);
 	}
 	if (opt != NULL) {
 		job->progress = opt->progress;
@@ -707,7 +707,7 @@ solver_job_start_fn(solver_solve_fn fn, const struct snapshot *s, const struct s
 
 struct solver_job *
 solver_job_start(const struct snapshot *s, const struct solver_limits *lim,
-		 const struct solver_options *opt, char *err, size_t errlen)
+                 const struct solver_options *opt, char *err, size_t errlen)
 {
 	return solver_job_start_fn(solver_solve, s, lim, opt, err, errlen);
 }
@@ -774,8 +774,8 @@ solver_job_kill(struct solver_job *job, const char *why)
 			char num[32];
 
 			snprintf(job->kill_why, sizeof(job->kill_why),
-				 "solver exceeded its deadline of %s s",
-				 limit_text(job->lim.wall_s, num));
+			         "solver exceeded its deadline of %s s",
+			         limit_text(job->lim.wall_s, num));
 			job->kill_why_set = true;
 		}
 	}
@@ -809,24 +809,24 @@ memory_error(const struct solver_job *job, const char *detail, char *err, size_t
 
 	if (job->memory_enforced)
 		snprintf(err, errlen, "solver exceeded its memory limit of %s MiB%s%s%s",
-			 limit_text(memory_mib(&job->lim), num), detail ? " (" : "", detail ? detail : "",
-			 detail ? ")" : "");
+		         limit_text(memory_mib(&job->lim), num), detail ? " (" : "",
+		         detail ? detail : "", detail ? ")" : "");
 	else
 		snprintf(err, errlen, "solver ran out of memory%s%s%s", detail ? " (" : "",
-			 detail ? detail : "", detail ? ")" : "");
+		         detail ? detail : "", detail ? ")" : "");
 }
 
 /* Turn what the child did into 0, or -1 with err; *out is left empty. */
 static int
-job_outcome(struct solver_job *job, int status, bool reaped, const struct rusage *ru,
-	    char *err, size_t errlen)
+job_outcome(struct solver_job *job, int status, bool reaped, const struct rusage *ru, char *err,
+            size_t errlen)
 {
 	char name[32], num[32];
 
 	if (reaped && WIFSIGNALED(status)) {
 		int sig = WTERMSIG(status);
 		double cpu = (double)ru->ru_utime.tv_sec + (double)ru->ru_utime.tv_usec / 1e6 +
-			     (double)ru->ru_stime.tv_sec + (double)ru->ru_stime.tv_usec / 1e6;
+		             (double)ru->ru_stime.tv_sec + (double)ru->ru_stime.tv_usec / 1e6;
 		bool cpu_limit = job->lim.cpu_s > 0 && job->lim.cpu_s < 1e15;
 
 		if (sig == SIGKILL && job->killed) {
@@ -835,11 +835,11 @@ job_outcome(struct solver_job *job, int status, bool reaped, const struct rusage
 			else
 				snprintf(err, errlen, "solver was stopped");
 		} else if (cpu_limit &&
-			   (sig == SIGXCPU || (sig == SIGKILL && cpu >= ceil(job->lim.cpu_s)))) {
+		           (sig == SIGXCPU || (sig == SIGKILL && cpu >= ceil(job->lim.cpu_s)))) {
 			snprintf(err, errlen, "solver exceeded its CPU limit of %s s",
-				 limit_text(job->lim.cpu_s, num));
+			         limit_text(job->lim.cpu_s, num));
 		} else if (job->memory_enforced &&
-			   (sig == SIGSEGV || sig == SIGABRT || sig == SIGBUS)) {
+		           (sig == SIGSEGV || sig == SIGABRT || sig == SIGBUS)) {
 			/* under RLIMIT_AS, most likely an allocation that failed */
 			char detail[64];
 
@@ -847,7 +847,7 @@ job_outcome(struct solver_job *job, int status, bool reaped, const struct rusage
 			memory_error(job, detail, err, errlen);
 		} else {
 			snprintf(err, errlen, "solver was killed by signal %d (%s)", sig,
-				 signal_name(sig, name));
+			         signal_name(sig, name));
 		}
 		return -1;
 	}
@@ -867,8 +867,7 @@ job_outcome(struct solver_job *job, int status, bool reaped, const struct rusage
 				memory_error(job, job->message, err, errlen);
 			} else {
 				snprintf(err, errlen, "GLPK failed: %s",
-					 job->message_kind == 'G' ? job->message
-								  : "no message");
+				         job->message_kind == 'G' ? job->message : "no message");
 			}
 			return -1;
 		case CHILD_NO_MEMORY:
@@ -879,15 +878,15 @@ job_outcome(struct solver_job *job, int status, bool reaped, const struct rusage
 			if (job->message_kind == 0)
 				snprintf(err, errlen, "solver failed without a message");
 			else if (strstr(job->message, "out of memory") != NULL &&
-				 job->memory_enforced)
+			         job->memory_enforced)
 				memory_error(job, job->message, err, errlen);
 			else
 				snprintf(err, errlen, "%s", job->message);
 			return -1;
 		default:
 			snprintf(err, errlen, "solver exited unexpectedly with status %d%s%s", code,
-				 job->message_kind ? ": " : "",
-				 job->message_kind ? job->message : "");
+			         job->message_kind ? ": " : "",
+			         job->message_kind ? job->message : "");
 			return -1;
 		}
 	}
@@ -898,9 +897,9 @@ job_outcome(struct solver_job *job, int status, bool reaped, const struct rusage
 	}
 	if (job->in_plan) {
 		snprintf(err, errlen,
-			 "solver sent a malformed result: the plan was cut short after %zu of "
-			 "%zu bytes",
-			 job->plan_have, job->plan_len);
+		         "solver sent a malformed result: the plan was cut short after %zu of "
+		         "%zu bytes",
+		         job->plan_have, job->plan_len);
 		return -1;
 	}
 	if (!job->have_plan) {
@@ -925,7 +924,7 @@ job_decode_plan(struct solver_job *job, struct plan *out, char *err, size_t errl
 	doc = json_loadb(job->plan, job->plan_len, 0, &jerr);
 	if (doc == NULL) {
 		snprintf(err, errlen, "solver sent a malformed result: %s (byte %d)", jerr.text,
-			 jerr.position);
+		         jerr.position);
 		return -1;
 	}
 	if (plan_from_json(doc, out, why, sizeof(why)) != 0) {
@@ -1002,7 +1001,7 @@ solver_job_finish(struct solver_job *job, struct plan *out, char *err, size_t er
 
 int
 solver_run_isolated(const struct snapshot *s, const struct solver_limits *lim,
-		    const struct solver_options *opt, struct plan *out, char *err, size_t errlen)
+                    const struct solver_options *opt, struct plan *out, char *err, size_t errlen)
 {
 	struct solver_job *job;
 
@@ -1028,7 +1027,7 @@ solver_run_isolated(const struct snapshot *s, const struct solver_limits *lim,
 			char why[128];
 
 			snprintf(why, sizeof(why), "cannot wait for the solver: %s",
-				 strerror(errno));
+			         strerror(errno));
 			solver_job_kill(job, why);
 			break;
 		}

@@ -50,7 +50,7 @@ enum solver_job_state { JOB_RUNNING, JOB_DONE };
  * Returns NULL with err set when the fork or pipe fails.
  */
 struct solver_job *solver_job_start(const struct snapshot *s, const struct solver_limits *lim,
-				    const struct solver_options *opt, char *err, size_t errlen);
+                                    const struct solver_options *opt, char *err, size_t errlen);
 /* The read end of the pipe: non-blocking, watch it for readability. */
 int solver_job_fd(const struct solver_job *job);
 pid_t solver_job_pid(const struct solver_job *job);
@@ -79,14 +79,14 @@ int solver_job_finish(struct solver_job *job, struct plan *out, char *err, size_
  * runaway loop) with solver_job_start_fn().
  */
 typedef int (*solver_solve_fn)(const struct snapshot *s, const struct solver_options *opt,
-			       struct plan *out, char *err, size_t errlen);
+                               struct plan *out, char *err, size_t errlen);
 struct solver_job *solver_job_start_fn(solver_solve_fn fn, const struct snapshot *s,
-				       const struct solver_limits *lim,
-				       const struct solver_options *opt, char *err, size_t errlen);
+                                       const struct solver_limits *lim,
+                                       const struct solver_options *opt, char *err, size_t errlen);
 
 /* Blocking convenience: start, wait (poll) with the deadline, finish. */
 int solver_run_isolated(const struct snapshot *s, const struct solver_limits *lim,
-			const struct solver_options *opt, struct plan *out, char *err,
-			size_t errlen);
+                        const struct solver_options *opt, struct plan *out, char *err,
+                        size_t errlen);
 
 #endif

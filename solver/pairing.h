@@ -17,14 +17,14 @@ struct pair_terms {
 	double distance_m;
 	double need_fit; /* |offers ∩ needs| / |needs|, 0 when needs is empty */
 	size_t needs_met;
-	double prox;  /* max(0, 1 - d / R) */
-	int64_t base; /* round(w_need·need_fit + w_distance·prox) */
-	int64_t keep; /* w_keep_pair when (e, c) is in previous.pairs, else 0 */
+	double prox;   /* max(0, 1 - d / R) */
+	int64_t base;  /* round(w_need·need_fit + w_distance·prox) */
+	int64_t keep;  /* w_keep_pair when (e, c) is in previous.pairs, else 0 */
 	int64_t score; /* base + keep */
 };
 
 void pair_terms_compute(const struct settings *st, const struct enterprise *e,
-			const struct community *c, bool in_previous, struct pair_terms *t);
+                        const struct community *c, bool in_previous, struct pair_terms *t);
 
 struct pair_candidate {
 	size_t e, c; /* rows in the snapshot */
@@ -43,7 +43,7 @@ struct pair_candidates {
  * a spatial grid, never a dense enterprise x community loop.
  */
 int pairing_candidates(const struct snapshot *s, const struct snapshot_index *ix,
-		       struct pair_candidates *out);
+                       struct pair_candidates *out);
 void pair_candidates_free(struct pair_candidates *pc);
 
 #endif

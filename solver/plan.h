@@ -69,7 +69,7 @@ int part_status_parse(const char *text, enum part_status *out);
 void plan_init(struct plan *p);
 void plan_free(struct plan *p);
 void plan_part_add_reason(struct plan_part *part, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 json_t *plan_to_json(const struct plan *p);
 int plan_from_json(const json_t *doc, struct plan *p, char *err, size_t errlen);

@@ -153,7 +153,7 @@ struct snapshot {
 	size_t n_periods;
 	struct rule *rules;
 	size_t n_rules;
-	struct id_pair *prev_pairs;       /* (enterprise_id, community_id) */
+	struct id_pair *prev_pairs; /* (enterprise_id, community_id) */
 	size_t n_prev_pairs;
 	struct id_pair *prev_assignments; /* (instructor_id, zone_id) */
 	size_t n_prev_assignments;

@@ -7,7 +7,7 @@
 
 int
 solver_solve(const struct snapshot *s, const struct solver_options *opt, struct plan *out,
-	     char *err, size_t errlen)
+             char *err, size_t errlen)
 {
 	struct solver_options none = {0};
 	struct snapshot_index ix;

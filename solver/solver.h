@@ -20,8 +20,8 @@
  * in [0, 1]; best and bound are the incumbent objective and the best bound
  * (NAN when not known yet).
  */
-typedef void (*solver_progress_fn)(void *arg, const char *part, double fraction,
-				   double best, double bound);
+typedef void (*solver_progress_fn)(void *arg, const char *part, double fraction, double best,
+                                   double bound);
 
 struct solver_options {
 	solver_progress_fn progress; /* may be NULL */
@@ -35,19 +35,19 @@ struct solver_options {
  * with reasons.  Returns 0 when both parts ran (whatever their status), -1 on
  * an internal error with the message in err.
  */
-int solver_solve(const struct snapshot *s, const struct solver_options *opt,
-		 struct plan *out, char *err, size_t errlen);
+int solver_solve(const struct snapshot *s, const struct solver_options *opt, struct plan *out,
+                 char *err, size_t errlen);
 
 /* The two parts, used by solver_solve(); each fills its half of *out. */
 int pairing_solve(const struct snapshot *s, const struct snapshot_index *ix,
-		  const struct solver_options *opt, struct plan *out);
+                  const struct solver_options *opt, struct plan *out);
 int roster_solve(const struct snapshot *s, const struct snapshot_index *ix,
-		 const struct solver_options *opt, struct plan *out);
+                 const struct solver_options *opt, struct plan *out);
 
 /* Write the models in CPLEX LP format (glp_write_lp). Returns 0 or -1. */
-int pairing_export_lp(const struct snapshot *s, const struct snapshot_index *ix,
-		      const char *path, char *err, size_t errlen);
-int roster_export_lp(const struct snapshot *s, const struct snapshot_index *ix,
-		     const char *path, char *err, size_t errlen);
+int pairing_export_lp(const struct snapshot *s, const struct snapshot_index *ix, const char *path,
+                      char *err, size_t errlen);
+int roster_export_lp(const struct snapshot *s, const struct snapshot_index *ix, const char *path,
+                     char *err, size_t errlen);
 
 #endif

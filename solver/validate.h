@@ -32,7 +32,7 @@ struct problems {
 void problems_init(struct problems *p);
 void problems_free(struct problems *p);
 void problems_add(struct problems *p, const char *entity, int64_t id, const char *field,
-		  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+                  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 /* Returns the number of problems found (0: the snapshot may be solved). */
 size_t snapshot_validate(const struct snapshot *s, struct problems *out);

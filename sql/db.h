@@ -47,8 +47,7 @@ const char *db_loader_query(size_t i);
 struct db_loader;
 struct db_loader *db_loader_new(void);
 /* Parse the result of query i (results must come in order 0, 1, ...). */
-int db_loader_take(struct db_loader *ld, size_t i, const PGresult *res, char *err,
-		   size_t errlen);
+int db_loader_take(struct db_loader *ld, size_t i, const PGresult *res, char *err, size_t errlen);
 /* Hand over the snapshot (normalised) and free the loader. */
 int db_loader_finish(struct db_loader *ld, struct snapshot *out, char *err, size_t errlen);
 void db_loader_free(struct db_loader *ld);
@@ -68,6 +67,6 @@ int sample_scale_parse(const char *text, enum sample_scale *out);
  * that already holds planning data.  Progress lines go to log (may be NULL).
  */
 int db_sample(PGconn *conn, enum sample_scale scale, uint64_t seed, FILE *log, char *err,
-	      size_t errlen);
+              size_t errlen);
 
 #endif

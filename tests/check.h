@@ -15,40 +15,37 @@
 static int check_failures;
 static int check_count;
 
-#define CHECK(cond)                                                            \
-	do {                                                                   \
-		check_count++;                                                 \
-		if (!(cond)) {                                                 \
-			check_failures++;                                      \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, \
-				__LINE__, #cond);                              \
-		}                                                              \
+#define CHECK(cond)                                                                                \
+	do {                                                                                       \
+		check_count++;                                                                     \
+		if (!(cond)) {                                                                     \
+			check_failures++;                                                          \
+			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);   \
+		}                                                                                  \
 	} while (0)
 
-#define CHECK_MSG(cond, ...)                                                   \
-	do {                                                                   \
-		check_count++;                                                 \
-		if (!(cond)) {                                                 \
-			check_failures++;                                      \
-			fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, \
-				__LINE__, #cond);                              \
-			fprintf(stderr, __VA_ARGS__);                          \
-			fputc('\n', stderr);                                   \
-		}                                                              \
+#define CHECK_MSG(cond, ...)                                                                       \
+	do {                                                                                       \
+		check_count++;                                                                     \
+		if (!(cond)) {                                                                     \
+			check_failures++;                                                          \
+			fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond);   \
+			fprintf(stderr, __VA_ARGS__);                                              \
+			fputc('\n', stderr);                                                       \
+		}                                                                                  \
 	} while (0)
 
-#define CHECK_INT_EQ(a, b)                                                     \
-	do {                                                                   \
-		long long a_ = (long long)(a), b_ = (long long)(b);            \
-		CHECK_MSG(a_ == b_, "%lld != %lld", a_, b_);                   \
+#define CHECK_INT_EQ(a, b)                                                                         \
+	do {                                                                                       \
+		long long a_ = (long long)(a), b_ = (long long)(b);                                \
+		CHECK_MSG(a_ == b_, "%lld != %lld", a_, b_);                                       \
 	} while (0)
 
-#define CHECK_STR_CONTAINS(hay, needle)                                        \
-	do {                                                                   \
-		const char *h_ = (hay), *n_ = (needle);                        \
-		CHECK_MSG(h_ != NULL && strstr(h_, n_) != NULL,                \
-			  "\"%s\" does not contain \"%s\"", h_ ? h_ : "(null)",  \
-			  n_);                                                 \
+#define CHECK_STR_CONTAINS(hay, needle)                                                            \
+	do {                                                                                       \
+		const char *h_ = (hay), *n_ = (needle);                                            \
+		CHECK_MSG(h_ != NULL && strstr(h_, n_) != NULL, "\"%s\" does not contain \"%s\"",  \
+		          h_ ? h_ : "(null)", n_);                                                 \
 	} while (0)
 
 static inline int

@@ -185,7 +185,7 @@ check_small_plan(const struct plan *p)
 
 static int
 solve_small_plan(const struct snapshot *s, const struct solver_options *opt, struct plan *out,
-		 char *err, size_t errlen)
+                 char *err, size_t errlen)
 {
 	/* no progress was asked for: the child must not pretend otherwise */
 	if (opt->progress != NULL) {
@@ -198,7 +198,7 @@ solve_small_plan(const struct snapshot *s, const struct solver_options *opt, str
 
 static int
 solve_with_progress(const struct snapshot *s, const struct solver_options *opt, struct plan *out,
-		    char *err, size_t errlen)
+                    char *err, size_t errlen)
 {
 	if (opt->progress == NULL) {
 		snprintf(err, errlen, "no progress callback in the child");
@@ -212,8 +212,8 @@ solve_with_progress(const struct snapshot *s, const struct solver_options *opt, 
 }
 
 static int
-solve_fails(const struct snapshot *s, const struct solver_options *opt, struct plan *out,
-	    char *err, size_t errlen)
+solve_fails(const struct snapshot *s, const struct solver_options *opt, struct plan *out, char *err,
+            size_t errlen)
 {
 	plan_init(out);
 	snprintf(err, errlen, "zone 4 has no\nperiods");
@@ -222,7 +222,7 @@ solve_fails(const struct snapshot *s, const struct solver_options *opt, struct p
 
 static int
 solve_glpk_error(const struct snapshot *s, const struct solver_options *opt, struct plan *out,
-		 char *err, size_t errlen)
+                 char *err, size_t errlen)
 {
 	glp_prob *lp = glp_create_prob();
 
@@ -234,7 +234,7 @@ solve_glpk_error(const struct snapshot *s, const struct solver_options *opt, str
 
 static int
 solve_glpk_misuse(const struct snapshot *s, const struct solver_options *opt, struct plan *out,
-		  char *err, size_t errlen)
+                  char *err, size_t errlen)
 {
 	glp_prob *lp = glp_create_prob();
 
@@ -253,8 +253,8 @@ touched(void *p, size_t n)
 }
 
 static int
-solve_glpk_eats_memory(const struct snapshot *s, const struct solver_options *opt,
-		       struct plan *out, char *err, size_t errlen)
+solve_glpk_eats_memory(const struct snapshot *s, const struct solver_options *opt, struct plan *out,
+                       char *err, size_t errlen)
 {
 	size_t i;
 
@@ -266,7 +266,7 @@ solve_glpk_eats_memory(const struct snapshot *s, const struct solver_options *op
 
 static int
 solve_malloc_eats_memory(const struct snapshot *s, const struct solver_options *opt,
-			 struct plan *out, char *err, size_t errlen)
+                         struct plan *out, char *err, size_t errlen)
 {
 	size_t got;
 
@@ -280,7 +280,7 @@ solve_malloc_eats_memory(const struct snapshot *s, const struct solver_options *
 
 static int
 solve_malloc_aborts(const struct snapshot *s, const struct solver_options *opt, struct plan *out,
-		    char *err, size_t errlen)
+                    char *err, size_t errlen)
 {
 	size_t got;
 
@@ -292,8 +292,8 @@ solve_malloc_aborts(const struct snapshot *s, const struct solver_options *opt, 
 }
 
 static int
-solve_small_allocation(const struct snapshot *s, const struct solver_options *opt,
-		       struct plan *out, char *err, size_t errlen)
+solve_small_allocation(const struct snapshot *s, const struct solver_options *opt, struct plan *out,
+                       char *err, size_t errlen)
 {
 	if (touched(malloc(8 * MIB), 8 * MIB) == NULL) {
 		snprintf(err, errlen, "8 MiB refused under a 64 MiB limit");
@@ -304,8 +304,8 @@ solve_small_allocation(const struct snapshot *s, const struct solver_options *op
 }
 
 static int
-solve_spins(const struct snapshot *s, const struct solver_options *opt, struct plan *out,
-	    char *err, size_t errlen)
+solve_spins(const struct snapshot *s, const struct solver_options *opt, struct plan *out, char *err,
+            size_t errlen)
 {
 	volatile unsigned long n = 0;
 
@@ -316,7 +316,7 @@ solve_spins(const struct snapshot *s, const struct solver_options *opt, struct p
 
 static int
 solve_sleeps(const struct snapshot *s, const struct solver_options *opt, struct plan *out,
-	     char *err, size_t errlen)
+             char *err, size_t errlen)
 {
 	for (;;)
 		pause();
@@ -325,7 +325,7 @@ solve_sleeps(const struct snapshot *s, const struct solver_options *opt, struct 
 
 static int
 solve_hangs_up(const struct snapshot *s, const struct solver_options *opt, struct plan *out,
-	       char *err, size_t errlen)
+               char *err, size_t errlen)
 {
 	int fd;
 
@@ -337,16 +337,16 @@ solve_hangs_up(const struct snapshot *s, const struct solver_options *opt, struc
 }
 
 static int
-solve_raises_sigkill(const struct snapshot *s, const struct solver_options *opt,
-		     struct plan *out, char *err, size_t errlen)
+solve_raises_sigkill(const struct snapshot *s, const struct solver_options *opt, struct plan *out,
+                     char *err, size_t errlen)
 {
 	raise(SIGKILL);
 	return -1;
 }
 
 static int
-solve_raises_sigterm(const struct snapshot *s, const struct solver_options *opt,
-		     struct plan *out, char *err, size_t errlen)
+solve_raises_sigterm(const struct snapshot *s, const struct solver_options *opt, struct plan *out,
+                     char *err, size_t errlen)
 {
 	raise(SIGTERM); /* ignored in the parent: the child must have reset it */
 	snprintf(err, errlen, "SIGTERM was ignored in the child");
@@ -375,8 +375,8 @@ write_to_parent(const char *text, size_t len)
 }
 
 static int
-solve_writes_garbage(const struct snapshot *s, const struct solver_options *opt,
-		     struct plan *out, char *err, size_t errlen)
+solve_writes_garbage(const struct snapshot *s, const struct solver_options *opt, struct plan *out,
+                     char *err, size_t errlen)
 {
 	write_to_parent("X garbage\n", 10);
 	fill_small_plan(out);
@@ -384,32 +384,32 @@ solve_writes_garbage(const struct snapshot *s, const struct solver_options *opt,
 }
 
 static int
-solve_cuts_plan_short(const struct snapshot *s, const struct solver_options *opt,
-		      struct plan *out, char *err, size_t errlen)
+solve_cuts_plan_short(const struct snapshot *s, const struct solver_options *opt, struct plan *out,
+                      char *err, size_t errlen)
 {
 	write_to_parent("R 1000\n{\"format\"", 17);
 	_exit(0);
 }
 
 static int
-solve_sends_huge_plan(const struct snapshot *s, const struct solver_options *opt,
-		      struct plan *out, char *err, size_t errlen)
+solve_sends_huge_plan(const struct snapshot *s, const struct solver_options *opt, struct plan *out,
+                      char *err, size_t errlen)
 {
 	write_to_parent("R 2000000000\n", 13);
 	_exit(0);
 }
 
 static int
-solve_sends_bad_json(const struct snapshot *s, const struct solver_options *opt,
-		     struct plan *out, char *err, size_t errlen)
+solve_sends_bad_json(const struct snapshot *s, const struct solver_options *opt, struct plan *out,
+                     char *err, size_t errlen)
 {
 	write_to_parent("R 5\nnope!", 9);
 	_exit(0);
 }
 
 static int
-solve_sends_no_plan(const struct snapshot *s, const struct solver_options *opt,
-		    struct plan *out, char *err, size_t errlen)
+solve_sends_no_plan(const struct snapshot *s, const struct solver_options *opt, struct plan *out,
+                    char *err, size_t errlen)
 {
 	_exit(0);
 }
@@ -418,7 +418,7 @@ static int parent_fd = -1; /* opened in the parent without O_CLOEXEC */
 
 static int
 solve_checks_fds(const struct snapshot *s, const struct solver_options *opt, struct plan *out,
-		 char *err, size_t errlen)
+                 char *err, size_t errlen)
 {
 	int fd, open_fds = 0;
 
@@ -430,8 +430,7 @@ solve_checks_fds(const struct snapshot *s, const struct solver_options *opt, str
 		if (fcntl(fd, F_GETFD) != -1)
 			open_fds++;
 	if (open_fds != 1) {
-		snprintf(err, errlen, "%d fds open above stderr, expected only the pipe",
-			 open_fds);
+		snprintf(err, errlen, "%d fds open above stderr, expected only the pipe", open_fds);
 		return -1;
 	}
 	fill_small_plan(out);
@@ -591,7 +590,7 @@ test_stdout_once(void)
 	check_small_plan(&c.plan);
 	plan_free(&c.plan);
 	CHECK_MSG(out != NULL && strcmp(out, "unflushed-marker;") == 0, "stdout: \"%s\"",
-		  out ? out : "(none)");
+	          out ? out : "(none)");
 }
 
 static void
@@ -604,11 +603,11 @@ test_glpk_error(void)
 	plan_free(&c.plan);
 	CHECK_INT_EQ(c.rc, -1);
 	CHECK_MSG(strncmp(c.err, "GLPK failed: pairing model broken at row 42", 43) == 0, "%s",
-		  c.err);
+	          c.err);
 	CHECK(strchr(c.err, '\n') == NULL);
 	/* GLPK's text goes nowhere without verbose; the parent's buffer once */
 	CHECK_MSG(out != NULL && strcmp(out, "unflushed-marker;") == 0, "stdout: \"%s\"",
-		  out ? out : "(none)");
+	          out ? out : "(none)");
 
 	c = (struct captured_case){.fn = solve_glpk_misuse};
 	out = capture_stdout(run_captured_case, &c);
@@ -616,7 +615,7 @@ test_glpk_error(void)
 	CHECK_INT_EQ(c.rc, -1);
 	CHECK_STR_CONTAINS(c.err, "GLPK failed: glp_add_rows: nrs = -1; invalid number of rows");
 	CHECK_MSG(out != NULL && strcmp(out, "unflushed-marker;") == 0, "stdout: \"%s\"",
-		  out ? out : "(none)");
+	          out ? out : "(none)");
 }
 
 static void
@@ -649,10 +648,10 @@ test_memory_limit(void)
 	CHECK_STR_CONTAINS(err, "solver exceeded its memory limit of 64 MiB");
 	/* the limit held: the child got less than 64 MiB before malloc failed */
 	CHECK_MSG(strstr(err, "out of memory after ") != NULL &&
-			  sscanf(strstr(err, "out of memory after "), "out of memory after %u",
-				 &got) == 1 &&
-			  got < 64,
-		  "%s", err);
+	              sscanf(strstr(err, "out of memory after "), "out of memory after %u", &got) ==
+	                  1 &&
+	              got < 64,
+	          "%s", err);
 	plan_free(&p);
 
 	rc = run_fn(solve_malloc_aborts, &lim, NULL, &p, err, sizeof(err), NULL);
@@ -798,21 +797,21 @@ test_malformed(void)
 	rc = run_fn(solve_writes_garbage, &lim, NULL, &p, err, sizeof(err), NULL);
 	CHECK_INT_EQ(rc, -1);
 	CHECK_MSG(strcmp(err, "solver sent a malformed result: an unknown message \"X\"") == 0,
-		  "%s", err);
+	          "%s", err);
 	plan_free(&p);
 
 	rc = run_fn(solve_cuts_plan_short, &lim, NULL, &p, err, sizeof(err), NULL);
 	CHECK_INT_EQ(rc, -1);
 	CHECK_MSG(strcmp(err, "solver sent a malformed result: the plan was cut short after 10 "
-			      "of 1000 bytes") == 0,
-		  "%s", err);
+	                      "of 1000 bytes") == 0,
+	          "%s", err);
 	plan_free(&p);
 
 	rc = run_fn(solve_sends_huge_plan, &lim, NULL, &p, err, sizeof(err), NULL);
 	CHECK_INT_EQ(rc, -1);
 	CHECK_MSG(strcmp(err, "solver sent a malformed result: a plan of 2000000000 bytes, "
-			      "above the bound of 1 GiB") == 0,
-		  "%s", err);
+	                      "above the bound of 1 GiB") == 0,
+	          "%s", err);
 	plan_free(&p);
 
 	rc = run_fn(solve_sends_bad_json, &lim, NULL, &p, err, sizeof(err), NULL);
@@ -847,7 +846,7 @@ test_fds_closed(void)
 
 static int
 solve_big_plan(const struct snapshot *s, const struct solver_options *opt, struct plan *out,
-	       char *err, size_t errlen)
+               char *err, size_t errlen)
 {
 	size_t i;
 
@@ -860,8 +859,8 @@ solve_big_plan(const struct snapshot *s, const struct solver_options *opt, struc
 	}
 	out->n_pairs = BIG_PLAN_PAIRS;
 	for (i = 0; i < BIG_PLAN_PAIRS; i++)
-		out->pairs[i] = (struct plan_pair){(int64_t)i + 1, (int64_t)(i % 600) + 1,
-						   (int64_t)i * 7 - 3};
+		out->pairs[i] =
+		    (struct plan_pair){(int64_t)i + 1, (int64_t)(i % 600) + 1, (int64_t)i * 7 - 3};
 	return 0;
 }
 
@@ -979,7 +978,7 @@ test_two_jobs(void)
 	for (;;) {
 		enum solver_job_state sa = solver_job_pump(a), sb = solver_job_pump(b);
 		struct pollfd pfd = {.fd = solver_job_fd(sa == JOB_RUNNING ? a : b),
-				     .events = POLLIN};
+		                     .events = POLLIN};
 
 		if (sa == JOB_DONE && sb == JOB_DONE)
 			break;
@@ -1003,19 +1002,19 @@ test_two_jobs(void)
  * R = 200.  The isolated plan must also equal the in-process one.
  */
 static const char tiny_snapshot[] =
-	"{\"format\": \"parkplan-snapshot/1\","
-	" \"zones\": [{\"id\": 1, \"code\": \"A\", \"name\": \"A\", \"lat\": 31.17,"
-	" \"lon\": 121.40, \"min_fulltime\": 1}],"
-	" \"enterprises\": [{\"id\": 7, \"name\": \"E\", \"zone_id\": 1,"
-	" \"industry\": \"chips\", \"party_org\": \"branch\", \"party_members\": 12,"
-	" \"employees\": 300, \"lat\": 31.17, \"lon\": 121.40, \"offers\": [\"law\"],"
-	" \"max_communities\": 1}],"
-	" \"communities\": [{\"id\": 3, \"name\": \"C\", \"lat\": 31.17, \"lon\": 121.40,"
-	" \"needs\": [\"law\"], \"min_partners\": 1, \"max_partners\": 3}],"
-	" \"instructors\": [{\"id\": 5, \"name\": \"I\", \"full_time\": true,"
-	" \"capacity\": 100, \"skills\": [\"chips\"], \"home_lat\": 31.17,"
-	" \"home_lon\": 121.40}],"
-	" \"periods\": [{\"id\": 1, \"label\": \"2027Q1\", \"start\": \"2027-01-01\"}]}";
+    "{\"format\": \"parkplan-snapshot/1\","
+    " \"zones\": [{\"id\": 1, \"code\": \"A\", \"name\": \"A\", \"lat\": 31.17,"
+    " \"lon\": 121.40, \"min_fulltime\": 1}],"
+    " \"enterprises\": [{\"id\": 7, \"name\": \"E\", \"zone_id\": 1,"
+    " \"industry\": \"chips\", \"party_org\": \"branch\", \"party_members\": 12,"
+    " \"employees\": 300, \"lat\": 31.17, \"lon\": 121.40, \"offers\": [\"law\"],"
+    " \"max_communities\": 1}],"
+    " \"communities\": [{\"id\": 3, \"name\": \"C\", \"lat\": 31.17, \"lon\": 121.40,"
+    " \"needs\": [\"law\"], \"min_partners\": 1, \"max_partners\": 3}],"
+    " \"instructors\": [{\"id\": 5, \"name\": \"I\", \"full_time\": true,"
+    " \"capacity\": 100, \"skills\": [\"chips\"], \"home_lat\": 31.17,"
+    " \"home_lon\": 121.40}],"
+    " \"periods\": [{\"id\": 1, \"label\": \"2027Q1\", \"start\": \"2027-01-01\"}]}";
 
 static void
 test_real_solve(void)
