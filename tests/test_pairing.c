@@ -26,6 +26,13 @@
 #include "snapshot.h"
 #include "solver.h"
 
+/*
+ * Test hook of pairing.c (not in pairing.h): how many pairings it solved as
+ * a min-cost flow.  PARKPLAN_PAIRING_FORCE_MIP=1 makes it use the
+ * branch-and-cut instead.
+ */
+unsigned long pairing_flow_solves(void);
+
 /* ------------------------------------------------------------------ */
 /* Random numbers                                                      */
 /* ------------------------------------------------------------------ */
@@ -545,9 +552,10 @@ static int warm_improved; /* instances where a worse incumbent came before the o
 static void
 test_random(int count)
 {
-	int k, agree = 0, infeasible = 0;
+	int k, agree = 0, infeasible = 0, by_flow = 0, by_mip = 0, flow_expected = 0;
 
 	for (k = 0; k < count; k++) {
+		unsigned long flows_before;
 		struct snapshot s;
 		struct snapshot_index ix;
 		struct plan p;
@@ -566,7 +574,19 @@ test_random(int count)
 		ref_search(r, 0);
 
 		plan_init(&p);
+		flows_before = pairing_flow_solves();
 		CHECK(pairing_solve(&s, &ix, &opt, &p) == 0);
+		if (pairing_flow_solves() > flows_before) {
+			by_flow++;
+			/* the flow serves only without max_changes */
+			CHECK_MSG(s.settings.max_changes < 0, "seed %d: flow with max_changes", k);
+		} else if (p.pairing.status != PART_INFEASIBLE) {
+			by_mip++;
+			CHECK_MSG(s.settings.max_changes >= 0, "seed %d: MIP without max_changes",
+			          k);
+		}
+		if (s.settings.max_changes < 0 && r->feasible)
+			flow_expected++;
 		CHECK(!pl.bad_fraction);
 		CHECK(pl.calls >= 2);
 		CHECK(pl.last_fraction == 1.0);
@@ -601,9 +621,13 @@ test_random(int count)
 		snapshot_free(&s);
 		free(r);
 	}
-	printf("random: %d snapshots, %d infeasible, %d optimal and equal to the brute force\n",
-	       count, infeasible, agree);
+	printf("random: %d snapshots, %d infeasible, %d optimal and equal to the brute force; "
+	       "solved as a min-cost flow %d, by the branch-and-cut %d\n",
+	       count, infeasible, agree, by_flow, by_mip);
 	CHECK(infeasible > 0);
+	CHECK_INT_EQ(by_flow, flow_expected);
+	CHECK(by_flow > count / 4);
+	CHECK(by_mip > 0);
 	CHECK(agree > count / 2);
 }
 
@@ -1118,8 +1142,140 @@ test_medium_and_time_limit(void)
 	CHECK(p.pairing.bound >= (double)optimum - 1e-6);
 	CHECK(p.pairing.status != PART_OPTIMAL || p.pairing.objective == optimum);
 	plan_free(&p);
+
+	/* without max_changes (a min-cost flow): the optimum, then a flow stopped early */
+	s.settings.max_changes = -1;
+	s.settings.time_limit_s = 30;
+	plan_init(&p);
+	CHECK(pairing_solve(&s, &ix, NULL, &p) == 0);
+	CHECK(p.pairing.status == PART_OPTIMAL);
+	CHECK_INT_EQ(check_plan_rows(&s, &p, &value), 0);
+	CHECK_INT_EQ(value, p.pairing.objective);
+	CHECK(p.pairing.objective >= optimum); /* one row fewer */
+	optimum = p.pairing.objective;
+	plan_free(&p);
+	s.settings.time_limit_s = 0.0005;
+	plan_init(&p);
+	CHECK(pairing_solve(&s, &ix, NULL, &p) == 0);
+	printf("flow time limit: status %s, P = %lld of %lld, bound %.1f, gap %.4f\n",
+	       part_status_name(p.pairing.status), (long long)p.pairing.objective,
+	       (long long)optimum, p.pairing.bound, p.pairing.gap);
+	CHECK(p.pairing.status == PART_FEASIBLE || p.pairing.status == PART_OPTIMAL);
+	CHECK_INT_EQ(check_plan_rows(&s, &p, &value), 0);
+	CHECK_INT_EQ(value, p.pairing.objective);
+	CHECK(p.pairing.objective <= optimum);
+	CHECK(p.pairing.bound >= (double)optimum - 1e-6);
+	CHECK(p.pairing.status != PART_OPTIMAL || p.pairing.objective == optimum);
+	plan_free(&p);
 	snapshot_index_free(&ix);
 	snapshot_free(&s);
+}
+
+/*
+ * The min-cost flow against the branch-and-cut, without max_changes: both
+ * must reach the same optimum (or both find no plan), and each plan must
+ * meet every row, checked from the snapshot alone.
+ */
+static void
+flow_vs_mip_snapshot(struct snapshot *s, int k)
+{
+	size_t ne = 300, nc = 30, e, c;
+	static const int64_t w_unc[] = {0, 300, 1000, 10000};
+	int i;
+
+	snap_alloc(s, ne, nc, 16, 64);
+	s->settings.pair_radius_m = k % 2 ? 3000 : 2000;
+	s->settings.w_need = 600 * rndf();
+	s->settings.w_distance = 400 * rndf();
+	s->settings.w_keep_pair = rnd(400);
+	s->settings.w_uncovered = w_unc[rnd(4)];
+	s->settings.diverse_industries = k % 3 != 0;
+	s->settings.max_changes = -1;
+	s->settings.time_limit_s = 60;
+	for (e = 0; e < ne; e++) {
+		set_enterprise(s, e, 1 + (int64_t)e, 31.15 + 0.06 * rndf(), 121.38 + 0.06 * rndf(),
+		               rnd(10) == 0 ? NULL : industry_pool[rnd(3)],
+		               rnd(6) == 0 ? 0 : 1 + (rnd(5) == 0));
+		random_codes(&s->enterprises[e].offers);
+	}
+	for (c = 0; c < nc; c++) {
+		int64_t lo = rnd(3);
+
+		set_community(s, c, 1 + (int64_t)c, 31.15 + 0.06 * rndf(), 121.38 + 0.06 * rndf(),
+		              lo, lo + rnd(4));
+		random_codes(&s->communities[c].needs);
+	}
+	for (i = 0; i < 50; i++)
+		add_prev(s, 1 + rnd((int)ne), 1 + rnd((int)nc));
+	/* pins on distinct enterprises and communities that can take them */
+	for (i = 0; i < 6; i++) {
+		e = 10 * (size_t)i + (size_t)rnd(10);
+		c = 5 * (size_t)i + (size_t)rnd(5);
+		if (s->enterprises[e].max_communities == 0)
+			s->enterprises[e].max_communities = 1;
+		if (s->communities[c].max_partners == 0)
+			s->communities[c].max_partners = 1;
+		add_rule(s, RULE_PIN_PAIR, s->enterprises[e].id, s->communities[c].id);
+		add_rule(s, RULE_FORBID_PAIR, 100 + rnd(200), 1 + rnd((int)nc));
+	}
+}
+
+static void
+test_flow_vs_mip(int count)
+{
+	int k, same = 0, infeasible = 0;
+	double t_flow = 0, t_mip = 0;
+
+	for (k = 0; k < count; k++) {
+		struct snapshot s;
+		struct snapshot_index ix;
+		struct plan pf, pm;
+		int64_t vf, vm;
+		unsigned long before;
+
+		rng_state = 0xf10f + (uint64_t)k * 104729;
+		flow_vs_mip_snapshot(&s, k);
+		if (snapshot_index_build(&s, &ix) != 0) {
+			/* a pin on a forbidden pair: not a snapshot validation lets through */
+			snapshot_free(&s);
+			continue;
+		}
+		plan_init(&pf);
+		plan_init(&pm);
+		before = pairing_flow_solves();
+		CHECK(pairing_solve(&s, &ix, NULL, &pf) == 0);
+		CHECK(setenv("PARKPLAN_PAIRING_FORCE_MIP", "1", 1) == 0);
+		CHECK(pairing_solve(&s, &ix, NULL, &pm) == 0);
+		CHECK(unsetenv("PARKPLAN_PAIRING_FORCE_MIP") == 0);
+		CHECK_MSG(pf.pairing.status == pm.pairing.status, "instance %d: flow %s, MIP %s", k,
+		          part_status_name(pf.pairing.status), part_status_name(pm.pairing.status));
+		if (pm.pairing.status == PART_INFEASIBLE) {
+			infeasible++;
+		} else {
+			CHECK_MSG(pairing_flow_solves() == before + 1, "instance %d: not a flow",
+			          k);
+			CHECK(pf.pairing.status == PART_OPTIMAL &&
+			      pm.pairing.status == PART_OPTIMAL);
+			CHECK_INT_EQ(check_plan_rows(&s, &pf, &vf), 0);
+			CHECK_INT_EQ(check_plan_rows(&s, &pm, &vm), 0);
+			CHECK_INT_EQ(vf, pf.pairing.objective);
+			CHECK_INT_EQ(vm, pm.pairing.objective);
+			CHECK_MSG(vf == vm, "instance %d: flow P = %lld, MIP P = %lld", k,
+			          (long long)vf, (long long)vm);
+			CHECK(pf.pairing.gap == 0 && pf.pairing.bound == (double)vf);
+			same += vf == vm;
+			t_flow += pf.pairing.seconds;
+			t_mip += pm.pairing.seconds;
+		}
+		plan_free(&pf);
+		plan_free(&pm);
+		snapshot_index_free(&ix);
+		snapshot_free(&s);
+	}
+	printf("flow vs MIP: %d instances, %d infeasible for both, %d with the same optimum "
+	       "(flow %.2f s, MIP %.2f s in all)\n",
+	       count, infeasible, same, t_flow, t_mip);
+	CHECK(same >= count / 2);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1227,6 +1383,7 @@ main(void)
 	test_random(300);
 	test_warm_start();
 	test_medium_and_time_limit();
+	test_flow_vs_mip(50);
 	test_export();
 	return check_done("test_pairing");
 }
