@@ -14,6 +14,14 @@
  * interior point, rounded, gives a better roster and a bound (weak duality
  * from its row duals) that often proves it optimal; otherwise GLPK's branch
  * and cut on the whole model, warm-started with the roster in hand.
+ *
+ * When the whole model would not fit in the memory left (the RLIMIT_AS
+ * soft limit less what is mapped, memory_budget()) or in the time left,
+ * it is never built: the first roster is bettered by moves and swaps, by
+ * the one-period LPs (over each instructor's best zones when a period is
+ * too large) and by moves and swaps again, and a Lagrangian bound
+ * (lagrangian_bound()) states the gap; the status is then feasible, or
+ * optimal when the bound meets the roster.
  */
 #include "roster.h"
 
@@ -26,6 +34,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+
+#include <sys/resource.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include <glpk.h>
 
@@ -1252,8 +1266,532 @@ model_clear_lp(struct roster_model *m)
 	memset(m->ocol, 0, m->np * m->nz * 2 * sizeof(*m->ocol));
 }
 
+/* ------------------------------------------------------------------ */
+/* What a GLPK model costs, and what the process may still spend       */
+/* ------------------------------------------------------------------ */
+
+/* The size of the model model_build() would make over periods [p0, p1). */
+struct model_size {
+	double cols, rows, nnz;
+};
+
+static struct model_size
+model_count(const struct roster_model *m, size_t p0, size_t p1)
+{
+	struct model_size sz = {0, 0, 0};
+	size_t p, i, z;
+
+	for (p = p0; p < p1; p++) {
+		for (i = 0; i < m->ni; i++) {
+			bool ft = m->s->instructors[i].full_time;
+
+			if (m->rd.available[pi_of(m, p, i)])
+				sz.rows += 1;
+			for (z = 0; z < m->nz; z++) {
+				size_t q = piz_of(m, p, i, z);
+
+				if (!m->allowed[q] || m->pruned[q])
+					continue;
+				/* x, its assign and seat rows, the minimum when full-time */
+				sz.cols += 1;
+				sz.nnz += 2 + (ft && m->s->zones[z].min_fulltime > 0 ? 1 : 0);
+				if (p > p0 && m->allowed[piz_of(m, p - 1, i, z)] &&
+				    !m->pruned[piz_of(m, p - 1, i, z)]) {
+					/* y and its two rows */
+					sz.cols += 1;
+					sz.rows += 2;
+					sz.nnz += 4;
+				}
+			}
+		}
+		/* o and the seat and minimum rows, at most */
+		sz.cols += 2.0 * (double)m->nz;
+		sz.rows += 3.0 * (double)m->nz;
+		sz.nnz += 2.0 * (double)m->nz;
+	}
+	return sz;
+}
+
+/*
+ * Bytes a model of this size costs at its peak: GLPK's rows, columns and
+ * elements (about 120, 120 and 64 bytes), the triplets they are loaded
+ * from, and what the simplex method adds on top (its copy of the matrix
+ * and the basis factorisation); the interior-point method adds the
+ * Cholesky factor of A·D·Aᵀ, which fills in.  Measured with
+ * glp_mem_usage() on the district sample: a one-period LP (8 970 columns,
+ * 387 rows, 20 580 non-zeros) holds 2.3 MiB, 3.8 MiB at the simplex's
+ * peak (estimated here 5.9); the whole model (61 680 columns, 53 620 rows,
+ * 185 910 non-zeros) 25.4 MiB, 132 MiB at the interior point's peak
+ * (estimated 179); a city period (395 400 columns) 157 MiB at the
+ * simplex's peak (estimated 258).
+ */
+#define ROSTER_BYTES_PER_COL 360.0
+#define ROSTER_BYTES_PER_ROW 320.0
+#define ROSTER_BYTES_PER_NNZ 140.0
+#define ROSTER_BYTES_PER_NNZ_INTERIOR 800.0
+
+static double
+model_bytes(struct model_size sz, bool interior)
+{
+	return ROSTER_BYTES_PER_COL * sz.cols + ROSTER_BYTES_PER_ROW * sz.rows +
+	       (interior ? ROSTER_BYTES_PER_NNZ_INTERIOR : ROSTER_BYTES_PER_NNZ) * sz.nnz;
+}
+
+/* Above this many rows GLPK's simplex is slow on the whole model: see roster_interior(). */
+#define ROSTER_LARGE_ROWS 5000
+
+/*
+ * Seconds the whole model takes per non-zero, from building it to the
+ * proof (interior point, rounding, neighbourhood, branch and cut): about
+ * 1.4e-5 on the district sample (190 000 non-zeros), doubled for a busy
+ * machine.  With less time left than this, the whole model is not built.
+ */
+#define ROSTER_SECONDS_PER_NNZ 2e-5
+
+/* Without an address-space limit the roster still spends at most this. */
+#define ROSTER_UNLIMITED_BYTES (4.0 * 1024 * 1024 * 1024)
+/* Left unspent below the limit: the plan, its JSON, libc's own heap. */
+#define ROSTER_MARGIN_BYTES (48.0 * 1024 * 1024)
+
+/* The address space the process maps now (VmSize), 0 when unknown. */
+static double
+memory_in_use(void)
+{
+	FILE *f = fopen("/proc/self/statm", "r");
+	unsigned long pages = 0;
+	long psz = sysconf(_SC_PAGESIZE);
+
+	if (f == NULL)
+		return 0;
+	if (fscanf(f, "%lu", &pages) != 1)
+		pages = 0;
+	fclose(f);
+	return (double)pages * (double)(psz > 0 ? psz : 4096);
+}
+
+/*
+ * Bytes the roster may still allocate for a GLPK model: the soft
+ * RLIMIT_AS limit (the isolated child's memory limit) less what is mapped
+ * already and a margin; ROSTER_UNLIMITED_BYTES without a limit.
+ *
+ * Test hook: PARKPLAN_ROSTER_BUDGET_MIB in the environment, when set,
+ * caps the budget at that many MiB (tests/test_roster.c forces the
+ * fallback without the full model this way).
+ */
+static double
+memory_budget(void)
+{
+	struct rlimit rl;
+	const char *hook = getenv("PARKPLAN_ROSTER_BUDGET_MIB");
+	double budget = ROSTER_UNLIMITED_BYTES;
+
+	if (getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
+		double room = (double)rl.rlim_cur - memory_in_use() - ROSTER_MARGIN_BYTES;
+#ifdef __GLIBC__
+		/*
+		 * What malloc holds free (the snapshot's JSON, freed) is reused
+		 * without mapping more: count half of it, for fragmentation.
+		 */
+		room += (double)mallinfo2().fordblks / 2;
+#endif
+
+		budget = room > 0 ? room : 0;
+	}
+	if (hook != NULL && *hook != '\0') {
+		char *end;
+		double mib = strtod(hook, &end);
+
+		if (end != hook && mib >= 0 && mib * 1024 * 1024 < budget)
+			budget = mib * 1024 * 1024;
+	}
+	return budget;
+}
+
 static double now_s(void);
 static int time_limit_ms(double seconds);
+
+/* ------------------------------------------------------------------ */
+/* Without the whole model: a local search and a Lagrangian bound      */
+/* ------------------------------------------------------------------ */
+
+/* w_stay when staying pays, else 0 (y is then 0 in every best roster). */
+static int64_t
+stay_gain(const struct roster_model *m)
+{
+	return m->s->settings.w_stay > 0 ? m->s->settings.w_stay : 0;
+}
+
+/* The cost in R of n instructors of one class in a zone with this many seats. */
+static int64_t
+overflow_cost(const struct roster_model *m, int64_t n, int64_t seats)
+{
+	int64_t wb = m->s->settings.w_balance;
+
+	if (wb < 0)
+		return wb * n; /* as roster_objective() counts it */
+	return wb * (n > seats ? n - seats : 0);
+}
+
+/* What instructor i adds to R in zone z of period p, overflow aside. */
+static int64_t
+place_value(const struct roster_model *m, size_t p, size_t i, size_t z)
+{
+	int64_t v = x_coef(m, p, i, z), ws = stay_gain(m);
+
+	if (p > 0 && m->zone_of[pi_of(m, p - 1, i)] == (int32_t)z)
+		v += ws;
+	if (p + 1 < m->np && m->zone_of[pi_of(m, p + 1, i)] == (int32_t)z)
+		v += ws;
+	return v;
+}
+
+/*
+ * Better the roster in zone_of by single moves (an instructor to another
+ * zone, counting the seats it frees and fills, never below a zone's
+ * full-time minimum) and swaps (two instructors of the same class trade
+ * zones: every count stays), until none gains or the deadline passes.
+ * It needs no memory beyond the counts, whatever the scale.  Returns 0 or
+ * -1 (out of memory).
+ */
+static int
+roster_local(struct roster_model *m, double deadline)
+{
+	size_t nz = m->nz, ni = m->ni;
+	int64_t *cnt = alloc_array(count_mul(nz, 2), sizeof(*cnt));
+	unsigned long evals = 0;
+	bool better = true;
+
+	if (cnt == NULL)
+		return -1;
+	for (int pass = 0; better && pass < 100; pass++) {
+		better = false;
+		for (size_t p = 0; p < m->np; p++) {
+			const int64_t *sft = &m->rd.seats_ft[p * nz],
+			              *spt = &m->rd.seats_pt[p * nz];
+
+			memset(cnt, 0, nz * 2 * sizeof(*cnt));
+			for (size_t i = 0; i < ni; i++) {
+				int32_t a = m->zone_of[pi_of(m, p, i)];
+
+				if (a != NO_ZONE)
+					cnt[(size_t)a * 2 +
+					    (m->s->instructors[i].full_time ? 0 : 1)]++;
+			}
+			/* Moves */
+			for (size_t i = 0; i < ni; i++) {
+				size_t q = pi_of(m, p, i);
+				int32_t a = m->zone_of[q];
+				int c = m->s->instructors[i].full_time ? 0 : 1;
+				int64_t va, ca, best = 0;
+				size_t to = nz;
+
+				if (a == NO_ZONE || m->pin[q] != NO_ZONE)
+					continue;
+				if ((++evals & 1023) == 0 && now_s() >= deadline)
+					goto done;
+				if (c == 0 && cnt[(size_t)a * 2] <= m->s->zones[a].min_fulltime)
+					continue;
+#define SEATS(z) ((c == 0 ? sft : spt)[z])
+				va = place_value(m, p, i, (size_t)a);
+				ca =
+				    overflow_cost(m, cnt[(size_t)a * 2 + (size_t)c] - 1, SEATS(a)) -
+				    overflow_cost(m, cnt[(size_t)a * 2 + (size_t)c], SEATS(a));
+				for (size_t b = 0; b < nz; b++) {
+					int64_t d;
+
+					if (b == (size_t)a || !placeable(m, p, i, b))
+						continue;
+					d = place_value(m, p, i, b) - va - ca -
+					    (overflow_cost(m, cnt[b * 2 + (size_t)c] + 1,
+					                   SEATS(b)) -
+					     overflow_cost(m, cnt[b * 2 + (size_t)c], SEATS(b)));
+					if (d > best) {
+						best = d;
+						to = b;
+					}
+				}
+#undef SEATS
+				if (to < nz) {
+					cnt[(size_t)a * 2 + (size_t)c]--;
+					cnt[to * 2 + (size_t)c]++;
+					m->zone_of[q] = (int32_t)to;
+					better = true;
+				}
+			}
+			/* Swaps */
+			for (size_t i = 0; i < ni; i++) {
+				size_t qi = pi_of(m, p, i);
+				int32_t a = m->zone_of[qi];
+
+				if (a == NO_ZONE || m->pin[qi] != NO_ZONE)
+					continue;
+				if (now_s() >= deadline)
+					goto done;
+				for (size_t j = i + 1; j < ni; j++) {
+					size_t qj = pi_of(m, p, j);
+					int32_t b = m->zone_of[qj];
+					int64_t d;
+
+					a = m->zone_of[qi];
+					if (b == NO_ZONE || b == a || m->pin[qj] != NO_ZONE ||
+					    m->s->instructors[i].full_time !=
+					        m->s->instructors[j].full_time ||
+					    !placeable(m, p, i, (size_t)b) ||
+					    !placeable(m, p, j, (size_t)a))
+						continue;
+					d = place_value(m, p, i, (size_t)b) +
+					    place_value(m, p, j, (size_t)a) -
+					    place_value(m, p, i, (size_t)a) -
+					    place_value(m, p, j, (size_t)b);
+					if (d > 0) {
+						m->zone_of[qi] = b;
+						m->zone_of[qj] = a;
+						better = true;
+					}
+				}
+			}
+		}
+	}
+done:
+	free(cnt);
+	return 0;
+}
+
+/*
+ * An upper bound on R without the GLPK model: relax the seat rows with
+ * multipliers lambda_zcp in [0, w_balance] (o_zcp then gains nothing) and
+ * the full-time minimums with mu_zp >= 0; what is left falls apart by
+ * instructor, each a walk through the periods (a zone per period
+ * available, w_stay for each stay), solved exactly by dynamic programming
+ * over zones.  Any such multipliers give a valid bound (weak duality);
+ * with all of them 0 it is each instructor's best path alone.  A
+ * subgradient method (Polyak's step towards the roster in hand, target)
+ * tightens it until the deadline or 2000 steps.  Returns INFINITY
+ * when out of memory.
+ */
+static double
+lagrangian_bound(const struct roster_model *m, double target, double deadline)
+{
+	size_t nz = m->nz, ni = m->ni, np = m->np, npz = np * nz;
+	int64_t wb = m->s->settings.w_balance;
+	double ws = (double)stay_gain(m), best = INFINITY, theta = 1.0, extra = 0;
+	double *lam = alloc_array(count_mul(npz, 2), sizeof(*lam));
+	double *mu = alloc_array(npz, sizeof(*mu));
+	double *g_lam = alloc_array(count_mul(npz, 2), sizeof(*g_lam));
+	double *g_mu = alloc_array(npz, sizeof(*g_mu));
+	double *f = alloc_array(npz, sizeof(*f));
+	unsigned char *stay = alloc_array(npz, 1);
+	int since = 0;
+
+	if (lam == NULL || mu == NULL || g_lam == NULL || g_mu == NULL || f == NULL || stay == NULL)
+		goto done;
+	if (wb < 0) {
+		/* o_zcp ≤ its bound, each worth −w_balance: count them all. */
+		for (size_t p = 0; p < np; p++)
+			for (size_t i = 0; i < ni; i++)
+				for (size_t z = 0; z < nz; z++)
+					if (m->allowed[piz_of(m, p, i, z)])
+						extra += (double)-wb;
+	}
+	for (int it = 0; it < 2000; it++) {
+		double L = extra, norm = 0;
+
+		for (size_t p = 0; p < np; p++)
+			for (size_t z = 0; z < nz; z++) {
+				for (int c = 0; c < 2; c++) {
+					double s = (double)(c == 0 ? m->rd.seats_ft
+					                           : m->rd.seats_pt)[p * nz + z];
+
+					L += lam[(p * nz + z) * 2 + (size_t)c] * s;
+					g_lam[(p * nz + z) * 2 + (size_t)c] = s;
+				}
+				L -= mu[p * nz + z] * (double)m->s->zones[z].min_fulltime;
+				g_mu[p * nz + z] = -(double)m->s->zones[z].min_fulltime;
+			}
+		for (size_t i = 0; i < ni; i++) {
+			int c = m->s->instructors[i].full_time ? 0 : 1;
+			double g = 0;
+			bool prev = false;        /* available in the period before */
+			int32_t z_next = NO_ZONE; /* the zone the walk stays in, or NO_ZONE */
+
+			/* Forward: f[p][z] the best value of a walk placed in z in p. */
+			for (size_t p = 0; p < np; p++) {
+				double gp = -INFINITY;
+
+				if (!m->rd.available[pi_of(m, p, i)]) {
+					prev = false;
+					for (size_t z = 0; z < nz; z++)
+						f[p * nz + z] = -INFINITY;
+					continue;
+				}
+				for (size_t z = 0; z < nz; z++) {
+					double v, from = g;
+
+					f[p * nz + z] = -INFINITY;
+					stay[p * nz + z] = 0;
+					if (!placeable(m, p, i, z))
+						continue;
+					v = (double)x_coef(m, p, i, z) -
+					    lam[(p * nz + z) * 2 + (size_t)c] +
+					    (c == 0 ? mu[p * nz + z] : 0);
+					if (prev && f[(p - 1) * nz + z] + ws > from) {
+						from = f[(p - 1) * nz + z] + ws;
+						stay[p * nz + z] = 1;
+					}
+					f[p * nz + z] = v + from;
+					if (f[p * nz + z] > gp)
+						gp = f[p * nz + z];
+				}
+				if (gp == -INFINITY) {
+					prev = false; /* never: roster_first() checked */
+					continue;
+				}
+				g = gp;
+				prev = true;
+			}
+			L += g;
+			/* Backward: the zones of one best walk, for the subgradient. */
+			for (size_t p = np; p-- > 0;) {
+				int32_t zb = z_next;
+
+				if (!m->rd.available[pi_of(m, p, i)]) {
+					z_next = NO_ZONE;
+					continue;
+				}
+				if (zb == NO_ZONE) {
+					double bv = -INFINITY;
+
+					for (size_t z = 0; z < nz; z++)
+						if (f[p * nz + z] > bv) {
+							bv = f[p * nz + z];
+							zb = (int32_t)z;
+						}
+				}
+				if (zb == NO_ZONE)
+					continue;
+				g_lam[(p * nz + (size_t)zb) * 2 + (size_t)c] -= 1;
+				if (c == 0)
+					g_mu[p * nz + (size_t)zb] += 1;
+				z_next = stay[p * nz + (size_t)zb] ? zb : NO_ZONE;
+			}
+		}
+		if (L < best) {
+			best = L;
+			since = 0;
+		} else if (++since >= 5) {
+			theta /= 2;
+			since = 0;
+		}
+		if (wb < 0 || best <= target + 1.0 - 1e-6 || now_s() >= deadline)
+			break;
+		/* dL/dlambda = g_lam, dL/dmu = g_mu: step down, kept in range. */
+		for (size_t k = 0; k < npz * 2; k++) {
+			double d = g_lam[k];
+
+			if ((lam[k] <= 0 && d > 0) || (lam[k] >= (double)wb && d < 0))
+				d = 0;
+			norm += d * d;
+		}
+		for (size_t k = 0; k < npz; k++) {
+			double d = g_mu[k];
+
+			if (mu[k] <= 0 && d > 0)
+				d = 0;
+			norm += d * d;
+		}
+		if (norm <= 0 || theta < 1e-4)
+			break;
+		{
+			double t = theta * (L - target) / norm;
+
+			if (!(t > 0))
+				t = theta / sqrt(norm);
+			for (size_t k = 0; k < npz * 2; k++) {
+				lam[k] -= t * g_lam[k];
+				lam[k] =
+				    lam[k] < 0 ? 0 : (lam[k] > (double)wb ? (double)wb : lam[k]);
+			}
+			for (size_t k = 0; k < npz; k++) {
+				mu[k] -= t * g_mu[k];
+				if (mu[k] < 0)
+					mu[k] = 0;
+			}
+		}
+	}
+done:
+	free(lam);
+	free(mu);
+	free(g_lam);
+	free(g_mu);
+	free(f);
+	free(stay);
+	/* Rounding in the sums above must not cut below the true bound. */
+	return best + 1e-9 * (double)(np * ni + npz) * (fabs(best) + 1.0);
+}
+
+/*
+ * At most about this many x columns in a one-period LP: beyond, GLPK's
+ * simplex takes longer than a solve has (at city scale it did not finish
+ * a period of 400 000 columns in 15 s, and took 13 s over 60 000).
+ */
+#define ROSTER_PERIOD_COLS 20000.0
+
+struct zone_score {
+	int64_t score;
+	int32_t z;
+};
+
+static int
+zone_score_cmp(const void *a, const void *b)
+{
+	const struct zone_score *x = a, *y = b;
+
+	if (x->score != y->score)
+		return x->score < y->score ? 1 : -1; /* best first */
+	return (x->z > y->z) - (x->z < y->z);
+}
+
+/*
+ * Leave out of period p's LP (in pruned, whose slice for p was clear) all
+ * but each instructor's k best zones, by x_coef and the stay bonus, and its
+ * zones in zone_of in p and the periods next to it: the roster in hand
+ * stays a solution of the smaller LP, which can only better it.  Returns 0
+ * or -1 (out of memory).
+ */
+static int
+period_restrict(struct roster_model *m, size_t p, size_t k)
+{
+	struct zone_score *sc = alloc_array(m->nz, sizeof(*sc));
+
+	if (sc == NULL)
+		return -1;
+	for (size_t i = 0; i < m->ni; i++) {
+		size_t n = 0;
+
+		if (!m->rd.available[pi_of(m, p, i)])
+			continue;
+		for (size_t z = 0; z < m->nz; z++)
+			if (m->allowed[piz_of(m, p, i, z)]) {
+				sc[n].score = place_value(m, p, i, z);
+				sc[n].z = (int32_t)z;
+				n++;
+			}
+		if (n <= k)
+			continue;
+		qsort(sc, n, sizeof(*sc), zone_score_cmp);
+		for (size_t r = k; r < n; r++) {
+			int32_t z = sc[r].z;
+
+			if (z == m->zone_of[pi_of(m, p, i)] || z == m->pin[pi_of(m, p, i)] ||
+			    (p > 0 && z == m->zone_of[pi_of(m, p - 1, i)]) ||
+			    (p + 1 < m->np && z == m->zone_of[pi_of(m, p + 1, i)]))
+				continue;
+			m->pruned[piz_of(m, p, i, (size_t)z)] = 1;
+		}
+	}
+	free(sc);
+	return 0;
+}
 
 /*
  * Better the first roster period by period, in passes until a pass gains
@@ -1263,15 +1801,21 @@ static int time_limit_ms(double seconds);
  * integral roster quickly even where the whole model is slow.  A period
  * whose LP fails or is not integral keeps its roster.  both: count the
  * period after from the first pass on (the roster in zone_of is worth
- * keeping), else only from the second.  Returns 0 or -1 (out of memory).
+ * keeping), else only from the second.  A period whose LP would not fit
+ * in the memory left (memory_budget()) is skipped and *too_big (when not
+ * NULL) set; each LP gets at most half the time left, so that what follows
+ * keeps the other half.  Returns 0 or -1 (out of memory).
  */
 static int
-roster_by_period(struct roster_model *m, double deadline, int verbose, bool both)
+roster_by_period(struct roster_model *m, double deadline, int verbose, bool both, bool *too_big)
 {
 	int32_t *zone = alloc_array(m->ni, sizeof(*zone));
 	int term = glp_term_out(verbose ? GLP_ON : GLP_OFF);
 	int64_t last = roster_objective(m);
-	int rc = 0;
+	struct model_size sz;
+	double budget;
+	bool restricted = false;
+	int rc = 0, ret;
 
 	if (zone == NULL) {
 		rc = -1;
@@ -1294,7 +1838,37 @@ roster_by_period(struct roster_model *m, double deadline, int verbose, bool both
 		if (left <= 0)
 			break;
 		model_clear_lp(m);
-		if (model_build(m, false, p, p + 1, step < m->np && !both ? 1 : 2) != 0) {
+		/*
+		 * Too large for the memory left or for the time: only each
+		 * instructor's best zones, as many as fit (pruned is clear here
+		 * and cleared again after the build).
+		 */
+		sz = model_count(m, p, p + 1);
+		budget = memory_budget();
+		if (sz.cols > ROSTER_PERIOD_COLS || model_bytes(sz, false) > budget) {
+			double share = ROSTER_PERIOD_COLS / sz.cols;
+			size_t k;
+
+			if (budget / model_bytes(sz, false) < share)
+				share = budget / model_bytes(sz, false);
+			k = (size_t)((double)m->nz * share);
+			if (too_big != NULL)
+				*too_big = true;
+			if (k < 2 || period_restrict(m, p, k) != 0) {
+				memset(&m->pruned[piz_of(m, p, 0, 0)], 0, m->ni * m->nz);
+				continue;
+			}
+			restricted = true;
+			if (model_bytes(model_count(m, p, p + 1), false) > budget) {
+				memset(&m->pruned[piz_of(m, p, 0, 0)], 0, m->ni * m->nz);
+				continue;
+			}
+		}
+		ret = model_build(m, false, p, p + 1, step < m->np && !both ? 1 : 2);
+		if (restricted)
+			memset(&m->pruned[piz_of(m, p, 0, 0)], 0, m->ni * m->nz);
+		restricted = false;
+		if (ret != 0) {
 			rc = -1;
 			goto done;
 		}
@@ -1302,7 +1876,7 @@ roster_by_period(struct roster_model *m, double deadline, int verbose, bool both
 			continue;
 		glp_init_smcp(&sp);
 		sp.msg_lev = verbose ? GLP_MSG_ERR : GLP_MSG_OFF;
-		sp.tm_lim = time_limit_ms(left);
+		sp.tm_lim = time_limit_ms(isfinite(left) ? left / 2 : left);
 		if (glp_simplex(m->lp, &sp) != 0 || glp_get_status(m->lp) != GLP_OPT)
 			continue;
 		for (size_t i = 0; i < m->ni && ok; i++) {
@@ -1587,9 +2161,6 @@ done:
 	return rc;
 }
 
-/* Above this many rows GLPK's simplex is slow on the whole model: see roster_interior(). */
-#define ROSTER_LARGE_ROWS 5000
-
 /*
  * For a large model: the LP relaxation by GLPK's interior-point method,
  * far faster here than its simplex, gives a bound on R; its solution,
@@ -1680,7 +2251,7 @@ roster_interior(struct roster_model *m, struct roster_search *rs, int verbose, d
 		ok = f == 0;
 	}
 	model_clear_lp(m);
-	if (ok && roster_by_period(m, deadline, verbose, true) != 0) {
+	if (ok && roster_by_period(m, deadline, verbose, true, NULL) != 0) {
 		rc = -1;
 		goto done;
 	}
@@ -1798,6 +2369,7 @@ roster_solve(const struct snapshot *s, const struct snapshot_index *ix,
 	struct plan_part *part = &out->roster;
 	double *warm = NULL, t0 = now_s(), deadline;
 	int n_reasons = 0, first, ret;
+	struct model_size full;
 	bool any = false;
 	int rc = -1;
 
@@ -1840,7 +2412,48 @@ roster_solve(const struct snapshot *s, const struct snapshot_index *ix,
 		goto done;
 	}
 	deadline = st->time_limit_s > 0 ? t0 + st->time_limit_s : INFINITY;
-	if (roster_by_period(&m, deadline, opt->verbose, false) != 0)
+	full = model_count(&m, 0, m.np);
+	if (model_bytes(full, full.rows > ROSTER_LARGE_ROWS) > memory_budget() ||
+	    full.nnz * ROSTER_SECONDS_PER_NNZ > deadline - now_s()) {
+		/*
+		 * The whole model would not fit in the memory or the time
+		 * left: the first roster bettered by moves and swaps, then by
+		 * the one-period LPs (over each instructor's best zones when a
+		 * period is too large), then by moves and swaps again, with a
+		 * Lagrangian bound, so that the gap says how far it may be from
+		 * optimal.  Each step has its share of the time.
+		 */
+		double left = deadline - now_s();
+		int32_t *saved = alloc_array(m.np * m.ni, sizeof(*saved));
+		int64_t before;
+
+		if (saved == NULL ||
+		    roster_local(&m, isfinite(left) ? now_s() + left * 0.1 : deadline) != 0) {
+			free(saved);
+			goto done;
+		}
+		/*
+		 * The first pass of the period LPs may give up stays for a
+		 * better roster later on; when the time runs out before that,
+		 * the roster from the moves and swaps stands.
+		 */
+		memcpy(saved, m.zone_of, m.np * m.ni * sizeof(*saved));
+		before = roster_objective(&m);
+		if (roster_by_period(&m, isfinite(left) ? now_s() + left * 0.65 : deadline,
+		                     opt->verbose, false, NULL) != 0 ||
+		    roster_local(&m, isfinite(left) ? now_s() + left * 0.1 : deadline) != 0) {
+			free(saved);
+			goto done;
+		}
+		if (roster_objective(&m) < before)
+			memcpy(m.zone_of, saved, m.np * m.ni * sizeof(*saved));
+		free(saved);
+		part->objective = roster_objective(&m);
+		rs.bound = lagrangian_bound(&m, (double)part->objective, deadline);
+		part->status = PART_FEASIBLE;
+		goto settle;
+	}
+	if (roster_by_period(&m, deadline, opt->verbose, false, NULL) != 0)
 		goto done;
 	if (model_build(&m, false, 0, m.np, 0) != 0)
 		goto done;
@@ -1935,6 +2548,7 @@ roster_solve(const struct snapshot *s, const struct snapshot_index *ix,
 			part->status = PART_ERROR;
 		}
 	}
+settle:
 	if (part->status == PART_OPTIMAL) {
 		part->bound = (double)part->objective;
 		part->gap = 0;
