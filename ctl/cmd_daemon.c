@@ -117,6 +117,15 @@ parse_id(const char *verb, const char *text, long long *out)
 	return 0;
 }
 
+/* args with "plan": plan added, when a plan was named (plan > 0). */
+static json_t *
+plan_args(json_t *args, long long plan)
+{
+	if (plan > 0)
+		json_object_set_new(args, "plan", json_integer(plan));
+	return args;
+}
+
 /* Call, and hand back the data of a successful reply (NULL: *rc set). */
 static json_t *
 dcall(const char *verb, const struct dopts *o, const char *cmd, json_t *args, int *rc)
@@ -372,22 +381,16 @@ cmd_show(int argc, char **argv)
 	static const char *const qh[] = {"entity", "id", "field", "reason"};
 	static const char *const qk[] = {"entity", "id", "field", "reason"};
 	struct dopts o;
-	json_t *d, *args, *r, *err;
-	long long id;
+	json_t *d, *r, *err;
+	long long id = 0;
 	char b1[64], b2[64], b3[64];
 	int rc = dparse(argc, argv, "show", COMMON, 0, 1, &o);
 
 	if (rc != 0)
 		return rc;
-	args = json_object();
-	if (o.n_pos == 1) {
-		if (parse_id("show", o.pos[0], &id) != 0) {
-			json_decref(args);
-			return EXIT_USAGE;
-		}
-		json_object_set_new(args, "plan", json_integer(id));
-	}
-	d = dcall("show", &o, "show", args, &rc);
+	if (o.n_pos == 1 && parse_id("show", o.pos[0], &id) != 0)
+		return EXIT_USAGE;
+	d = dcall("show", &o, "show", plan_args(json_object(), id), &rc);
 	if (d == NULL)
 		return rc;
 	if (o.json) {
@@ -543,7 +546,7 @@ cmd_daemon_explain(int argc, char **argv)
 	struct dopts o;
 	json_t *d, *args;
 	enum explain_kind kind;
-	long long id, plan;
+	long long id, plan = 0;
 	int rc = dparse(argc, argv, "explain", COMMON, 2, 3, &o);
 
 	if (rc != 0)
@@ -552,17 +555,11 @@ cmd_daemon_explain(int argc, char **argv)
 		ctl_error("explain", "'%s' is not enterprise, community or instructor", o.pos[0]);
 		return EXIT_USAGE;
 	}
-	if (parse_id("explain", o.pos[1], &id) != 0)
+	if (parse_id("explain", o.pos[1], &id) != 0 ||
+	    (o.n_pos == 3 && parse_id("explain", o.pos[2], &plan) != 0))
 		return EXIT_USAGE;
 	args = json_pack("{s:s, s:I}", "kind", o.pos[0], "id", (json_int_t)id);
-	if (o.n_pos == 3) {
-		if (parse_id("explain", o.pos[2], &plan) != 0) {
-			json_decref(args);
-			return EXIT_USAGE;
-		}
-		json_object_set_new(args, "plan", json_integer(plan));
-	}
-	d = dcall("explain", &o, "explain", args, &rc);
+	d = dcall("explain", &o, "explain", plan_args(args, plan), &rc);
 	if (d == NULL)
 		return rc;
 	if (o.json)
@@ -577,21 +574,15 @@ int
 cmd_daemon_snapshot(int argc, char **argv)
 {
 	struct dopts o;
-	json_t *d, *args;
-	long long plan;
+	json_t *d;
+	long long plan = 0;
 	int rc = dparse(argc, argv, "snapshot", COMMON | A(OPT_OUTPUT), 0, 1, &o);
 
 	if (rc != 0)
 		return rc;
-	args = json_object();
-	if (o.n_pos == 1) {
-		if (parse_id("snapshot", o.pos[0], &plan) != 0) {
-			json_decref(args);
-			return EXIT_USAGE;
-		}
-		json_object_set_new(args, "plan", json_integer(plan));
-	}
-	d = dcall("snapshot", &o, "snapshot", args, &rc);
+	if (o.n_pos == 1 && parse_id("snapshot", o.pos[0], &plan) != 0)
+		return EXIT_USAGE;
+	d = dcall("snapshot", &o, "snapshot", plan_args(json_object(), plan), &rc);
 	if (d == NULL)
 		return rc;
 	if (o.output != NULL) {

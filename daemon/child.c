@@ -32,25 +32,6 @@ struct child_job {
 	char error[512]; /* the first error seen by the parent */
 };
 
-int
-child_write_all(int fd, const void *buf, size_t len)
-{
-	const char *p = buf;
-
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 pid_t
 child_pid(const struct child_job *job)
 {

@@ -35,7 +35,4 @@ struct child_job *child_start(const char *what, child_work_fn work, void *work_a
 void child_free(struct child_job *job);
 pid_t child_pid(const struct child_job *job);
 
-/* In the child: write all of buf; -1 when the parent has gone. */
-int child_write_all(int fd, const void *buf, size_t len);
-
 #endif

@@ -14,6 +14,7 @@
 
 #include "child.h"
 #include "explain.h"
+#include "isolate.h"
 #include "parkpland.h"
 #include "plan.h"
 #include "snapshot.h"
@@ -561,7 +562,7 @@ explain_work(int fd, void *arg)
 	json_decref(ans);
 	if (text == NULL)
 		return 2;
-	if (child_write_all(fd, text, strlen(text)) != 0)
+	if (solver_write_all(fd, text, strlen(text)) != 0)
 		rc = 3;
 	free(text);
 	return rc;

@@ -251,15 +251,9 @@ ctl_process(struct ctl_client *c)
 	ctl_client_ref(c);
 	while (!c->busy && !c->gone && !c->closing) {
 		line = evbuffer_readln(in, &len, EVBUFFER_EOL_LF);
-		if (line == NULL) {
-			if (evbuffer_get_length(in) > (size_t)conf->max_request_bytes) {
-				c->busy = true;
-				ctl_reply_error(c, "too_large", "request longer than %d bytes",
-				                conf->max_request_bytes);
-				c->closing = true;
-			}
-			break;
-		}
+		/* no whole line yet: what is buffered counts */
+		if (line == NULL)
+			len = evbuffer_get_length(in);
 		if (len > (size_t)conf->max_request_bytes) {
 			free(line);
 			c->busy = true;
@@ -268,6 +262,8 @@ ctl_process(struct ctl_client *c)
 			c->closing = true;
 			break;
 		}
+		if (line == NULL)
+			break;
 		if (len == 0) {
 			free(line);
 			continue;

@@ -183,8 +183,9 @@ run_answer(struct run_waiters *list, int64_t id, const char *error)
 	}
 }
 
+/* The events that watch the solver: its pipe, its deadline, its reaping. */
 static void
-run_clear(void)
+run_job_events_free(void)
 {
 	if (run.job_ev != NULL) {
 		event_free(run.job_ev);
@@ -198,6 +199,12 @@ run_clear(void)
 		event_free(run.reap);
 		run.reap = NULL;
 	}
+}
+
+static void
+run_clear(void)
+{
+	run_job_events_free();
 	if (run.have_snap)
 		snapshot_free(&run.snap);
 	run.have_snap = false;
@@ -391,16 +398,7 @@ run_solved(void)
 	double t0;
 	int rc;
 
-	event_free(run.job_ev);
-	run.job_ev = NULL;
-	if (run.deadline != NULL) {
-		event_free(run.deadline);
-		run.deadline = NULL;
-	}
-	if (run.reap != NULL) {
-		event_free(run.reap);
-		run.reap = NULL;
-	}
+	run_job_events_free();
 	t0 = now_s();
 	rc = solver_job_finish(run.job, &run.plan, err, sizeof(err));
 	run.job = NULL;
@@ -563,7 +561,7 @@ struct prep_out {
 static int
 prep_flush(struct prep_out *o)
 {
-	if (o->len > 0 && child_write_all(o->fd, o->buf, o->len) != 0)
+	if (o->len > 0 && solver_write_all(o->fd, o->buf, o->len) != 0)
 		return -1;
 	o->len = 0;
 	return 0;
@@ -627,8 +625,8 @@ prep_work(int fd, void *arg)
 	if (text == NULL)
 		return 2;
 	snprintf(hdr, sizeof(hdr), "V %zu %zu\n", n, strlen(text));
-	if (child_write_all(fd, hdr, strlen(hdr)) != 0 ||
-	    child_write_all(fd, text, strlen(text)) != 0) {
+	if (solver_write_all(fd, hdr, strlen(hdr)) != 0 ||
+	    solver_write_all(fd, text, strlen(text)) != 0) {
 		free(text);
 		return 3;
 	}
@@ -1298,53 +1296,13 @@ run_shutting_down(void)
 	return run.shutting_down;
 }
 
-void
-run_shutdown(void)
-{
-	run.shutting_down = true;
-	if (run.job != NULL) {
-		struct plan p;
-		char err[256];
-
-		log_run(LOG_LEVEL_INFO, run.run_id, 0, "run %lld: stopping the solver",
-		        (long long)run.run_id);
-		solver_job_kill(run.job, "parkpland is shutting down");
-		if (solver_job_finish(run.job, &p, err, sizeof(err)) == 0)
-			plan_free(&p);
-		run.job = NULL;
-	}
-	if (run.load != NULL) {
-		load_free(run.load);
-		run.load = NULL;
-	}
-	if (run.batch != NULL) {
-		/* the open transaction is rolled back when the connection closes */
-		db_batch_forget(run.db, run.batch);
-		run.batch = NULL;
-	}
-	if (run.check != NULL) {
-		db_batch_forget(run.db, run.check);
-		run.check = NULL;
-	}
-	if (run.phase != RUN_IDLE)
-		log_run(LOG_LEVEL_NOTICE, run.run_id, 0, "run %lld: abandoned (shutting down)",
-		        (long long)run.run_id);
-	run_answer(&run.waiters, run.run_id, "parkpland is shutting down");
-	run_answer(&run.next_waiters, 0, "parkpland is shutting down");
-	run_clear();
-	run.phase = RUN_IDLE;
-	if (run.quiet != NULL)
-		event_free(run.quiet);
-	if (run.schedule != NULL)
-		event_free(run.schedule);
-	if (run.prep_next != NULL)
-		event_free(run.prep_next);
-	run.quiet = run.schedule = run.prep_next = NULL;
-	problems_free(&run.problems);
-}
-
-void
-run_standby(const char *why)
+/*
+ * Stop what the current run has under way: its solver (told why), its load
+ * and its batches.  An open transaction is rolled back when the connection
+ * closes.
+ */
+static void
+run_drop(const char *why)
 {
 	if (run.job != NULL) {
 		struct plan p;
@@ -1367,6 +1325,37 @@ run_standby(const char *why)
 		db_batch_forget(run.db, run.check);
 		run.check = NULL;
 	}
+}
+
+void
+run_shutdown(void)
+{
+	run.shutting_down = true;
+	if (run.job != NULL)
+		log_run(LOG_LEVEL_INFO, run.run_id, 0, "run %lld: stopping the solver",
+		        (long long)run.run_id);
+	run_drop("parkpland is shutting down");
+	if (run.phase != RUN_IDLE)
+		log_run(LOG_LEVEL_NOTICE, run.run_id, 0, "run %lld: abandoned (shutting down)",
+		        (long long)run.run_id);
+	run_answer(&run.waiters, run.run_id, "parkpland is shutting down");
+	run_answer(&run.next_waiters, 0, "parkpland is shutting down");
+	run_clear();
+	run.phase = RUN_IDLE;
+	if (run.quiet != NULL)
+		event_free(run.quiet);
+	if (run.schedule != NULL)
+		event_free(run.schedule);
+	if (run.prep_next != NULL)
+		event_free(run.prep_next);
+	run.quiet = run.schedule = run.prep_next = NULL;
+	problems_free(&run.problems);
+}
+
+void
+run_standby(const char *why)
+{
+	run_drop(why);
 	/* its plan_run row is closed by the active planner */
 	if (run.phase != RUN_IDLE)
 		log_run(LOG_LEVEL_NOTICE, run.run_id, 0, "run %lld: abandoned (%s)",

@@ -176,8 +176,8 @@ struct child {
 /* Only one child per process: the hooks reach it through GLPK's info pointer. */
 static struct child child_state;
 
-static int
-write_all(int fd, const void *buf, size_t len)
+int
+solver_write_all(int fd, const void *buf, size_t len)
 {
 	const char *p = buf;
 
@@ -209,7 +209,7 @@ child_send_line(struct child *c, char kind, const char *text)
 	while (n > 2 && buf[n - 1] == ' ')
 		n--;
 	buf[n++] = '\n';
-	if (write_all(c->fd, buf, n) != 0)
+	if (solver_write_all(c->fd, buf, n) != 0)
 		_exit(CHILD_PIPE_FAILED);
 }
 
@@ -247,7 +247,7 @@ child_progress(void *arg, const char *part, double fraction, double best, double
 	n = snprintf(buf, sizeof(buf), "P %s %.17g %.17g %.17g\n", name, fraction, best, bound);
 	if (n < 0 || (size_t)n >= sizeof(buf))
 		return;
-	if (write_all(c->fd, buf, (size_t)n) != 0)
+	if (solver_write_all(c->fd, buf, (size_t)n) != 0)
 		_exit(CHILD_PIPE_FAILED);
 }
 
@@ -272,7 +272,7 @@ child_term_hook(void *info, const char *s)
 		c->glpk_error[c->glpk_error_len] = '\0';
 	}
 	if (c->verbose)
-		(void)write_all(STDERR_FILENO, s, len);
+		(void)solver_write_all(STDERR_FILENO, s, len);
 	return 1;
 }
 
@@ -435,7 +435,7 @@ child_run(int fd, pid_t parent, solver_solve_fn fn, const struct snapshot *s,
 		child_fail(c, CHILD_NO_MEMORY, "out of memory writing the plan as JSON");
 	len = strlen(text);
 	n = snprintf(header, sizeof(header), "R %zu\n", len);
-	if (write_all(fd, header, (size_t)n) != 0 || write_all(fd, text, len) != 0)
+	if (solver_write_all(fd, header, (size_t)n) != 0 || solver_write_all(fd, text, len) != 0)
 		_exit(CHILD_PIPE_FAILED);
 	free(text);
 	/* The solve's own output, if any, then leave without atexit handlers. */

@@ -84,6 +84,9 @@ struct solver_job *solver_job_start_fn(solver_solve_fn fn, const struct snapshot
                                        const struct solver_limits *lim,
                                        const struct solver_options *opt, char *err, size_t errlen);
 
+/* Write all of buf to fd, again after EINTR; -1 on a write error (errno set). */
+int solver_write_all(int fd, const void *buf, size_t len);
+
 /* Blocking convenience: start, wait (poll) with the deadline, finish. */
 int solver_run_isolated(const struct snapshot *s, const struct solver_limits *lim,
                         const struct solver_options *opt, struct plan *out, char *err,
