@@ -541,7 +541,8 @@ explain_answer(const char *text, enum explain_kind kind, int64_t target)
 	if (out == NULL) {
 		ans = explain_error("not_found", err);
 	} else {
-		json_object_set(out, "plan", json_object_get(json_object_get(d, "run"), "id"));
+		/* "plan" is explain()'s own object: the id goes beside it */
+		json_object_set(out, "plan_id", json_object_get(json_object_get(d, "run"), "id"));
 		ans = json_pack("{s:b, s:o}", "ok", 1, "data", out);
 	}
 	plan_free(&p);

@@ -166,8 +166,17 @@ def call(cmd, args):
 r = call("snapshot", {"plan": int(sys.argv[2])})
 assert r["ok"] and r["v"] == 1, r
 assert r["data"] == json.load(open(sys.argv[3])), "snapshot over the socket differs"
-r = call("explain", {"kind": "enterprise", "id": r["data"]["enterprises"][0]["id"], "plan": int(sys.argv[2])})
-assert r["ok"], r
+shown = call("show", {"plan": int(sys.argv[2])})["data"]
+paired = sorted({p["enterprise_id"] for p in shown["pairs"]})
+for eid in (paired[0], paired[-1], r["data"]["enterprises"][0]["id"]):
+    x = call("explain", {"kind": "enterprise", "id": eid, "plan": int(sys.argv[2])})
+    assert x["ok"], x
+    x = x["data"]
+    assert x["plan_id"] == int(sys.argv[2]), x["plan_id"]
+    want = sorted((p["community_id"], p["score"]) for p in shown["pairs"] if p["enterprise_id"] == eid)
+    got = sorted((p["community_id"], p["score"]) for p in x["plan"]["pairs"])
+    assert got == want, (eid, got, want)
+    assert x["plan"]["status"] == shown["run"]["pairing_status"], x["plan"]
 r = call("nosuch", {})
 assert not r["ok"] and r["code"] == "unknown_command", r
 PY
