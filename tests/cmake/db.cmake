@@ -15,3 +15,9 @@ foreach(t notify loader)
   set_tests_properties(test_db_${t} PROPERTIES FIXTURES_REQUIRED pg
                        ENVIRONMENT "${PARKPLAN_TEST_ENV}" TIMEOUT 60)
 endforeach()
+
+# The COPY text escaper, without a database.
+add_executable(test_copytext ${CMAKE_CURRENT_SOURCE_DIR}/test_copytext.c)
+target_include_directories(test_copytext PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+target_link_libraries(test_copytext PRIVATE parkplan_db)
+add_test(NAME test_copytext COMMAND test_copytext)
