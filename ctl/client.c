@@ -22,7 +22,7 @@ client_socket_path(const char *option_value)
 	if (p == NULL || *p == '\0')
 		p = getenv("PARKPLAN_SOCKET");
 	if (p == NULL || *p == '\0')
-		p = CLIENT_DEFAULT_SOCKET;
+		p = PROTOCOL_DEFAULT_SOCKET;
 	return p;
 }
 
@@ -80,7 +80,7 @@ client_call(const char *path, const char *cmd, json_t *args, double timeout_s, c
 		*exit_code = EXIT_UNAVAILABLE;
 		return NULL;
 	}
-	req = json_pack("{s:i, s:s, s:o}", "v", CLIENT_PROTOCOL_VERSION, "cmd", cmd, "args",
+	req = json_pack("{s:i, s:s, s:o}", "v", PROTOCOL_VERSION, "cmd", cmd, "args",
 	                args != NULL ? json_incref(args) : json_object());
 	text = req != NULL ? json_dumps(req, JSON_COMPACT) : NULL;
 	json_decref(req);
@@ -125,8 +125,8 @@ client_call(const char *path, const char *cmd, json_t *args, double timeout_s, c
 			size_t ncap = cap ? cap * 2 : 131072;
 			char *nb;
 
-			if (ncap > CLIENT_MAX_REPLY) {
-				ctl_error(verb, "reply larger than %d bytes", CLIENT_MAX_REPLY);
+			if (ncap > PROTOCOL_MAX_REPLY) {
+				ctl_error(verb, "reply larger than %d bytes", PROTOCOL_MAX_REPLY);
 				free(buf);
 				close(fd);
 				*exit_code = EXIT_INTERNAL;
@@ -188,16 +188,5 @@ client_reply_error(const char *verb, const json_t *reply)
 	const char *msg = json_string_value(json_object_get(reply, "error"));
 
 	ctl_error(verb, "%s", msg != NULL ? msg : "failed");
-	if (code == NULL)
-		return EXIT_INTERNAL;
-	if (strcmp(code, "bad_request") == 0 || strcmp(code, "unknown_command") == 0 ||
-	    strcmp(code, "version") == 0)
-		return EXIT_USAGE;
-	if (strcmp(code, "unavailable") == 0 || strcmp(code, "shutting_down") == 0 ||
-	    strcmp(code, "busy") == 0)
-		return EXIT_UNAVAILABLE;
-	if (strcmp(code, "internal") == 0 || strcmp(code, "database") == 0)
-		return EXIT_INTERNAL;
-	/* run_failed, not_found, denied, bad_config, too_large */
-	return EXIT_FAILURE_RUN;
+	return protocol_error_exit(code);
 }

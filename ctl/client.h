@@ -7,9 +7,7 @@
 
 #include <jansson.h>
 
-#define CLIENT_PROTOCOL_VERSION 1
-#define CLIENT_DEFAULT_SOCKET "/run/parkplan/parkpland.sock"
-#define CLIENT_MAX_REPLY (256 * 1024 * 1024)
+#include "../daemon/protocol.h"
 
 /* The socket: the option's value if given, else $PARKPLAN_SOCKET, else the default. */
 const char *client_socket_path(const char *option_value);

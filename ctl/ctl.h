@@ -10,13 +10,8 @@
 
 #include <libpq-fe.h>
 
-/* Exit codes, documented in --help. */
-#define EXIT_OK 0
-#define EXIT_FAILURE_RUN 1 /* the operation ran and failed (infeasible, refused) */
-#define EXIT_USAGE 2       /* bad arguments */
-#define EXIT_INPUT 3       /* bad input data (validation, unreadable file) */
-#define EXIT_UNAVAILABLE 4 /* database or daemon unreachable */
-#define EXIT_INTERNAL 5    /* internal error */
+/* Exit codes: protocol.h, shared with parkpland. */
+#include "../daemon/protocol.h"
 
 int cmd_migrate(int argc, char **argv);
 int cmd_sample(int argc, char **argv);

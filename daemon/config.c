@@ -36,7 +36,7 @@ struct conf_entry {
 #define OFF(field) offsetof(struct config, field)
 
 static const struct conf_entry conf_table[] = {
-    {"daemon", "socket", CONF_STRING, OFF(socket_path), "/run/parkplan/parkpland.sock", 0, 0,
+    {"daemon", "socket", CONF_STRING, OFF(socket_path), PROTOCOL_DEFAULT_SOCKET, 0, 0,
      CONF_RESTART},
     {"daemon", "socket_mode", CONF_MODE, OFF(socket_mode), "0660", 0, 0777, CONF_RESTART},
     {"daemon", "socket_group", CONF_STRING, OFF(socket_group), "", 0, 0, 0},

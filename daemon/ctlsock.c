@@ -141,7 +141,7 @@ ctl_send(struct ctl_client *c, json_t *msg)
 {
 	char *text;
 
-	json_object_set_new(msg, "v", json_integer(CTL_PROTOCOL_VERSION));
+	json_object_set_new(msg, "v", json_integer(PROTOCOL_VERSION));
 	text = json_dumps(msg, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_SORT_KEYS);
 	json_decref(msg);
 	if (c->gone || c->bev == NULL) {
@@ -219,11 +219,11 @@ ctl_request(struct ctl_client *c, const char *line, size_t len)
 	v = json_object_get(req, "v");
 	cmd = json_object_get(req, "cmd");
 	args = json_object_get(req, "args");
-	if (!json_is_integer(v) || json_integer_value(v) != CTL_PROTOCOL_VERSION) {
+	if (!json_is_integer(v) || json_integer_value(v) != PROTOCOL_VERSION) {
 		ctl_reply_error(c, "version",
 		                "protocol version %lld is not supported (this parkpland speaks %d)",
 		                json_is_integer(v) ? (long long)json_integer_value(v) : -1LL,
-		                CTL_PROTOCOL_VERSION);
+		                PROTOCOL_VERSION);
 	} else if (!json_is_string(cmd)) {
 		ctl_reply_error(c, "bad_request", "\"cmd\" must be a string");
 	} else if (args != NULL && !json_is_object(args) && !json_is_null(args)) {

@@ -20,6 +20,8 @@
 #include <jansson.h>
 #include <libpq-fe.h>
 
+#include "protocol.h"
+
 /* --- main.c ------------------------------------------------------------- */
 
 extern struct event_base *base;
@@ -255,8 +257,6 @@ void copybuf_printf(struct copybuf *b, const char *fmt, ...) __attribute__((form
 void copybuf_text(struct copybuf *b, const char *text);
 
 /* --- ctlsock.c: the control socket -------------------------------------- */
-
-#define CTL_PROTOCOL_VERSION 1
 
 struct ctl_client;
 
