@@ -1,6 +1,6 @@
 /*
- * sample.c - the sample park: a realistic, deterministic data set written
- * into an empty, migrated database with COPY, in one transaction.
+ * sample_gen.c - the sample park, generated: zones, enterprises and their
+ * party organisations, communities and instructors, from one seed.
  *
  * The park scale follows the seed article on the Caohejing park: 5 000
  * enterprises in four zones (片区), 315 party organisations (6 党委,
@@ -14,292 +14,18 @@
  * Everything is drawn from one seed with xoshiro256** (seeded by
  * splitmix64), one stream per table, and only integer arithmetic:
  * coordinates are micro-degrees, so the same seed gives the same rows on
- * every machine.  Ids are explicit (1..n); the identity sequences are moved
- * past them afterwards.
+ * every machine.
+ *
+ * Pure: the park comes back as rows (sample.h); sample_copy.c writes them.
  */
 #include <inttypes.h>
-#include <stdarg.h>
-#include <stdbool.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#include <libpq-fe.h>
+#include "sample.h"
 
-#include "db.h"
-#include "dberr.h"
-
-/* --- the deterministic generator --------------------------------------- */
-
-struct rng {
-	uint64_t s[4];
-};
-
-/* One stream per table: changing one table's generation leaves the rest. */
-enum rng_stream {
-	STREAM_ZONE = 1,
-	STREAM_ENTERPRISE,
-	STREAM_ORGANISATION,
-	STREAM_JOINT,
-	STREAM_VOLUNTEER,
-	STREAM_COMMUNITY,
-	STREAM_INSTRUCTOR,
-	STREAM_UNAVAILABLE
-};
-
-static uint64_t
-splitmix64(uint64_t *x)
-{
-	uint64_t z = (*x += UINT64_C(0x9e3779b97f4a7c15));
-
-	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-	return z ^ (z >> 31);
-}
-
-static void
-rng_init(struct rng *r, uint64_t seed, enum rng_stream stream)
-{
-	uint64_t x = seed ^ ((uint64_t)stream * UINT64_C(0xd1b54a32d192ed03));
-	int i;
-
-	for (i = 0; i < 4; i++)
-		r->s[i] = splitmix64(&x);
-}
-
-static uint64_t
-rotl(uint64_t x, int k)
-{
-	return (x << k) | (x >> (64 - k));
-}
-
-/* xoshiro256** */
-static uint64_t
-rng_next(struct rng *r)
-{
-	uint64_t *s = r->s;
-	uint64_t result = rotl(s[1] * 5, 7) * 9;
-	uint64_t t = s[1] << 17;
-
-	s[2] ^= s[0];
-	s[3] ^= s[1];
-	s[1] ^= s[2];
-	s[0] ^= s[3];
-	s[2] ^= t;
-	s[3] = rotl(s[3], 45);
-	return result;
-}
-
-/* Uniform in [0, n), without modulo bias; n > 0. */
-static uint64_t
-rng_below(struct rng *r, uint64_t n)
-{
-	uint64_t threshold = (0 - n) % n;
-	uint64_t x;
-
-	do
-		x = rng_next(r);
-	while (x < threshold);
-	return x % n;
-}
-
-/* Uniform in [lo, hi]. */
-static int64_t
-rng_range(struct rng *r, int64_t lo, int64_t hi)
-{
-	return lo + (int64_t)rng_below(r, (uint64_t)(hi - lo) + 1);
-}
-
-/* True with probability per_mille / 1000. */
-static bool
-rng_chance(struct rng *r, unsigned per_mille)
-{
-	return rng_below(r, 1000) < per_mille;
-}
-
-/* An index drawn with the given weights (their sum must be > 0). */
-static size_t
-rng_weighted(struct rng *r, const unsigned *weights, size_t n)
-{
-	uint64_t total = 0, x;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		total += weights[i];
-	x = rng_below(r, total);
-	for (i = 0; i + 1 < n; i++) {
-		if (x < weights[i])
-			return i;
-		x -= weights[i];
-	}
-	return n - 1;
-}
-
-/* A bell-shaped offset in [-2a, 2a] (sum of four uniforms). */
-static int64_t
-rng_bell(struct rng *r, int64_t a)
-{
-	int64_t sum = 0;
-	int i;
-
-	for (i = 0; i < 4; i++)
-		sum += rng_range(r, -a, a);
-	return sum / 2;
-}
-
-#define PICK(r, array) ((array)[rng_below((r), sizeof(array) / sizeof((array)[0]))])
-#define COUNT(array) (sizeof(array) / sizeof((array)[0]))
-
-/* --- strings: an arena and a set of names ------------------------------ */
-
-struct arena_block {
-	struct arena_block *next;
-	size_t used, size;
-	char data[];
-};
-
-struct arena {
-	struct arena_block *head;
-};
-
-static char *
-arena_strdup(struct arena *a, const char *s)
-{
-	size_t len = strlen(s) + 1;
-	struct arena_block *b = a->head;
-	char *p;
-
-	if (b == NULL || b->size - b->used < len) {
-		size_t size = len > 65536 ? len : 65536;
-
-		b = malloc(sizeof(*b) + size);
-		if (b == NULL)
-			return NULL;
-		b->next = a->head;
-		b->used = 0;
-		b->size = size;
-		a->head = b;
-	}
-	p = b->data + b->used;
-	memcpy(p, s, len);
-	b->used += len;
-	return p;
-}
-
-static void
-arena_free(struct arena *a)
-{
-	struct arena_block *b, *next;
-
-	for (b = a->head; b != NULL; b = next) {
-		next = b->next;
-		free(b);
-	}
-	a->head = NULL;
-}
-
-/* Open addressing on FNV-1a; holds pointers to strings owned elsewhere. */
-struct name_set {
-	const char **slot;
-	size_t mask;
-};
-
-static int
-name_set_init(struct name_set *set, size_t expected)
-{
-	size_t cap = 64;
-
-	while (cap < expected * 2)
-		cap *= 2;
-	set->slot = calloc(cap, sizeof(*set->slot));
-	set->mask = cap - 1;
-	return set->slot == NULL ? -1 : 0;
-}
-
-static uint64_t
-fnv1a(const char *s)
-{
-	uint64_t h = UINT64_C(0xcbf29ce484222325);
-
-	for (; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * UINT64_C(0x100000001b3);
-	return h;
-}
-
-static bool
-name_set_has(const struct name_set *set, const char *s)
-{
-	size_t i;
-
-	for (i = fnv1a(s) & set->mask; set->slot[i] != NULL; i = (i + 1) & set->mask)
-		if (strcmp(set->slot[i], s) == 0)
-			return true;
-	return false;
-}
-
-/* s must not be in the set; the set must have room (sized at init). */
-static void
-name_set_add(struct name_set *set, const char *s)
-{
-	size_t i;
-
-	for (i = fnv1a(s) & set->mask; set->slot[i] != NULL; i = (i + 1) & set->mask)
-		;
-	set->slot[i] = s;
-}
-
-static void
-name_set_free(struct name_set *set)
-{
-	free(set->slot);
-	set->slot = NULL;
-}
-
-/* Chinese numerals, 1..9999: 一, 十二, 二十, 一百零五, 三千零二十. */
-static void
-chinese_number(char *out, size_t outlen, int n)
-{
-	static const char *const digit[] = {"零", "一", "二", "三", "四",
-	                                    "五", "六", "七", "八", "九"};
-	static const char *const unit[] = {"千", "百", "十", ""};
-	int parts[4] = {n / 1000 % 10, n / 100 % 10, n / 10 % 10, n % 10};
-	bool started = false, zero = false;
-	int i;
-
-	out[0] = '\0';
-	for (i = 0; i < 4; i++) {
-		if (parts[i] == 0) {
-			zero = started;
-			continue;
-		}
-		if (zero)
-			strncat(out, digit[0], outlen - strlen(out) - 1);
-		zero = false;
-		/* 十二, not 一十二, when the number starts with the tens */
-		if (!(i == 2 && parts[i] == 1 && !started))
-			strncat(out, digit[parts[i]], outlen - strlen(out) - 1);
-		strncat(out, unit[i], outlen - strlen(out) - 1);
-		started = true;
-	}
-}
-
-/* --- what the park is made of ------------------------------------------ */
-
-enum industry {
-	IND_ELECTRONICS, /* 电子信息: the park's base */
-	IND_CHIPS,       /* 集成电路 */
-	IND_LIFE,        /* 生命健康 */
-	IND_METAVERSE,   /* 元宇宙 */
-	IND_GREEN,       /* 绿色低碳 */
-	IND_COMPOSITE,   /* 复合产业 */
-	IND_COUNT
-};
-
-static const char *const industry_code[IND_COUNT] = {
-    "电子信息", "集成电路", "生命健康", "元宇宙", "绿色低碳", "复合产业",
-};
+/* --- the words and weights of the park ---------------------------------- */
 static const unsigned industry_weight[IND_COUNT] = {30, 18, 16, 12, 9, 15};
 
 /* The word after the brand in an enterprise's name, by industry. */
@@ -310,23 +36,6 @@ static const char *const industry_words[IND_COUNT][8] = {
     {"数字", "虚拟现实", "互动娱乐", "数字孪生", "智能", "视觉", "元宇宙", "数字科技"},
     {"新能源", "环保", "能源", "低碳", "储能", "节能", "环境", "氢能"},
     {"咨询", "检测", "设计", "文化传媒", "供应链", "知识产权", "工程", "会展"},
-};
-
-/* The needs of communities and the offers of enterprises. */
-enum service {
-	SRV_DINING,    /* 助餐 */
-	SRV_CHILDCARE, /* 托育 */
-	SRV_COMMUTE,   /* 通勤 */
-	SRV_LEARNING,  /* 学习 */
-	SRV_CULTURE,   /* 文体 */
-	SRV_ELDERLY,   /* 养老 */
-	SRV_LEGAL,     /* 法律服务 */
-	SRV_MEDICAL,   /* 医疗服务 */
-	SRV_COUNT
-};
-
-static const char *const service_code[SRV_COUNT] = {
-    "助餐", "托育", "通勤", "学习", "文体", "养老", "法律服务", "医疗服务",
 };
 
 /* What enterprises of each industry tend to offer. */
@@ -400,171 +109,12 @@ static const char *const given_chars[] = {
     "卫", "东", "宏", "思", "雯", "倩", "睿", "嘉", "怡", "悦", "菲", "瑶", "彬", "骏",
 };
 
-/* --- the scales -------------------------------------------------------- */
-
-struct scale_spec {
-	const char *name;
-	const char *area; /* prefix of zone and joint-branch names */
-	int64_t enterprises, communities, instructors, full_time;
-	int rows, cols;                   /* the zones: a grid of rows x cols cells */
-	int64_t org_count[4];             /* committee, general branch, branch, joint branch */
-	int64_t center_lat, center_lon;   /* micro-degrees */
-	int64_t half_lat, half_lon;       /* the box of the zones */
-	int64_t margin_lat, margin_lon;   /* communities: the box widened by this */
-	int64_t home_lat[2], home_lon[2]; /* instructors' homes */
-};
-
-/*
- * Park: the Caohejing park's box (31.160-31.180 N, 121.385-121.415 E) in
- * four quadrants; communities within about 2 km of it, instructors' homes
- * around Xuhui.  District and city: the area grows with the enterprises
- * (x10, x40: sides x3.16, x6.32) around the same centre.
- */
-static const struct scale_spec scale_specs[] = {
-    [SCALE_PARK] = {"park",
-                    "漕河泾开发区",
-                    5000,
-                    60,
-                    40,
-                    12,
-                    2,
-                    2,
-                    {6, 15, 192, 102},
-                    31170000,
-                    121400000,
-                    10000,
-                    15000,
-                    20000,
-                    25000,
-                    {31120000, 31230000},
-                    {121380000, 121480000}},
-    [SCALE_DISTRICT] = {"district",
-                        "徐汇区",
-                        50000,
-                        600,
-                        300,
-                        90,
-                        5,
-                        6,
-                        {60, 150, 1920, 1020},
-                        31170000,
-                        121400000,
-                        31600,
-                        47400,
-                        20000,
-                        25000,
-                        {31108400, 31231600},
-                        {121317600, 121482400}},
-    [SCALE_CITY] = {"city",
-                    "上海市",
-                    200000,
-                    6000,
-                    2000,
-                    600,
-                    10,
-                    20,
-                    {240, 600, 7680, 4080},
-                    31170000,
-                    121400000,
-                    63200,
-                    94800,
-                    20000,
-                    25000,
-                    {31076800, 31263200},
-                    {121270200, 121529800}},
-};
-
-int
-sample_scale_parse(const char *text, enum sample_scale *out)
-{
-	size_t i;
-
-	if (text == NULL)
-		return -1;
-	for (i = 0; i < COUNT(scale_specs); i++) {
-		if (strcmp(text, scale_specs[i].name) == 0) {
-			*out = (enum sample_scale)i;
-			return 0;
-		}
-	}
-	return -1;
-}
-
-/* --- the generated park ------------------------------------------------ */
-
-enum org_kind { KIND_COMMITTEE, KIND_GENERAL_BRANCH, KIND_BRANCH, KIND_JOINT_BRANCH, KIND_NONE };
-
-static const char *const org_kind_text[] = {"committee", "general_branch", "branch",
-                                            "joint_branch"};
 static const char *const org_kind_suffix[] = {"党委", "党总支", "党支部"};
 
-struct gen_zone {
-	char code[16];
-	char *name;
-	int64_t lat_lo, lat_hi, lon_lo, lon_hi; /* the cell */
-	unsigned weight;                        /* share of the enterprises */
-	unsigned industry_weight[IND_COUNT];
-	int64_t first_site, sites;
-};
+/* --- generation ---------------------------------------------------------- */
 
-struct gen_organisation {
-	char *name;
-	enum org_kind kind;
-};
-
-struct gen_enterprise {
-	char *name;
-	char *short_name; /* brand + industry word, for organisation names */
-	int64_t lat, lon;
-	int64_t org_id; /* 0: none */
-	int64_t sort_key;
-	int32_t zone; /* index into zones */
-	int32_t site; /* the building it sits in */
-	int32_t party_members, employees, max_communities;
-	int16_t year; /* 0: joined_on unknown */
-	uint8_t month, day;
-	uint8_t industry;
-	uint8_t kind;
-	uint8_t offers; /* bit set of enum service */
-	bool candidate; /* may still join a joint branch */
-};
-
-struct gen_community {
-	char *name;
-	int64_t lat, lon;
-	uint8_t needs;
-	int32_t min_partners, max_partners;
-};
-
-struct gen_instructor {
-	char *name;
-	int64_t lat, lon;
-	int32_t capacity; /* 0: the model's default */
-	bool full_time;
-	uint8_t skills;      /* bit set of enum industry */
-	uint8_t unavailable; /* bit set of periods 0..3 */
-};
-
-#define PERIODS 4
-static const char *const period_label[PERIODS] = {"2027Q1", "2027Q2", "2027Q3", "2027Q4"};
-static const char *const period_start[PERIODS] = {"2027-01-01", "2027-04-01", "2027-07-01",
-                                                  "2027-10-01"};
-
-struct park {
-	const struct scale_spec *spec;
-	struct arena strings;
-	int64_t n_zones, n_orgs, n_enterprises, n_communities, n_instructors, n_unavailable;
-	int64_t n_sites;
-	struct gen_zone *zones;
-	struct gen_organisation *orgs;
-	struct gen_enterprise *enterprises;
-	struct gen_community *communities;
-	struct gen_instructor *instructors;
-	int64_t *site_lat, *site_lon;
-};
-
-static void
-park_free(struct park *p)
+void
+sample_park_free(struct sample_park *p)
 {
 	free(p->zones);
 	free(p->orgs);
@@ -584,7 +134,7 @@ clamp64(int64_t v, int64_t lo, int64_t hi)
 
 /* Zones: a grid over the box, row 0 in the north, codes A, B, ... or A01. */
 static int
-gen_zones(struct park *p, uint64_t seed)
+gen_zones(struct sample_park *p, uint64_t seed)
 {
 	const struct scale_spec *s = p->spec;
 	int64_t lat_min = s->center_lat - s->half_lat, lon_min = s->center_lon - s->half_lon;
@@ -644,7 +194,7 @@ draw_employees(struct rng *r)
 }
 
 static int
-make_enterprise_name(struct park *p, struct name_set *names, struct rng *r,
+make_enterprise_name(struct sample_park *p, struct name_set *names, struct rng *r,
                      struct gen_enterprise *e)
 {
 	char brand[64], short_name[128], name[256];
@@ -722,7 +272,7 @@ service_draw(struct rng *r, const unsigned *weight, int count)
 }
 
 static int
-gen_enterprises(struct park *p, uint64_t seed)
+gen_enterprises(struct sample_park *p, uint64_t seed)
 {
 	const struct scale_spec *s = p->spec;
 	struct rng r;
@@ -802,8 +352,8 @@ fail:
 }
 
 static int
-add_organisation(struct park *p, struct name_set *names, const char *base, const char *fallback,
-                 const char *suffix, enum org_kind kind)
+add_organisation(struct sample_park *p, struct name_set *names, const char *base,
+                 const char *fallback, const char *suffix, enum org_kind kind)
 {
 	char name[512];
 	struct gen_organisation *o = &p->orgs[p->n_orgs];
@@ -827,7 +377,7 @@ add_organisation(struct park *p, struct name_set *names, const char *base, const
  * enterprises of one zone, mostly neighbours in the same buildings.
  */
 static int
-gen_organisations(struct park *p, uint64_t seed)
+gen_organisations(struct sample_park *p, uint64_t seed)
 {
 	const struct scale_spec *s = p->spec;
 	int64_t total = s->org_count[0] + s->org_count[1] + s->org_count[2] + s->org_count[3];
@@ -997,7 +547,7 @@ out:
  * those with an organisation of their own) and when each joined the park.
  */
 static void
-gen_volunteers(struct park *p, uint64_t seed)
+gen_volunteers(struct sample_park *p, uint64_t seed)
 {
 	int64_t target = p->n_enterprises / 10, volunteers = 0, i;
 	struct rng r;
@@ -1065,7 +615,7 @@ gen_volunteers(struct park *p, uint64_t seed)
 }
 
 static int
-gen_communities(struct park *p, uint64_t seed)
+gen_communities(struct sample_park *p, uint64_t seed)
 {
 	const struct scale_spec *s = p->spec;
 	int64_t lat_lo = s->center_lat - s->half_lat - s->margin_lat;
@@ -1157,7 +707,7 @@ gen_communities(struct park *p, uint64_t seed)
 }
 
 static int
-gen_instructors(struct park *p, uint64_t seed)
+gen_instructors(struct sample_park *p, uint64_t seed)
 {
 	const struct scale_spec *s = p->spec;
 	struct name_set names;
@@ -1229,458 +779,8 @@ gen_instructors(struct park *p, uint64_t seed)
 	return 0;
 }
 
-/* --- COPY -------------------------------------------------------------- */
-
-struct copy {
-	PGconn *conn;
-	char *data;
-	size_t len, cap;
-	int failed;
-};
-
-static void
-copy_flush(struct copy *c)
-{
-	if (!c->failed && c->len > 0 && PQputCopyData(c->conn, c->data, (int)c->len) != 1)
-		c->failed = 1;
-	c->len = 0;
-}
-
-static void
-copy_reserve(struct copy *c, size_t need)
-{
-	if (c->len + need > c->cap)
-		copy_flush(c);
-	if (need > c->cap) {
-		char *bigger = realloc(c->data, need);
-
-		if (bigger == NULL) {
-			c->failed = 1;
-			return;
-		}
-		c->data = bigger;
-		c->cap = need;
-	}
-}
-
-static void
-copy_raw(struct copy *c, const char *s, size_t n)
-{
-	copy_reserve(c, n);
-	if (c->failed)
-		return;
-	memcpy(c->data + c->len, s, n);
-	c->len += n;
-}
-
-static void copy_printf(struct copy *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void
-copy_printf(struct copy *c, const char *fmt, ...)
-{
-	char tmp[256];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof(tmp)) {
-		c->failed = 1;
-		return;
-	}
-	copy_raw(c, tmp, (size_t)n);
-}
-
-/* Text in COPY's text format: backslash, tab and line ends escaped. */
-static void
-copy_text(struct copy *c, const char *s)
-{
-	for (; *s != '\0'; s++) {
-		switch (*s) {
-		case '\\':
-			copy_raw(c, "\\\\", 2);
-			break;
-		case '\t':
-			copy_raw(c, "\\t", 2);
-			break;
-		case '\n':
-			copy_raw(c, "\\n", 2);
-			break;
-		case '\r':
-			copy_raw(c, "\\r", 2);
-			break;
-		default:
-			copy_raw(c, s, 1);
-			break;
-		}
-	}
-}
-
-/* A text[] literal of the codes whose bits are set; codes are plain. */
-static void
-copy_codes(struct copy *c, unsigned set, const char *const *codes, int n)
-{
-	bool first = true;
-	int i;
-
-	copy_raw(c, "{", 1);
-	for (i = 0; i < n; i++) {
-		if (!(set & (1u << i)))
-			continue;
-		if (!first)
-			copy_raw(c, ",", 1);
-		copy_raw(c, "\"", 1);
-		copy_text(c, codes[i]);
-		copy_raw(c, "\"", 1);
-		first = false;
-	}
-	copy_raw(c, "}", 1);
-}
-
-/* Micro-degrees as a decimal: 31170000 -> 31.170000. */
-static void
-copy_degrees(struct copy *c, int64_t micro)
-{
-	uint64_t a = micro < 0 ? (uint64_t)0 - (uint64_t)micro : (uint64_t)micro;
-
-	copy_printf(c, "%s%" PRIu64 ".%06" PRIu64, micro < 0 ? "-" : "", a / 1000000, a % 1000000);
-}
-
-static double
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
-}
-
-static int
-exec_ok(PGconn *conn, const char *sql, char *err, size_t errlen)
-{
-	PGresult *res = PQexec(conn, sql);
-	int ok = PQresultStatus(res) == PGRES_COMMAND_OK;
-
-	if (!ok)
-		dberr_pq(err, errlen, sql, conn);
-	PQclear(res);
-	return ok ? 0 : -1;
-}
-
-typedef void (*row_writer)(struct copy *c, const struct park *p, int64_t i);
-
-static void
-write_zone(struct copy *c, const struct park *p, int64_t i)
-{
-	const struct gen_zone *z = &p->zones[i];
-
-	copy_printf(c, "%" PRId64 "\t", i + 1);
-	copy_text(c, z->code);
-	copy_raw(c, "\t", 1);
-	copy_text(c, z->name);
-	copy_raw(c, "\t", 1);
-	copy_degrees(c, (z->lat_lo + z->lat_hi) / 2);
-	copy_raw(c, "\t", 1);
-	copy_degrees(c, (z->lon_lo + z->lon_hi) / 2);
-	copy_raw(c, "\t1\n", 3);
-}
-
-static void
-write_organisation(struct copy *c, const struct park *p, int64_t i)
-{
-	const struct gen_organisation *o = &p->orgs[i];
-
-	copy_printf(c, "%" PRId64 "\t", i + 1);
-	copy_text(c, o->name);
-	copy_printf(c, "\t%s\n", org_kind_text[o->kind]);
-}
-
-static void
-write_enterprise(struct copy *c, const struct park *p, int64_t i)
-{
-	const struct gen_enterprise *e = &p->enterprises[i];
-
-	copy_printf(c, "%" PRId64 "\t", i + 1);
-	copy_text(c, e->name);
-	copy_printf(c, "\t%" PRId32 "\t", e->zone + 1);
-	copy_text(c, industry_code[e->industry]);
-	if (e->org_id > 0)
-		copy_printf(c, "\t%" PRId64, e->org_id);
-	else
-		copy_raw(c, "\t\\N", 3);
-	copy_printf(c, "\t%" PRId32 "\t%" PRId32 "\t", e->party_members, e->employees);
-	copy_degrees(c, e->lat);
-	copy_raw(c, "\t", 1);
-	copy_degrees(c, e->lon);
-	copy_raw(c, "\t", 1);
-	copy_codes(c, e->offers, service_code, SRV_COUNT);
-	copy_printf(c, "\t%" PRId32 "\t", e->max_communities);
-	if (e->year == 0)
-		copy_raw(c, "\\N\n", 3);
-	else
-		copy_printf(c, "%04d-%02d-%02d\n", e->year, e->month, e->day);
-}
-
-static void
-write_community(struct copy *c, const struct park *p, int64_t i)
-{
-	const struct gen_community *cm = &p->communities[i];
-
-	copy_printf(c, "%" PRId64 "\t", i + 1);
-	copy_text(c, cm->name);
-	copy_raw(c, "\t", 1);
-	copy_degrees(c, cm->lat);
-	copy_raw(c, "\t", 1);
-	copy_degrees(c, cm->lon);
-	copy_raw(c, "\t", 1);
-	copy_codes(c, cm->needs, service_code, SRV_COUNT);
-	copy_printf(c, "\t%" PRId32 "\t%" PRId32 "\n", cm->min_partners, cm->max_partners);
-}
-
-static void
-write_instructor(struct copy *c, const struct park *p, int64_t i)
-{
-	const struct gen_instructor *in = &p->instructors[i];
-
-	copy_printf(c, "%" PRId64 "\t", i + 1);
-	copy_text(c, in->name);
-	copy_raw(c, in->full_time ? "\tt\t" : "\tf\t", 3);
-	if (in->capacity > 0)
-		copy_printf(c, "%" PRId32 "\t", in->capacity);
-	else
-		copy_raw(c, "\\N\t", 3);
-	copy_codes(c, in->skills, industry_code, IND_COUNT);
-	copy_raw(c, "\t", 1);
-	copy_degrees(c, in->lat);
-	copy_raw(c, "\t", 1);
-	copy_degrees(c, in->lon);
-	copy_raw(c, "\n", 1);
-}
-
-static void
-write_period(struct copy *c, const struct park *p, int64_t i)
-{
-	copy_printf(c, "%" PRId64 "\t%s\t%s\n", i + 1, period_label[i], period_start[i]);
-}
-
-/* Rows are (instructor, period); i runs over instructor x period. */
-static void
-write_unavailable(struct copy *c, const struct park *p, int64_t i)
-{
-	int64_t instructor = i / PERIODS;
-	int period = (int)(i % PERIODS);
-
-	if (p->instructors[instructor].unavailable & (1u << period))
-		copy_printf(c, "%" PRId64 "\t%d\n", instructor + 1, period + 1);
-}
-
-struct table {
-	const char *name;
-	const char *copy_sql;
-	row_writer write;
-	bool has_identity;
-};
-
-static const struct table tables[] = {
-    {"zone", "COPY zone (id, code, name, lat, lon, min_fulltime) FROM STDIN", write_zone, true},
-    {"party_organisation", "COPY party_organisation (id, name, kind) FROM STDIN",
-     write_organisation, true},
-    {"enterprise",
-     "COPY enterprise (id, name, zone_id, industry, party_org_id, party_members, employees,"
-     " lat, lon, offers, max_communities, joined_on) FROM STDIN",
-     write_enterprise, true},
-    {"community",
-     "COPY community (id, name, lat, lon, needs, min_partners, max_partners) FROM STDIN",
-     write_community, true},
-    {"instructor",
-     "COPY instructor (id, name, full_time, capacity, skills, home_lat, home_lon) FROM STDIN",
-     write_instructor, true},
-    {"period", "COPY period (id, label, start) FROM STDIN", write_period, true},
-    {"instructor_unavailable", "COPY instructor_unavailable (instructor_id, period_id) FROM STDIN",
-     write_unavailable, false},
-};
-
-/* Rows the writer is called for, and rows it writes. */
-static void
-table_rows(const struct park *p, size_t t, int64_t *calls, int64_t *rows)
-{
-	switch (t) {
-	case 0:
-		*calls = *rows = p->n_zones;
-		break;
-	case 1:
-		*calls = *rows = p->n_orgs;
-		break;
-	case 2:
-		*calls = *rows = p->n_enterprises;
-		break;
-	case 3:
-		*calls = *rows = p->n_communities;
-		break;
-	case 4:
-		*calls = *rows = p->n_instructors;
-		break;
-	case 5:
-		*calls = *rows = PERIODS;
-		break;
-	default:
-		*calls = p->n_instructors * PERIODS;
-		*rows = p->n_unavailable;
-		break;
-	}
-}
-
-static int
-copy_table(PGconn *conn, const struct park *p, size_t t, FILE *log, char *err, size_t errlen)
-{
-	struct copy c = {conn, NULL, 0, 0, 0};
-	PGresult *res;
-	int64_t i, calls, rows;
-	double start = now_ms();
-	int rc = 0;
-	char what[64];
-
-	snprintf(what, sizeof(what), "COPY %s", tables[t].name);
-	table_rows(p, t, &calls, &rows);
-	res = PQexec(conn, tables[t].copy_sql);
-	if (PQresultStatus(res) != PGRES_COPY_IN) {
-		dberr_pq(err, errlen, what, conn);
-		PQclear(res);
-		return -1;
-	}
-	PQclear(res);
-	c.data = malloc(65536);
-	c.cap = c.data == NULL ? 0 : 65536;
-	c.failed = c.data == NULL;
-	for (i = 0; i < calls && !c.failed; i++)
-		tables[t].write(&c, p, i);
-	copy_flush(&c);
-	free(c.data);
-	if (PQputCopyEnd(conn, c.failed ? "parkplan: could not write the rows" : NULL) != 1) {
-		dberr_pq(err, errlen, what, conn);
-		return -1;
-	}
-	while ((res = PQgetResult(conn)) != NULL) {
-		if (PQresultStatus(res) != PGRES_COMMAND_OK && rc == 0) {
-			dberr_pq(err, errlen, what, conn);
-			rc = -1;
-		}
-		PQclear(res);
-	}
-	if (rc == 0 && c.failed) {
-		dberr_set(err, errlen, "COPY %s: could not send the rows", tables[t].name);
-		rc = -1;
-	}
-	if (rc == 0 && log != NULL)
-		fprintf(log, "%-24s %8" PRId64 " rows %10.1f ms\n", tables[t].name, rows,
-		        now_ms() - start);
-	return rc;
-}
-
-static int
-set_sequence(PGconn *conn, const char *table, int64_t last, char *err, size_t errlen)
-{
-	char value[32];
-	const char *params[2] = {table, value};
-	PGresult *res;
-	int ok;
-
-	snprintf(value, sizeof(value), "%" PRId64, last);
-	res = PQexecParams(conn, "SELECT setval(pg_get_serial_sequence($1, 'id'), $2::bigint)", 2,
-	                   NULL, params, NULL, NULL, 0);
-	ok = PQresultStatus(res) == PGRES_TUPLES_OK;
-	if (!ok)
-		dberr_pq(err, errlen, table, conn);
-	PQclear(res);
-	return ok ? 0 : -1;
-}
-
-/* The tables whose rows make the planning data (and plans made from it). */
-#define PLANNING_TABLES                                                                            \
-	"zone, party_organisation, enterprise, community, instructor, period, "                    \
-	"instructor_unavailable, rule, setting, plan_run"
-
-static const char check_schema_sql[] =
-    "SELECT t FROM unnest(string_to_array($1, ', ')) AS t WHERE to_regclass(t) IS NULL";
-
-static const char lock_sql[] = "LOCK TABLE " PLANNING_TABLES " IN SHARE ROW EXCLUSIVE MODE";
-
-static const char check_empty_sql[] =
-    "SELECT t FROM (VALUES"
-    " ('zone', EXISTS (SELECT 1 FROM zone)),"
-    " ('party_organisation', EXISTS (SELECT 1 FROM party_organisation)),"
-    " ('enterprise', EXISTS (SELECT 1 FROM enterprise)),"
-    " ('community', EXISTS (SELECT 1 FROM community)),"
-    " ('instructor', EXISTS (SELECT 1 FROM instructor)),"
-    " ('period', EXISTS (SELECT 1 FROM period)),"
-    " ('instructor_unavailable', EXISTS (SELECT 1 FROM instructor_unavailable)),"
-    " ('rule', EXISTS (SELECT 1 FROM rule)),"
-    " ('setting', EXISTS (SELECT 1 FROM setting)),"
-    " ('plan_run', EXISTS (SELECT 1 FROM plan_run))"
-    ") AS v(t, has_rows) WHERE has_rows";
-
-/* The names in the first column of res, comma-separated, into out. */
-static void
-join_names(const PGresult *res, char *out, size_t outlen)
-{
-	int i;
-
-	out[0] = '\0';
-	for (i = 0; i < PQntuples(res); i++) {
-		if (i > 0)
-			strncat(out, ", ", outlen - strlen(out) - 1);
-		strncat(out, PQgetvalue(res, i, 0), outlen - strlen(out) - 1);
-	}
-}
-
-/* Inside the transaction: the schema is there and the tables are empty. */
-static int
-check_target(PGconn *conn, char *err, size_t errlen)
-{
-	const char *params[1] = {PLANNING_TABLES};
-	char names[512];
-	PGresult *res;
-
-	res = PQexecParams(conn, check_schema_sql, 1, NULL, params, NULL, NULL, 0);
-	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-		dberr_pq(err, errlen, "checking the schema", conn);
-		PQclear(res);
-		return -1;
-	}
-	if (PQntuples(res) > 0) {
-		join_names(res, names, sizeof(names));
-		dberr_set(err, errlen,
-		          "the database has no parkplan schema (missing: %s); run "
-		          "'parkplanctl migrate' first",
-		          names);
-		PQclear(res);
-		return -1;
-	}
-	PQclear(res);
-	if (exec_ok(conn, lock_sql, err, errlen) < 0)
-		return -1;
-	res = PQexec(conn, check_empty_sql);
-	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-		dberr_pq(err, errlen, "checking for planning data", conn);
-		PQclear(res);
-		return -1;
-	}
-	if (PQntuples(res) > 0) {
-		join_names(res, names, sizeof(names));
-		dberr_set(err, errlen,
-		          "refusing to write the sample park: the database already holds "
-		          "planning data (rows in %s); sample needs an empty, migrated database",
-		          names);
-		PQclear(res);
-		return -1;
-	}
-	PQclear(res);
-	return 0;
-}
-
-static int
-generate(struct park *p, enum sample_scale scale, uint64_t seed)
+int
+sample_generate(struct sample_park *p, enum sample_scale scale, uint64_t seed)
 {
 	memset(p, 0, sizeof(*p));
 	p->spec = &scale_specs[scale];
@@ -1691,60 +791,4 @@ generate(struct park *p, enum sample_scale scale, uint64_t seed)
 	if (gen_communities(p, seed) < 0 || gen_instructors(p, seed) < 0)
 		return -1;
 	return 0;
-}
-
-int
-db_sample(PGconn *conn, enum sample_scale scale, uint64_t seed, FILE *log, char *err, size_t errlen)
-{
-	struct park p;
-	double start = now_ms(), t0;
-	size_t t;
-	int64_t calls, rows;
-
-	if ((unsigned)scale >= COUNT(scale_specs)) {
-		dberr_set(err, errlen, "unknown scale %d", (int)scale);
-		return -1;
-	}
-	if (generate(&p, scale, seed) < 0) {
-		dberr_set(err, errlen, "out of memory while generating the sample park");
-		park_free(&p);
-		return -1;
-	}
-	if (log != NULL)
-		fprintf(log, "sample park: scale %s, seed %" PRIu64 ", generated in %.1f ms\n",
-		        p.spec->name, seed, now_ms() - start);
-
-	if (exec_ok(conn, "BEGIN", err, errlen) < 0) {
-		park_free(&p);
-		return -1;
-	}
-	if (check_target(conn, err, errlen) < 0)
-		goto fail;
-	for (t = 0; t < COUNT(tables); t++)
-		if (copy_table(conn, &p, t, log, err, errlen) < 0)
-			goto fail;
-	for (t = 0; t < COUNT(tables); t++) {
-		if (!tables[t].has_identity)
-			continue;
-		table_rows(&p, t, &calls, &rows);
-		if (set_sequence(conn, tables[t].name, rows, err, errlen) < 0)
-			goto fail;
-	}
-	t0 = now_ms();
-	if (exec_ok(conn, "COMMIT", err, errlen) < 0)
-		goto fail;
-	if (log != NULL) {
-		fprintf(log, "%-24s %8s      %10.1f ms\n", "commit", "", now_ms() - t0);
-		fprintf(log, "sample park written in %.1f ms\n", now_ms() - start);
-	}
-	park_free(&p);
-	return 0;
-fail:
-	if (PQstatus(conn) == CONNECTION_OK) {
-		PGresult *res = PQexec(conn, "ROLLBACK");
-
-		PQclear(res);
-	}
-	park_free(&p);
-	return -1;
 }
