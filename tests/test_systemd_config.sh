@@ -14,8 +14,12 @@ t=$(mktemp -d)
 trap 'rm -rf "$t"' EXIT
 
 # section key default, one line each, from the code's table.
-sed -n 's/^[[:space:]]*{"\([a-z]*\)", "\([a-z_]*\)", CONF_[A-Z]*, OFF([a-z_]*), "\([^"]*\)".*/\1 \2 \3/p' \
-	"$PARKPLAN_SOURCE_DIR/daemon/config.c" >"$t/table"
+# A default may be a constant of the control protocol (daemon/protocol.h).
+socket_default=$(sed -n 's/^#define PROTOCOL_DEFAULT_SOCKET "\(.*\)"/\1/p' \
+	"$PARKPLAN_SOURCE_DIR/daemon/protocol.h")
+sed -e "s|PROTOCOL_DEFAULT_SOCKET|\"$socket_default\"|" "$PARKPLAN_SOURCE_DIR/daemon/config.c" |
+	sed -n 's/^[[:space:]]*{"\([a-z]*\)", "\([a-z_]*\)", CONF_[A-Z]*, OFF([a-z_]*), "\([^"]*\)".*/\1 \2 \3/p' \
+		>"$t/table"
 n=$(wc -l <"$t/table")
 [ "$n" -ge 15 ] && ok "$n settings in daemon/config.c" || fail "only $n settings read from daemon/config.c"
 

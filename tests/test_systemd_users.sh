@@ -60,12 +60,17 @@ else
 fi
 
 # One socket path everywhere: the socket unit, parkpland's default
-# (daemon.socket), parkplanctl's default, and the service's runtime
+# (daemon.socket) and parkplanctl's default, both of which are the
+# protocol's default (daemon/protocol.h), and the service's runtime
 # directory.
 listen=$(unit_values "$sock" ListenStream)
-daemon_default=$(sed -n 's/.*{"daemon", "socket", CONF_STRING, OFF(socket_path), "\([^"]*\)".*/\1/p' \
+protocol_default=$(sed -n 's/^#define PROTOCOL_DEFAULT_SOCKET "\(.*\)"/\1/p' \
+	"$PARKPLAN_SOURCE_DIR/daemon/protocol.h")
+daemon_default=$(sed -n 's/.*{"daemon", "socket", CONF_STRING, OFF(socket_path), \([^,]*\),.*/\1/p' \
 	"$PARKPLAN_SOURCE_DIR/daemon/config.c")
-ctl_default=$(sed -n 's/^#define CLIENT_DEFAULT_SOCKET "\(.*\)"/\1/p' "$PARKPLAN_SOURCE_DIR/ctl/client.h")
+[ "$daemon_default" = PROTOCOL_DEFAULT_SOCKET ] && daemon_default=$protocol_default
+ctl_default=$(grep -q "PROTOCOL_DEFAULT_SOCKET" "$PARKPLAN_SOURCE_DIR/ctl/client.c" &&
+	echo "$protocol_default")
 [ "$listen" = "$daemon_default" ] && ok "ListenStream=$listen is daemon.socket's default" ||
 	fail "ListenStream=$listen, daemon.socket defaults to '$daemon_default'"
 [ "$listen" = "$ctl_default" ] && ok "ListenStream=$listen is parkplanctl's default" ||
