@@ -35,6 +35,7 @@
 #include <glpk.h>
 
 #include "geo.h"
+#include "lp.h"
 #include "plan.h"
 #include "solver.h"
 
@@ -1055,59 +1056,6 @@ model_free(struct model *m)
 	m->u_col = NULL;
 }
 
-struct triplets {
-	int *ia, *ja;
-	double *ar;
-	size_t n, cap;
-};
-
-static int
-trip_add(struct triplets *t, int i, int j)
-{
-	if (t->n + 1 >= t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 1024;
-		int *ia = realloc(t->ia, cap * sizeof(*ia));
-		int *ja;
-		double *ar;
-
-		if (ia == NULL)
-			return -1;
-		t->ia = ia;
-		ja = realloc(t->ja, cap * sizeof(*ja));
-		if (ja == NULL)
-			return -1;
-		t->ja = ja;
-		ar = realloc(t->ar, cap * sizeof(*ar));
-		if (ar == NULL)
-			return -1;
-		t->ar = ar;
-		t->cap = cap;
-	}
-	t->n++; /* GLPK's arrays are 1-based */
-	t->ia[t->n] = i;
-	t->ja[t->n] = j;
-	t->ar[t->n] = 1.0;
-	return 0;
-}
-
-static void set_name(glp_prob *lp, bool row, int k, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static void
-set_name(glp_prob *lp, bool row, int k, const char *fmt, ...)
-{
-	char name[128];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(name, sizeof(name), fmt, ap);
-	va_end(ap);
-	if (row)
-		glp_set_row_name(lp, k, name);
-	else
-		glp_set_col_name(lp, k, name);
-}
-
 static int
 add_row(struct model *m, double lo, double up, int type)
 {
@@ -1125,7 +1073,7 @@ static int
 model_build(struct model *m, const struct pairing_data *d, enum model_goal goal)
 {
 	const struct snapshot *s = d->s;
-	struct triplets t = {0};
+	struct lp_triplets t = {0};
 	size_t i, e, c, *buf = NULL;
 	int col, row;
 
@@ -1153,7 +1101,7 @@ model_build(struct model *m, const struct pairing_data *d, enum model_goal goal)
 		double coef;
 
 		col = (int)i + 1;
-		set_name(m->lp, false, col, "x_%lld_%lld", eid(d, pc->e), cid(d, pc->c));
+		lp_set_name(m->lp, LP_COL, col, "x_%lld_%lld", eid(d, pc->e), cid(d, pc->c));
 		glp_set_col_kind(m->lp, col, GLP_BV);
 		if (pc->pinned)
 			glp_set_col_bnds(m->lp, col, GLP_FX, 1.0, 1.0);
@@ -1170,7 +1118,7 @@ model_build(struct model *m, const struct pairing_data *d, enum model_goal goal)
 			continue;
 		col = glp_add_cols(m->lp, 1);
 		m->u_col[c] = col;
-		set_name(m->lp, false, col, "u_%lld", cid(d, c));
+		lp_set_name(m->lp, LP_COL, col, "u_%lld", cid(d, c));
 		glp_set_col_kind(m->lp, col, GLP_IV);
 		glp_set_col_bnds(m->lp, col, GLP_DB, 0.0, (double)cm->min_partners);
 		glp_set_obj_coef(m->lp, col,
@@ -1182,9 +1130,9 @@ model_build(struct model *m, const struct pairing_data *d, enum model_goal goal)
 		if (d->e_start[e] == d->e_start[e + 1])
 			continue;
 		row = add_row(m, 0.0, (double)s->enterprises[e].max_communities, GLP_UP);
-		set_name(m->lp, true, row, "ent_%lld", eid(d, e));
+		lp_set_name(m->lp, LP_ROW, row, "ent_%lld", eid(d, e));
 		for (i = d->e_start[e]; i < d->e_start[e + 1]; i++)
-			if (trip_add(&t, row, (int)i + 1) != 0)
+			if (lp_triplets_add(&t, row, (int)i + 1, 1.0) != 0)
 				goto fail;
 	}
 	for (c = 0; c < s->n_communities; c++) {
@@ -1194,20 +1142,20 @@ model_build(struct model *m, const struct pairing_data *d, enum model_goal goal)
 		/* Every community: sum over e of x_ec + u_c >= min_partners(c). */
 		if (m->u_col[c] != 0) {
 			row = add_row(m, (double)cm->min_partners, 0.0, GLP_LO);
-			set_name(m->lp, true, row, "cover_%lld", cid(d, c));
+			lp_set_name(m->lp, LP_ROW, row, "cover_%lld", cid(d, c));
 			for (i = lo; i < hi; i++)
-				if (trip_add(&t, row, (int)d->c_list[i] + 1) != 0)
+				if (lp_triplets_add(&t, row, (int)d->c_list[i] + 1, 1.0) != 0)
 					goto fail;
-			if (trip_add(&t, row, m->u_col[c]) != 0)
+			if (lp_triplets_add(&t, row, m->u_col[c], 1.0) != 0)
 				goto fail;
 		}
 		if (lo == hi)
 			continue;
 		/* Every community: sum over e of x_ec <= max_partners(c). */
 		row = add_row(m, 0.0, (double)cm->max_partners, GLP_UP);
-		set_name(m->lp, true, row, "cap_%lld", cid(d, c));
+		lp_set_name(m->lp, LP_ROW, row, "cap_%lld", cid(d, c));
 		for (i = lo; i < hi; i++)
-			if (trip_add(&t, row, (int)d->c_list[i] + 1) != 0)
+			if (lp_triplets_add(&t, row, (int)d->c_list[i] + 1, 1.0) != 0)
 				goto fail;
 		/* diverse_industries: at most one partner per industry. */
 		if (s->settings.diverse_industries) {
@@ -1221,9 +1169,9 @@ model_build(struct model *m, const struct pairing_data *d, enum model_goal goal)
 				if (cand_industry(d, buf[k]) == NULL || j - k < 2)
 					continue;
 				row = add_row(m, 0.0, 1.0, GLP_UP);
-				set_name(m->lp, true, row, "div_%lld_%zu", cid(d, c), ++group);
+				lp_set_name(m->lp, LP_ROW, row, "div_%lld_%zu", cid(d, c), ++group);
 				for (i = k; i < j; i++)
-					if (trip_add(&t, row, (int)buf[i] + 1) != 0)
+					if (lp_triplets_add(&t, row, (int)buf[i] + 1, 1.0) != 0)
 						goto fail;
 			}
 		}
@@ -1231,22 +1179,18 @@ model_build(struct model *m, const struct pairing_data *d, enum model_goal goal)
 	/* max_changes: sum over previous pairs of x >= n_prev - max_changes. */
 	if (goal == GOAL_PAIRING && d->has_keep_row) {
 		row = add_row(m, (double)d->keep_min, 0.0, GLP_LO);
-		set_name(m->lp, true, row, "keep");
+		lp_set_name(m->lp, LP_ROW, row, "keep");
 		for (i = 0; i < d->pc.n; i++)
-			if (d->pc.v[i].previous && trip_add(&t, row, (int)i + 1) != 0)
+			if (d->pc.v[i].previous && lp_triplets_add(&t, row, (int)i + 1, 1.0) != 0)
 				goto fail;
 	}
-	if (t.n > 0)
-		glp_load_matrix(m->lp, (int)t.n, t.ia, t.ja, t.ar);
-	free(t.ia);
-	free(t.ja);
-	free(t.ar);
+	if (lp_triplets_load(&t, m->lp) != 0)
+		goto fail;
+	lp_triplets_free(&t);
 	free(buf);
 	return 0;
 fail:
-	free(t.ia);
-	free(t.ja);
-	free(t.ar);
+	lp_triplets_free(&t);
 	free(buf);
 	model_free(m);
 	return -1;
@@ -1410,91 +1354,35 @@ out:
 /* Solving                                                             */
 /* ------------------------------------------------------------------ */
 
-static double
-now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-struct search {
-	const struct solver_options *opt;
-	double started, limit_s, last_report;
-	double *warm; /* 1-based column values, or NULL */
-	bool warm_offered, warm_taken;
-	double bound; /* best bound seen, +inf when none */
-};
-
-static void
-report(struct search *sr, double fraction, double best, double bound)
-{
-	if (sr->opt == NULL || sr->opt->progress == NULL)
-		return;
-	sr->opt->progress(sr->opt->progress_arg, "pairing", fraction, best, bound);
-	sr->last_report = now_s();
-}
-
-static double
-time_fraction(const struct search *sr)
-{
-	double f;
-
-	if (!(sr->limit_s > 0) || isinf(sr->limit_s))
-		return 0.5;
-	f = (now_s() - sr->started) / sr->limit_s;
-	return f < 0 ? 0 : f > 0.99 ? 0.99 : f;
-}
-
+/* The branch-and-cut's callback: bound, warm start, progress. */
 static void
 on_search(glp_tree *tree, void *info)
 {
-	struct search *sr = info;
-	glp_prob *lp = glp_ios_get_prob(tree);
-	int reason = glp_ios_reason(tree), node;
-	double best = NAN;
+	struct lp_search *sr = info;
+	double b = lp_tree_bound(tree), best;
 
-	node = glp_ios_best_node(tree);
-	if (node != 0) {
-		double b = floor(glp_ios_node_bound(tree, node) + 1e-6);
-
-		if (b < sr->bound)
-			sr->bound = b;
-	}
-	if (reason == GLP_IHEUR && sr->warm != NULL && !sr->warm_offered) {
-		sr->warm_offered = true;
-		if (glp_ios_heur_sol(tree, sr->warm) == 0)
-			sr->warm_taken = true;
-	}
-	if (glp_mip_status(lp) == GLP_FEAS || glp_mip_status(lp) == GLP_OPT)
-		best = glp_mip_obj_val(lp);
-	if (reason == GLP_IBINGO || (reason == GLP_IHEUR && sr->warm_taken && !isnan(best)) ||
-	    now_s() - sr->last_report >= 0.5)
-		report(sr, time_fraction(sr), best, isinf(sr->bound) ? NAN : sr->bound);
+	if (!isnan(b) && floor(b + 1e-6) < sr->bound)
+		sr->bound = floor(b + 1e-6);
+	lp_search_offer_warm(sr, tree);
+	best = lp_tree_best(tree);
+	if ((glp_ios_reason(tree) == GLP_IHEUR && sr->warm_taken && !isnan(best)) ||
+	    lp_search_due(sr, tree))
+		lp_search_report(sr, lp_search_fraction(sr), best,
+		                 isinf(sr->bound) ? NAN : sr->bound);
 }
 
 /* Milliseconds left for GLPK, as its int parameter. */
 static int
-ms_left(const struct search *sr)
+ms_left(const struct lp_search *sr)
 {
-	double left;
-
-	if (!(sr->limit_s > 0) || isinf(sr->limit_s))
-		return INT_MAX;
-	left = (sr->limit_s - (now_s() - sr->started)) * 1000.0;
-	if (left < 1.0)
-		return 1;
-	if (left >= (double)INT_MAX)
-		return INT_MAX;
-	return (int)left;
+	return lp_time_limit_ms(sr->limit_s - (lp_now() - sr->started));
 }
 
 enum run_result { RUN_OPTIMAL, RUN_FEASIBLE, RUN_INFEASIBLE, RUN_NO_INCUMBENT, RUN_FAILED };
 
 /* The root LP, with the LP presolver; its basis starts the branch-and-cut. */
 static enum run_result
-solve_root_lp(struct model *m, struct search *sr, bool verbose, double *lp_bound)
+solve_root_lp(struct model *m, struct lp_search *sr, bool verbose, double *lp_bound)
 {
 	glp_smcp smcp;
 	int ret, st;
@@ -1540,7 +1428,7 @@ lp_integral(glp_prob *lp)
 }
 
 static enum run_result
-run_intopt(struct model *m, struct search *sr, bool verbose, double mip_gap)
+run_intopt(struct model *m, struct lp_search *sr, bool verbose, double mip_gap)
 {
 	glp_iocp iocp;
 	int ret, st;
@@ -1589,18 +1477,14 @@ run_intopt(struct model *m, struct search *sr, bool verbose, double mip_gap)
  * kept at most.
  */
 static void
-explain_max_changes(const struct pairing_data *d, struct plan_part *part, struct search *outer)
+explain_max_changes(const struct pairing_data *d, struct plan_part *part, struct lp_search *outer)
 {
 	struct model m;
-	struct search sr = {0};
-	double lp_bound;
+	struct lp_search sr;
+	double lp_bound, left = outer->limit_s - (lp_now() - outer->started);
 	enum run_result r;
 
-	sr.started = now_s();
-	sr.limit_s = outer->limit_s - (now_s() - outer->started);
-	if (!(sr.limit_s > 1.0))
-		sr.limit_s = 1.0;
-	sr.bound = INFINITY;
+	lp_search_start(&sr, NULL, "pairing", left > 1.0 ? left : 1.0);
 	if (model_build(&m, d, GOAL_MAX_KEEP) != 0) {
 		plan_part_add_reason(
 		    part,
@@ -2246,7 +2130,7 @@ flow_augment(struct flow_net *f, size_t s, size_t t)
 
 /*
  * The pairing as a min-cost flow: fills chosen and returns FLOW_OPTIMAL, or
- * FLOW_STOPPED at the deadline (now_s() time; the flow so far is a feasible
+ * FLOW_STOPPED at the deadline (lp_now() time; the flow so far is a feasible
  * plan: every phase keeps every row), or FLOW_INFEASIBLE (the pins cannot
  * all be met), or FLOW_UNSUITABLE when the data does not fit (the caller
  * then runs the branch-and-cut).  Returns FLOW_UNSUITABLE when out of memory
@@ -2265,7 +2149,7 @@ flow_solve(const struct pairing_data *d, unsigned char *chosen, size_t *buf, boo
 	enum flow_result fr = FLOW_UNSUITABLE;
 	int64_t w = st->w_uncovered;
 	int ret;
-	double t0 = now_s();
+	double t0 = lp_now();
 	bool stopped = false;
 
 	if (st->max_changes >= 0 || w < 0 || w > FLOW_DATA_MAX)
@@ -2391,7 +2275,7 @@ flow_solve(const struct pairing_data *d, unsigned char *chosen, size_t *buf, boo
 			break;
 		flow_augment(&f, 0, 1);
 		phases++;
-		if (now_s() > deadline) {
+		if (lp_now() > deadline) {
 			stopped = true;
 			break;
 		}
@@ -2401,7 +2285,7 @@ flow_solve(const struct pairing_data *d, unsigned char *chosen, size_t *buf, boo
 	if (verbose)
 		fprintf(stderr,
 		        "pairing: min-cost flow, %zu nodes, %zu arcs, %zu phases, %.3f s%s\n", f.n,
-		        f.m, phases, now_s() - t0, stopped ? ", stopped at the time limit" : "");
+		        f.m, phases, lp_now() - t0, stopped ? ", stopped at the time limit" : "");
 	if (!plan_feasible(d, chosen, buf))
 		goto out;
 	flow_solves++;
@@ -2431,8 +2315,9 @@ pairing_solve(const struct snapshot *s, const struct snapshot_index *ix,
 	struct plan_part *part = &out->pairing;
 	struct pairing_data d;
 	struct model m = {0};
-	struct search sr = {0};
+	struct lp_search sr;
 	unsigned char *chosen = NULL, *warm = NULL;
+	double *warm_cols = NULL;
 	size_t *buf = NULL;
 	bool verbose = opt != NULL && opt->verbose;
 	bool warm_ok = false;
@@ -2441,20 +2326,17 @@ pairing_solve(const struct snapshot *s, const struct snapshot_index *ix,
 	enum run_result r;
 	size_t i;
 
-	sr.opt = opt;
-	sr.started = now_s();
-	sr.limit_s = s->settings.time_limit_s > 0 ? s->settings.time_limit_s : INFINITY;
-	sr.bound = INFINITY;
+	lp_search_start(&sr, opt, "pairing",
+	                s->settings.time_limit_s > 0 ? s->settings.time_limit_s : INFINITY);
 	part->status = PART_NOT_RUN;
 	part->objective = 0;
 	part->bound = 0;
 	part->gap = 0;
-	report(&sr, 0.0, NAN, NAN);
 
 	if (data_build(&d, s, ix) != 0) {
 		part->status = PART_ERROR;
 		plan_part_add_reason(part, "out of memory building the pairing candidates");
-		part->seconds = now_s() - sr.started;
+		part->seconds = lp_now() - sr.started;
 		return -1;
 	}
 	direct = explain_direct(&d, part);
@@ -2496,11 +2378,11 @@ pairing_solve(const struct snapshot *s, const struct snapshot_index *ix,
 	if (warm_ok) {
 		int n = glp_get_num_cols(m.lp);
 
-		sr.warm = calloc((size_t)n + 1, sizeof(*sr.warm));
-		if (sr.warm == NULL)
+		warm_cols = calloc((size_t)n + 1, sizeof(*warm_cols));
+		if (warm_cols == NULL)
 			goto oom;
 		for (i = 0; i < d.pc.n; i++)
-			sr.warm[i + 1] = warm[i];
+			warm_cols[i + 1] = warm[i];
 		for (i = 0; i < s->n_communities; i++) {
 			int64_t k = 0;
 			size_t j;
@@ -2509,10 +2391,11 @@ pairing_solve(const struct snapshot *s, const struct snapshot_index *ix,
 				continue;
 			for (j = d.c_start[i]; j < d.c_start[i + 1]; j++)
 				k += warm[d.c_list[j]];
-			sr.warm[m.u_col[i]] = k < s->communities[i].min_partners
-			                          ? (double)(s->communities[i].min_partners - k)
-			                          : 0.0;
+			warm_cols[m.u_col[i]] = k < s->communities[i].min_partners
+			                            ? (double)(s->communities[i].min_partners - k)
+			                            : 0.0;
 		}
+		sr.warm = warm_cols;
 	}
 
 	term_was = glp_term_out(verbose ? GLP_ON : GLP_OFF);
@@ -2594,13 +2477,13 @@ oom:
 	plan_part_add_reason(part, "out of memory solving the pairing");
 	rc = -1;
 done:
-	part->seconds = now_s() - sr.started;
+	part->seconds = lp_now() - sr.started;
 	if (part->status == PART_OPTIMAL || part->status == PART_FEASIBLE)
-		report(&sr, 1.0, (double)part->objective, part->bound);
+		lp_search_report(&sr, 1.0, (double)part->objective, part->bound);
 	else
-		report(&sr, 1.0, NAN, NAN);
+		lp_search_report(&sr, 1.0, NAN, NAN);
 	model_free(&m);
-	free(sr.warm);
+	free(warm_cols);
 	free(chosen);
 	free(warm);
 	free(buf);

@@ -44,6 +44,7 @@
 #include <glpk.h>
 
 #include "geo.h"
+#include "lp.h"
 #include "plan.h"
 #include "solver.h"
 
@@ -1008,59 +1009,6 @@ roster_objective(const struct roster_model *m)
 /* The GLPK problem                                                    */
 /* ------------------------------------------------------------------ */
 
-struct triplets {
-	int *ia, *ja;
-	double *ar;
-	size_t n, cap;
-};
-
-static int
-trip_add(struct triplets *t, int row, int col, double v)
-{
-	if (t->n + 1 >= t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 1024;
-		int *ia = realloc(t->ia, cap * sizeof(*ia));
-
-		if (ia == NULL)
-			return -1;
-		t->ia = ia;
-		int *ja = realloc(t->ja, cap * sizeof(*ja));
-		if (ja == NULL)
-			return -1;
-		t->ja = ja;
-		double *ar = realloc(t->ar, cap * sizeof(*ar));
-		if (ar == NULL)
-			return -1;
-		t->ar = ar;
-		t->cap = cap;
-	}
-	t->n++; /* GLPK's arrays start at 1 */
-	t->ia[t->n] = row;
-	t->ja[t->n] = col;
-	t->ar[t->n] = v;
-	return 0;
-}
-
-static void set_name(glp_prob *lp, bool col, int k, bool names, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-
-static void
-set_name(glp_prob *lp, bool col, int k, bool names, const char *fmt, ...)
-{
-	char buf[128];
-	va_list ap;
-
-	if (!names)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	if (col)
-		glp_set_col_name(lp, k, buf);
-	else
-		glp_set_row_name(lp, k, buf);
-}
-
 /*
  * Build the MIP of MODEL.md §3 over periods [p0, p1) into m->lp and the
  * column maps (which must be clear for those periods).  names: give rows
@@ -1072,7 +1020,7 @@ static int
 model_build(struct roster_model *m, bool names, size_t p0, size_t p1, int stay_bonus)
 {
 	const struct settings *st = &m->s->settings;
-	struct triplets t = {0};
+	struct lp_triplets t = {0};
 	size_t ni = m->ni, nz = m->nz, p, i, z;
 	int64_t *cnt = NULL, coef;
 	glp_prob *lp;
@@ -1104,9 +1052,11 @@ model_build(struct roster_model *m, bool names, size_t p0, size_t p1, int stay_b
 				col = glp_add_cols(lp, 1);
 				m->ncols = col;
 				m->xcol[piz_of(m, p, i, z)] = col;
-				set_name(lp, true, col, names, "x_%" PRId64 "_%" PRId64 "_%" PRId64,
-				         m->s->instructors[i].id, m->s->zones[z].id,
-				         m->s->periods[p].id);
+				if (names)
+					lp_set_name(lp, LP_COL, col,
+					            "x_%" PRId64 "_%" PRId64 "_%" PRId64,
+					            m->s->instructors[i].id, m->s->zones[z].id,
+					            m->s->periods[p].id);
 				glp_set_col_kind(lp, col, GLP_BV);
 				if (pin == (int32_t)z || pin2 == (int32_t)z ||
 				    (m->only != NULL && m->only[pi_of(m, p, i)] == (int32_t)z))
@@ -1133,9 +1083,11 @@ model_build(struct roster_model *m, bool names, size_t p0, size_t p1, int stay_b
 				col = glp_add_cols(lp, 1);
 				m->ncols = col;
 				m->ycol[piz_of(m, p, i, z)] = col;
-				set_name(lp, true, col, names, "y_%" PRId64 "_%" PRId64 "_%" PRId64,
-				         m->s->instructors[i].id, m->s->zones[z].id,
-				         m->s->periods[p].id);
+				if (names)
+					lp_set_name(lp, LP_COL, col,
+					            "y_%" PRId64 "_%" PRId64 "_%" PRId64,
+					            m->s->instructors[i].id, m->s->zones[z].id,
+					            m->s->periods[p].id);
 				glp_set_col_kind(lp, col, GLP_BV);
 				glp_set_obj_coef(lp, col, (double)st->w_stay);
 			}
@@ -1154,9 +1106,10 @@ model_build(struct roster_model *m, bool names, size_t p0, size_t p1, int stay_b
 				col = glp_add_cols(lp, 1);
 				m->ncols = col;
 				m->ocol[(p * nz + z) * 2 + (size_t)c] = col;
-				set_name(lp, true, col, names, "o_%" PRId64 "_%s_%" PRId64,
-				         m->s->zones[z].id, c == 0 ? "ft" : "pt",
-				         m->s->periods[p].id);
+				if (names)
+					lp_set_name(lp, LP_COL, col, "o_%" PRId64 "_%s_%" PRId64,
+					            m->s->zones[z].id, c == 0 ? "ft" : "pt",
+					            m->s->periods[p].id);
 				glp_set_col_kind(lp, col, GLP_IV);
 				glp_set_col_bnds(lp, col, GLP_DB, 0.0, (double)cnt[c]);
 				glp_set_obj_coef(lp, col, -(double)st->w_balance);
@@ -1169,12 +1122,13 @@ model_build(struct roster_model *m, bool names, size_t p0, size_t p1, int stay_b
 			if (!m->rd.available[pi_of(m, p, i)])
 				continue;
 			row = glp_add_rows(lp, 1);
-			set_name(lp, false, row, names, "assign_%" PRId64 "_%" PRId64,
-			         m->s->instructors[i].id, m->s->periods[p].id);
+			if (names)
+				lp_set_name(lp, LP_ROW, row, "assign_%" PRId64 "_%" PRId64,
+				            m->s->instructors[i].id, m->s->periods[p].id);
 			glp_set_row_bnds(lp, row, GLP_FX, 1.0, 1.0);
 			for (z = 0; z < nz; z++) {
 				col = m->xcol[piz_of(m, p, i, z)];
-				if (col != 0 && trip_add(&t, row, col, 1.0) != 0)
+				if (col != 0 && lp_triplets_add(&t, row, col, 1.0) != 0)
 					goto fail;
 			}
 		}
@@ -1189,30 +1143,33 @@ model_build(struct roster_model *m, bool names, size_t p0, size_t p1, int stay_b
 				if (ocol == 0)
 					continue;
 				row = glp_add_rows(lp, 1);
-				set_name(lp, false, row, names, "seats_%s_%" PRId64 "_%" PRId64,
-				         c == 0 ? "ft" : "pt", m->s->zones[z].id,
-				         m->s->periods[p].id);
+				if (names)
+					lp_set_name(lp, LP_ROW, row,
+					            "seats_%s_%" PRId64 "_%" PRId64,
+					            c == 0 ? "ft" : "pt", m->s->zones[z].id,
+					            m->s->periods[p].id);
 				glp_set_row_bnds(lp, row, GLP_UP, 0.0, (double)seats);
 				for (i = 0; i < ni; i++) {
 					col = m->xcol[piz_of(m, p, i, z)];
 					if (col != 0 &&
 					    (m->s->instructors[i].full_time ? 0 : 1) == c &&
-					    trip_add(&t, row, col, 1.0) != 0)
+					    lp_triplets_add(&t, row, col, 1.0) != 0)
 						goto fail;
 				}
-				if (trip_add(&t, row, ocol, -1.0) != 0)
+				if (lp_triplets_add(&t, row, ocol, -1.0) != 0)
 					goto fail;
 			}
 			if (m->s->zones[z].min_fulltime <= 0)
 				continue;
 			row = glp_add_rows(lp, 1);
-			set_name(lp, false, row, names, "minft_%" PRId64 "_%" PRId64,
-			         m->s->zones[z].id, m->s->periods[p].id);
+			if (names)
+				lp_set_name(lp, LP_ROW, row, "minft_%" PRId64 "_%" PRId64,
+				            m->s->zones[z].id, m->s->periods[p].id);
 			glp_set_row_bnds(lp, row, GLP_LO, (double)m->s->zones[z].min_fulltime, 0.0);
 			for (i = 0; i < ni; i++) {
 				col = m->xcol[piz_of(m, p, i, z)];
 				if (col != 0 && m->s->instructors[i].full_time &&
-				    trip_add(&t, row, col, 1.0) != 0)
+				    lp_triplets_add(&t, row, col, 1.0) != 0)
 					goto fail;
 			}
 		}
@@ -1226,30 +1183,27 @@ model_build(struct roster_model *m, bool names, size_t p0, size_t p1, int stay_b
 					continue;
 				for (int back = 0; back < 2; back++) {
 					row = glp_add_rows(lp, 1);
-					set_name(lp, false, row, names,
-					         "stay%s_%" PRId64 "_%" PRId64 "_%" PRId64,
-					         back ? "b" : "a", m->s->instructors[i].id,
-					         m->s->zones[z].id, m->s->periods[p].id);
+					if (names)
+						lp_set_name(
+						    lp, LP_ROW, row,
+						    "stay%s_%" PRId64 "_%" PRId64 "_%" PRId64,
+						    back ? "b" : "a", m->s->instructors[i].id,
+						    m->s->zones[z].id, m->s->periods[p].id);
 					glp_set_row_bnds(lp, row, GLP_UP, 0.0, 0.0);
-					if (trip_add(&t, row, ycol, 1.0) != 0 ||
-					    trip_add(&t, row, m->xcol[piz_of(m, p - back, i, z)],
-					             -1.0) != 0)
+					if (lp_triplets_add(&t, row, ycol, 1.0) != 0 ||
+					    lp_triplets_add(&t, row,
+					                    m->xcol[piz_of(m, p - back, i, z)],
+					                    -1.0) != 0)
 						goto fail;
 				}
 			}
-	if (t.n > INT_MAX)
+	if (lp_triplets_load(&t, lp) != 0)
 		goto fail;
-	if (t.n > 0)
-		glp_load_matrix(lp, (int)t.n, t.ia, t.ja, t.ar);
-	free(t.ia);
-	free(t.ja);
-	free(t.ar);
+	lp_triplets_free(&t);
 	free(cnt);
 	return 0;
 fail:
-	free(t.ia);
-	free(t.ja);
-	free(t.ar);
+	lp_triplets_free(&t);
 	free(cnt);
 	return -1;
 }
@@ -1407,9 +1361,6 @@ memory_budget(void)
 	return budget;
 }
 
-static double now_s(void);
-static int time_limit_ms(double seconds);
-
 /* ------------------------------------------------------------------ */
 /* Without the whole model: a local search and a Lagrangian bound      */
 /* ------------------------------------------------------------------ */
@@ -1487,7 +1438,7 @@ roster_local(struct roster_model *m, double deadline)
 
 				if (a == NO_ZONE || m->pin[q] != NO_ZONE)
 					continue;
-				if ((++evals & 1023) == 0 && now_s() >= deadline)
+				if ((++evals & 1023) == 0 && lp_now() >= deadline)
 					goto done;
 				if (c == 0 && cnt[(size_t)a * 2] <= m->s->zones[a].min_fulltime)
 					continue;
@@ -1525,7 +1476,7 @@ roster_local(struct roster_model *m, double deadline)
 
 				if (a == NO_ZONE || m->pin[qi] != NO_ZONE)
 					continue;
-				if (now_s() >= deadline)
+				if (lp_now() >= deadline)
 					goto done;
 				for (size_t j = i + 1; j < ni; j++) {
 					size_t qj = pi_of(m, p, j);
@@ -1682,7 +1633,7 @@ lagrangian_bound(const struct roster_model *m, double target, double deadline)
 			theta /= 2;
 			since = 0;
 		}
-		if (wb < 0 || best <= target + 1.0 - 1e-6 || now_s() >= deadline)
+		if (wb < 0 || best <= target + 1.0 - 1e-6 || lp_now() >= deadline)
 			break;
 		/* dL/dlambda = g_lam, dL/dmu = g_mu: step down, kept in range. */
 		for (size_t k = 0; k < npz * 2; k++) {
@@ -1823,7 +1774,7 @@ roster_by_period(struct roster_model *m, double deadline, int verbose, bool both
 	}
 	for (size_t step = 0; step < m->np * 4; step++) {
 		size_t p = step % m->np;
-		double left = deadline - now_s();
+		double left = deadline - lp_now();
 		glp_smcp sp;
 		bool ok = true;
 
@@ -1876,7 +1827,7 @@ roster_by_period(struct roster_model *m, double deadline, int verbose, bool both
 			continue;
 		glp_init_smcp(&sp);
 		sp.msg_lev = verbose ? GLP_MSG_ERR : GLP_MSG_OFF;
-		sp.tm_lim = time_limit_ms(isfinite(left) ? left / 2 : left);
+		sp.tm_lim = lp_time_limit_ms(isfinite(left) ? left / 2 : left);
 		if (glp_simplex(m->lp, &sp) != 0 || glp_get_status(m->lp) != GLP_OPT)
 			continue;
 		for (size_t i = 0; i < m->ni && ok; i++) {
@@ -1972,78 +1923,45 @@ trivial_bound(const struct roster_model *m)
 /* The search                                                          */
 /* ------------------------------------------------------------------ */
 
-static double
-now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 struct roster_search {
-	const struct solver_options *opt;
-	const double *warm; /* 1-based column values, or NULL */
-	bool warm_given;
-	bool proven; /* stopped: no integral objective above the incumbent remains */
-	double t0, limit_s;
-	double bound; /* best bound seen (an upper bound on R) */
-	double last_report;
+	struct lp_search sr; /* sr.bound: the best bound seen (an upper bound on R) */
+	bool proven;         /* stopped: no integral objective above the incumbent remains */
 };
-
-static void
-report(struct roster_search *rs, double fraction, double best, double bound)
-{
-	if (rs->opt->progress != NULL)
-		rs->opt->progress(rs->opt->progress_arg, "roster", fraction, best, bound);
-}
 
 static void
 search_callback(glp_tree *tree, void *info)
 {
 	struct roster_search *rs = info;
-	glp_prob *lp = glp_ios_get_prob(tree);
 	int reason = glp_ios_reason(tree);
-	double best = NAN, t;
+	double best;
 
-	if (reason == GLP_IHEUR && rs->warm != NULL && !rs->warm_given) {
-		rs->warm_given = true;
-		(void)glp_ios_heur_sol(tree, rs->warm);
+	if (lp_search_offer_warm(&rs->sr, tree))
 		return;
-	}
 	if (reason != GLP_ISELECT && reason != GLP_IBINGO)
 		return;
-	if (glp_mip_status(lp) == GLP_FEAS)
-		best = glp_mip_obj_val(lp);
+	best = lp_tree_best(tree);
 	if (reason == GLP_ISELECT) {
-		int node = glp_ios_best_node(tree);
+		double b = lp_tree_bound(tree);
 
-		if (node != 0) {
-			double b = glp_ios_node_bound(tree, node);
-
+		if (!isnan(b)) {
 			if (!isnan(best) && b < best)
 				b = best;
-			if (b < rs->bound)
-				rs->bound = b;
+			if (b < rs->sr.bound)
+				rs->sr.bound = b;
 		}
 		/*
 		 * Every coefficient of R is an integer: once the bound is below
 		 * the incumbent plus one, no better roster remains.
 		 */
-		if (!isnan(best) && rs->bound < best + 1.0 - 1e-6 - 1e-9 * fabs(best)) {
+		if (!isnan(best) && rs->sr.bound < best + 1.0 - 1e-6 - 1e-9 * fabs(best)) {
 			rs->proven = true;
-			rs->bound = best;
+			rs->sr.bound = best;
 			glp_ios_terminate(tree);
 			return;
 		}
 	}
-	t = now_s();
-	if (reason == GLP_IBINGO || t - rs->last_report >= 0.5) {
-		double frac = rs->limit_s > 0 ? (t - rs->t0) / rs->limit_s : 0.5;
-
-		rs->last_report = t;
-		report(rs, frac < 0.99 ? frac : 0.99, best, rs->bound);
-	}
+	if (lp_search_due(&rs->sr, tree))
+		lp_search_report(&rs->sr, lp_search_fraction(&rs->sr), best, rs->sr.bound);
 }
 
 /*
@@ -2121,7 +2039,7 @@ roster_neighbourhood(struct roster_model *m, const int32_t *settled, double dead
 	size_t npi = m->np * m->ni;
 	int32_t *only = alloc_array(npi, sizeof(*only));
 	int32_t *saved = alloc_array(npi, sizeof(*saved));
-	double left = deadline - now_s();
+	double left = deadline - lp_now();
 	int64_t before;
 	glp_iocp ip;
 	int term, rc = 0;
@@ -2143,7 +2061,7 @@ roster_neighbourhood(struct roster_model *m, const int32_t *settled, double dead
 	glp_init_iocp(&ip);
 	ip.msg_lev = verbose ? GLP_MSG_ON : GLP_MSG_OFF;
 	ip.presolve = GLP_ON;
-	ip.tm_lim = time_limit_ms(left / 2);
+	ip.tm_lim = lp_time_limit_ms(left / 2);
 	term = glp_term_out(verbose ? GLP_ON : GLP_OFF);
 	(void)glp_intopt(m->lp, &ip);
 	glp_term_out(term);
@@ -2210,8 +2128,8 @@ roster_interior(struct roster_model *m, struct roster_search *rs, int verbose, d
 		double b1 = dual_bound(m->lp, 1.0, NULL), b2 = dual_bound(m->lp, -1.0, NULL);
 
 		lagrange = dual_bound(m->lp, b1 <= b2 ? 1.0 : -1.0, reduced);
-		if (lagrange < rs->bound)
-			rs->bound = lagrange;
+		if (lagrange < rs->sr.bound)
+			rs->sr.bound = lagrange;
 	}
 	for (size_t q = 0; q < npi * m->nz; q++) {
 		int col = m->xcol[q];
@@ -2350,14 +2268,6 @@ read_solution(struct roster_model *m)
 		}
 }
 
-static int
-time_limit_ms(double seconds)
-{
-	if (!(seconds > 0) || seconds * 1000.0 >= (double)INT_MAX)
-		return INT_MAX;
-	return (int)ceil(seconds * 1000.0);
-}
-
 int
 roster_solve(const struct snapshot *s, const struct snapshot_index *ix,
              const struct solver_options *opt, struct plan *out)
@@ -2367,7 +2277,7 @@ roster_solve(const struct snapshot *s, const struct snapshot_index *ix,
 	struct roster_model m;
 	struct roster_search rs;
 	struct plan_part *part = &out->roster;
-	double *warm = NULL, t0 = now_s(), deadline;
+	double *warm = NULL, t0 = lp_now(), deadline;
 	int n_reasons = 0, first, ret;
 	struct model_size full;
 	bool any = false;
@@ -2375,11 +2285,6 @@ roster_solve(const struct snapshot *s, const struct snapshot_index *ix,
 
 	if (opt == NULL)
 		opt = &none;
-	rs = (struct roster_search){.opt = opt,
-	                            .t0 = t0,
-	                            .limit_s = st->time_limit_s,
-	                            .bound = INFINITY,
-	                            .last_report = t0};
 	free(out->assignments);
 	free(out->coverage);
 	out->assignments = NULL;
@@ -2389,7 +2294,8 @@ roster_solve(const struct snapshot *s, const struct snapshot_index *ix,
 	part->objective = 0;
 	part->bound = 0;
 	part->gap = 0;
-	report(&rs, 0.0, NAN, NAN);
+	lp_search_start(&rs.sr, opt, "roster", st->time_limit_s);
+	rs.proven = false;
 	if (model_setup(&m, s, ix) != 0)
 		return -1;
 	for (size_t q = 0; q < m.np * m.ni; q++)
@@ -2414,7 +2320,7 @@ roster_solve(const struct snapshot *s, const struct snapshot_index *ix,
 	deadline = st->time_limit_s > 0 ? t0 + st->time_limit_s : INFINITY;
 	full = model_count(&m, 0, m.np);
 	if (model_bytes(full, full.rows > ROSTER_LARGE_ROWS) > memory_budget() ||
-	    full.nnz * ROSTER_SECONDS_PER_NNZ > deadline - now_s()) {
+	    full.nnz * ROSTER_SECONDS_PER_NNZ > deadline - lp_now()) {
 		/*
 		 * The whole model would not fit in the memory or the time
 		 * left: the first roster bettered by moves and swaps, then by
@@ -2423,12 +2329,12 @@ roster_solve(const struct snapshot *s, const struct snapshot_index *ix,
 		 * Lagrangian bound, so that the gap says how far it may be from
 		 * optimal.  Each step has its share of the time.
 		 */
-		double left = deadline - now_s();
+		double left = deadline - lp_now();
 		int32_t *saved = alloc_array(m.np * m.ni, sizeof(*saved));
 		int64_t before;
 
 		if (saved == NULL ||
-		    roster_local(&m, isfinite(left) ? now_s() + left * 0.1 : deadline) != 0) {
+		    roster_local(&m, isfinite(left) ? lp_now() + left * 0.1 : deadline) != 0) {
 			free(saved);
 			goto done;
 		}
@@ -2439,9 +2345,9 @@ roster_solve(const struct snapshot *s, const struct snapshot_index *ix,
 		 */
 		memcpy(saved, m.zone_of, m.np * m.ni * sizeof(*saved));
 		before = roster_objective(&m);
-		if (roster_by_period(&m, isfinite(left) ? now_s() + left * 0.65 : deadline,
+		if (roster_by_period(&m, isfinite(left) ? lp_now() + left * 0.65 : deadline,
 		                     opt->verbose, false, NULL) != 0 ||
-		    roster_local(&m, isfinite(left) ? now_s() + left * 0.1 : deadline) != 0) {
+		    roster_local(&m, isfinite(left) ? lp_now() + left * 0.1 : deadline) != 0) {
 			free(saved);
 			goto done;
 		}
@@ -2449,7 +2355,7 @@ roster_solve(const struct snapshot *s, const struct snapshot_index *ix,
 			memcpy(m.zone_of, saved, m.np * m.ni * sizeof(*saved));
 		free(saved);
 		part->objective = roster_objective(&m);
-		rs.bound = lagrangian_bound(&m, (double)part->objective, deadline);
+		rs.sr.bound = lagrangian_bound(&m, (double)part->objective, deadline);
 		part->status = PART_FEASIBLE;
 		goto settle;
 	}
@@ -2463,10 +2369,10 @@ roster_solve(const struct snapshot *s, const struct snapshot_index *ix,
 	warm = model_point(&m);
 	if (warm == NULL)
 		goto done;
-	rs.warm = warm;
+	rs.sr.warm = warm;
 	part->objective = roster_objective(&m); /* the first roster, until GLPK betters it */
 
-	if (m.ncols > 0 && rs.bound < (double)part->objective + 1.0 - 1e-6) {
+	if (m.ncols > 0 && rs.sr.bound < (double)part->objective + 1.0 - 1e-6) {
 		/* The interior-point bound proves the first roster optimal. */
 		part->status = PART_OPTIMAL;
 	} else {
@@ -2479,8 +2385,8 @@ roster_solve(const struct snapshot *s, const struct snapshot_index *ix,
 		glp_init_smcp(&sp);
 		sp.msg_lev = opt->verbose ? GLP_MSG_ON : GLP_MSG_OFF;
 		sp.presolve = GLP_OFF;
-		left = deadline - now_s();
-		sp.tm_lim = time_limit_ms(left > 0.001 ? left : 0.001);
+		left = deadline - lp_now();
+		sp.tm_lim = lp_time_limit_ms(left > 0.001 ? left : 0.001);
 		ret = m.ncols > 0 ? glp_simplex(m.lp, &sp) : 0;
 		if (m.ncols == 0) {
 			/* Nobody is available in any period: the empty roster. */
@@ -2493,14 +2399,14 @@ roster_solve(const struct snapshot *s, const struct snapshot_index *ix,
 			          "full-time instructors in every period");
 			part->status = PART_INFEASIBLE;
 		} else if (ret == 0 && glp_get_status(m.lp) == GLP_OPT) {
-			if (glp_get_obj_val(m.lp) < rs.bound)
-				rs.bound = glp_get_obj_val(m.lp);
+			if (glp_get_obj_val(m.lp) < rs.sr.bound)
+				rs.sr.bound = glp_get_obj_val(m.lp);
 			glp_init_iocp(&ip);
 			ip.msg_lev = opt->verbose ? GLP_MSG_ON : GLP_MSG_OFF;
 			ip.presolve = GLP_OFF; /* keep the columns as built, for the warm start */
 			ip.mip_gap = st->mip_gap > 0 ? st->mip_gap : 0.0;
-			left = deadline - now_s();
-			ip.tm_lim = time_limit_ms(left > 0.001 ? left : 0.001);
+			left = deadline - lp_now();
+			ip.tm_lim = lp_time_limit_ms(left > 0.001 ? left : 0.001);
 			ip.cb_func = search_callback;
 			ip.cb_info = &rs;
 			ip.gmi_cuts = GLP_ON;
@@ -2537,8 +2443,8 @@ roster_solve(const struct snapshot *s, const struct snapshot_index *ix,
 				part->objective = roster_objective(&m);
 		} else if (ret == GLP_ETMLIM) {
 			/* The time limit ran out in the root LP: the first roster stands. */
-			if (trivial_bound(&m) < rs.bound)
-				rs.bound = trivial_bound(&m);
+			if (trivial_bound(&m) < rs.sr.bound)
+				rs.sr.bound = trivial_bound(&m);
 			part->status = PART_FEASIBLE;
 		} else {
 			plan_part_add_reason(part,
@@ -2553,7 +2459,7 @@ settle:
 		part->bound = (double)part->objective;
 		part->gap = 0;
 	} else if (part->status == PART_FEASIBLE) {
-		double b = floor(rs.bound + 1e-6);
+		double b = floor(rs.sr.bound + 1e-6);
 
 		if (!isfinite(b))
 			b = trivial_bound(&m);
@@ -2572,14 +2478,15 @@ settle:
 	rc = roster_output(&m, out) == 0 ? 0 : -1;
 done:
 	(void)n_reasons;
-	part->seconds = now_s() - t0;
+	part->seconds = lp_now() - t0;
 	if (rc == 0)
-		report(&rs, 1.0,
-		       part->status == PART_OPTIMAL || part->status == PART_FEASIBLE
-		           ? (double)part->objective
-		           : NAN,
-		       part->status == PART_OPTIMAL || part->status == PART_FEASIBLE ? part->bound
-		                                                                     : NAN);
+		lp_search_report(&rs.sr, 1.0,
+		                 part->status == PART_OPTIMAL || part->status == PART_FEASIBLE
+		                     ? (double)part->objective
+		                     : NAN,
+		                 part->status == PART_OPTIMAL || part->status == PART_FEASIBLE
+		                     ? part->bound
+		                     : NAN);
 	free(warm);
 	model_free(&m);
 	return rc;
