@@ -36,6 +36,7 @@
 
 #include "geo.h"
 #include "lp.h"
+#include "mcf.h"
 #include "plan.h"
 #include "solver.h"
 
@@ -1687,443 +1688,7 @@ force_mip(void)
 	return v != NULL && *v != '\0' && strcmp(v, "0") != 0;
 }
 
-#define FLOW_INF INT64_MAX
-
-/* Arc a is 2a (forward) and 2a+1 (its reverse) in the residual network. */
-struct flow_net {
-	size_t n, m, m_cap;
-	size_t *tail, *head; /* per residual arc */
-	int64_t *rcap, *cost;
-	size_t *adj_start, *adj; /* residual arcs leaving each node */
-	int64_t *pi, *dist;
-	size_t *pred, *cur;
-	unsigned char *mark;  /* Dijkstra: settled */
-	unsigned char *state; /* augmenting: 1 on the path, 2 a dead end */
-	/*
-	 * Enterprise nodes are 2 .. 2 + n_ent - 1, and arc v - 2 is S -> v.
-	 * An enterprise is free while S -> e has capacity left: it stays at
-	 * distance 0 from S.  The candidate arcs into a community node x,
-	 * cheapest first, are in_list[in_start[x] .. in_start[x + 1]), and
-	 * entry[x] skips those of enterprises no longer free (an enterprise
-	 * never becomes free again: no shortest path goes back to S).  So S
-	 * reaches x through its best free entry without scanning the arcs of
-	 * every free enterprise.
-	 */
-	size_t n_ent;
-	size_t *in_start, *in_list, *entry, *xs, n_xs, cur_s;
-};
-
 enum flow_result { FLOW_OPTIMAL, FLOW_STOPPED, FLOW_INFEASIBLE, FLOW_UNSUITABLE };
-
-static void
-flow_net_free(struct flow_net *f)
-{
-	free(f->tail);
-	free(f->head);
-	free(f->rcap);
-	free(f->cost);
-	free(f->adj_start);
-	free(f->adj);
-	free(f->pi);
-	free(f->dist);
-	free(f->pred);
-	free(f->cur);
-	free(f->mark);
-	free(f->state);
-	free(f->in_start);
-	free(f->in_list);
-	free(f->entry);
-	free(f->xs);
-	memset(f, 0, sizeof(*f));
-}
-
-static int
-flow_grow(void **p, size_t n, size_t size)
-{
-	void *q = realloc(*p, n * size);
-
-	if (q == NULL)
-		return -1;
-	*p = q;
-	return 0;
-}
-
-/* Adds the arc u -> v; returns its number, or (size_t)-1 when out of memory. */
-static size_t
-flow_arc(struct flow_net *f, size_t u, size_t v, int64_t cap, int64_t cost)
-{
-	size_t a = f->m;
-
-	if (2 * a + 2 > f->m_cap) {
-		size_t nc = f->m_cap ? 2 * f->m_cap : 4096;
-
-		if (flow_grow((void **)&f->tail, nc, sizeof(*f->tail)) != 0 ||
-		    flow_grow((void **)&f->head, nc, sizeof(*f->head)) != 0 ||
-		    flow_grow((void **)&f->rcap, nc, sizeof(*f->rcap)) != 0 ||
-		    flow_grow((void **)&f->cost, nc, sizeof(*f->cost)) != 0)
-			return (size_t)-1;
-		f->m_cap = nc;
-	}
-	f->tail[2 * a] = u;
-	f->head[2 * a] = v;
-	f->rcap[2 * a] = cap > 0 ? cap : 0;
-	f->cost[2 * a] = cost;
-	f->tail[2 * a + 1] = v;
-	f->head[2 * a + 1] = u;
-	f->rcap[2 * a + 1] = 0;
-	f->cost[2 * a + 1] = -cost;
-	f->m++;
-	return a;
-}
-
-static bool
-flow_is_ent(const struct flow_net *f, size_t v)
-{
-	return v >= 2 && v < 2 + f->n_ent;
-}
-
-static bool
-flow_free(const struct flow_net *f, size_t e)
-{
-	return f->rcap[2 * (e - 2)] > 0;
-}
-
-static int
-flow_entry_cmp(const void *a, const void *b, void *arg)
-{
-	const struct flow_net *f = arg;
-	size_t x = *(const size_t *)a, y = *(const size_t *)b;
-
-	if (f->cost[2 * x] != f->cost[2 * y])
-		return f->cost[2 * x] < f->cost[2 * y] ? -1 : 1;
-	return x < y ? -1 : x > y;
-}
-
-/* The cheapest residual candidate arc into x from a free enterprise, or -1. */
-static size_t
-flow_entry(struct flow_net *f, size_t x)
-{
-	size_t k;
-
-	while (f->entry[x] < f->in_start[x + 1] &&
-	       !flow_free(f, f->tail[2 * f->in_list[f->entry[x]]]))
-		f->entry[x]++;
-	for (k = f->entry[x]; k < f->in_start[x + 1]; k++) {
-		size_t a = f->in_list[k];
-
-		if (f->rcap[2 * a] > 0 && flow_free(f, f->tail[2 * a]))
-			return a;
-	}
-	return (size_t)-1;
-}
-
-/* The candidate arcs into each community node, cheapest first. */
-static int
-flow_prepare_entries(struct flow_net *f)
-{
-	size_t a, x, *fill;
-
-	f->in_start = calloc(f->n + 1, sizeof(*f->in_start));
-	f->in_list = calloc(f->m + 1, sizeof(*f->in_list));
-	f->entry = calloc(f->n + 1, sizeof(*f->entry));
-	f->xs = calloc(f->n + 1, sizeof(*f->xs));
-	fill = calloc(f->n + 1, sizeof(*fill));
-	if (f->in_start == NULL || f->in_list == NULL || f->entry == NULL || f->xs == NULL ||
-	    fill == NULL) {
-		free(fill);
-		return -1;
-	}
-	for (a = f->n_ent; a < f->m; a++)
-		if (flow_is_ent(f, f->tail[2 * a]))
-			f->in_start[f->head[2 * a] + 1]++;
-	for (x = 0; x < f->n; x++)
-		f->in_start[x + 1] += f->in_start[x];
-	for (a = f->n_ent; a < f->m; a++)
-		if (flow_is_ent(f, f->tail[2 * a])) {
-			x = f->head[2 * a];
-			f->in_list[f->in_start[x] + fill[x]++] = a;
-		}
-	free(fill);
-	for (x = 0; x < f->n; x++) {
-		f->entry[x] = f->in_start[x];
-		if (f->in_start[x + 1] == f->in_start[x])
-			continue;
-		f->xs[f->n_xs++] = x;
-		qsort_r(f->in_list + f->in_start[x], f->in_start[x + 1] - f->in_start[x],
-		        sizeof(*f->in_list), flow_entry_cmp, f);
-	}
-	return 0;
-}
-
-/* Adjacency lists (in arc order) and the work arrays. */
-static int
-flow_prepare(struct flow_net *f)
-{
-	size_t n = f->n, r, *fill;
-
-	f->adj_start = calloc(n + 1, sizeof(*f->adj_start));
-	f->adj = calloc(2 * f->m + 1, sizeof(*f->adj));
-	f->pi = calloc(n, sizeof(*f->pi));
-	f->dist = calloc(n, sizeof(*f->dist));
-	f->pred = calloc(n, sizeof(*f->pred));
-	f->cur = calloc(n, sizeof(*f->cur));
-	f->mark = calloc(n, 1);
-	f->state = calloc(n, 1);
-	fill = calloc(n, sizeof(*fill));
-	if (f->adj_start == NULL || f->adj == NULL || f->pi == NULL || f->dist == NULL ||
-	    f->pred == NULL || f->cur == NULL || f->mark == NULL || f->state == NULL ||
-	    fill == NULL) {
-		free(fill);
-		return -1;
-	}
-	for (r = 0; r < 2 * f->m; r++)
-		f->adj_start[f->tail[r] + 1]++;
-	for (r = 0; r < n; r++)
-		f->adj_start[r + 1] += f->adj_start[r];
-	for (r = 0; r < 2 * f->m; r++) {
-		size_t u = f->tail[r];
-
-		f->adj[f->adj_start[u] + fill[u]++] = r;
-	}
-	free(fill);
-	return flow_prepare_entries(f);
-}
-
-/* A binary heap of (distance, node), smallest first, ties by node. */
-struct flow_heap {
-	int64_t *key;
-	size_t *node;
-	size_t n, cap;
-};
-
-static bool
-heap_less(const struct flow_heap *h, size_t i, size_t j)
-{
-	if (h->key[i] != h->key[j])
-		return h->key[i] < h->key[j];
-	return h->node[i] < h->node[j];
-}
-
-static void
-heap_swap(struct flow_heap *h, size_t i, size_t j)
-{
-	int64_t k = h->key[i];
-	size_t v = h->node[i];
-
-	h->key[i] = h->key[j];
-	h->node[i] = h->node[j];
-	h->key[j] = k;
-	h->node[j] = v;
-}
-
-static int
-heap_push(struct flow_heap *h, int64_t key, size_t node)
-{
-	size_t i;
-
-	if (h->n == h->cap) {
-		size_t nc = h->cap ? 2 * h->cap : 1024;
-
-		if (flow_grow((void **)&h->key, nc, sizeof(*h->key)) != 0 ||
-		    flow_grow((void **)&h->node, nc, sizeof(*h->node)) != 0)
-			return -1;
-		h->cap = nc;
-	}
-	i = h->n++;
-	h->key[i] = key;
-	h->node[i] = node;
-	while (i > 0 && heap_less(h, i, (i - 1) / 2)) {
-		heap_swap(h, i, (i - 1) / 2);
-		i = (i - 1) / 2;
-	}
-	return 0;
-}
-
-static void
-heap_pop(struct flow_heap *h)
-{
-	size_t i = 0;
-
-	h->n--;
-	h->key[0] = h->key[h->n];
-	h->node[0] = h->node[h->n];
-	for (;;) {
-		size_t l = 2 * i + 1, r = l + 1, m = i;
-
-		if (l < h->n && heap_less(h, l, m))
-			m = l;
-		if (r < h->n && heap_less(h, r, m))
-			m = r;
-		if (m == i)
-			break;
-		heap_swap(h, i, m);
-		i = m;
-	}
-}
-
-/*
- * Dijkstra from s on reduced costs, stopped when t is settled; then the
- * potentials move by min(distance, distance of t), which keeps every reduced
- * cost of a residual arc non-negative.  Returns 1 when t is reachable, 0
- * when not, -1 when out of memory.
- */
-static int
-flow_dijkstra(struct flow_net *f, struct flow_heap *h, size_t s, size_t t)
-{
-	size_t v, k;
-	int64_t dt = FLOW_INF;
-
-	for (v = 0; v < f->n; v++) {
-		f->dist[v] = FLOW_INF;
-		f->mark[v] = 0;
-	}
-	h->n = 0;
-	f->dist[s] = 0;
-	if (heap_push(h, 0, s) != 0)
-		return -1;
-	while (h->n > 0) {
-		int64_t d = h->key[0];
-		size_t u = h->node[0];
-
-		heap_pop(h);
-		if (f->mark[u] || d != f->dist[u])
-			continue;
-		f->mark[u] = 1;
-		if (u == t) {
-			dt = d;
-			break;
-		}
-		if (u == s) {
-			/* the free enterprises at distance 0, and their best arcs */
-			for (v = 2; v < 2 + f->n_ent; v++)
-				if (flow_free(f, v)) {
-					f->mark[v] = 1;
-					f->dist[v] = 0;
-				}
-			for (k = 0; k < f->n_xs; k++) {
-				size_t x = f->xs[k], a = flow_entry(f, x), e;
-				int64_t nd;
-
-				if (a == (size_t)-1)
-					continue;
-				e = f->tail[2 * a];
-				nd = f->cost[2 * a] + f->pi[e] - f->pi[x];
-				if (nd < f->dist[x]) {
-					f->dist[x] = nd;
-					if (heap_push(h, nd, x) != 0)
-						return -1;
-				}
-			}
-			continue;
-		}
-		for (k = f->adj_start[u]; k < f->adj_start[u + 1]; k++) {
-			size_t r = f->adj[k], w = f->head[r];
-			int64_t nd;
-
-			if (f->rcap[r] <= 0 || f->mark[w])
-				continue;
-			nd = d + f->cost[r] + f->pi[u] - f->pi[w];
-			if (nd < f->dist[w]) {
-				f->dist[w] = nd;
-				if (heap_push(h, nd, w) != 0)
-					return -1;
-			}
-		}
-	}
-	if (dt == FLOW_INF)
-		return 0;
-	for (v = 0; v < f->n; v++)
-		f->pi[v] += f->mark[v] && f->dist[v] < dt ? f->dist[v] : dt;
-	return 1;
-}
-
-/*
- * Augmenting paths from s to t on residual arcs of reduced cost zero, each
- * a shortest path; a depth-first search with a current arc per node.
- */
-static void
-flow_augment(struct flow_net *f, size_t s, size_t t)
-{
-	size_t v, u;
-
-	for (v = 0; v < f->n; v++) {
-		f->cur[v] = f->adj_start[v];
-		f->state[v] = 0;
-	}
-	f->cur_s = 0;
-	u = s;
-	f->state[s] = 1;
-	while (true) {
-		if (u == t) {
-			int64_t b = FLOW_INF;
-
-			for (v = t; v != s; v = f->tail[f->pred[v]])
-				if (f->rcap[f->pred[v]] < b)
-					b = f->rcap[f->pred[v]];
-			for (v = t; v != s; v = f->tail[f->pred[v]]) {
-				f->rcap[f->pred[v]] -= b;
-				f->rcap[f->pred[v] ^ 1] += b;
-			}
-			for (v = t; v != s; v = f->tail[f->pred[v]])
-				f->state[v] = 0;
-			u = s;
-			continue;
-		}
-		if (u == s) {
-			/* S -> e -> x through x's best free entry, when admissible */
-			size_t x, a = (size_t)-1, e;
-
-			for (; f->cur_s < f->n_xs; f->cur_s++) {
-				x = f->xs[f->cur_s];
-				if (f->state[x] != 0)
-					continue;
-				a = flow_entry(f, x);
-				if (a == (size_t)-1)
-					continue;
-				e = f->tail[2 * a];
-				if (f->state[e] != 1 && f->cost[2 * a] + f->pi[e] - f->pi[x] == 0 &&
-				    f->pi[s] - f->pi[e] == 0)
-					break;
-			}
-			if (f->cur_s == f->n_xs)
-				return;
-			x = f->xs[f->cur_s];
-			e = f->tail[2 * a];
-			f->pred[e] = 2 * (e - 2);
-			f->pred[x] = 2 * a;
-			f->state[e] = 1;
-			f->state[x] = 1;
-			u = x;
-			continue;
-		}
-		while (f->cur[u] < f->adj_start[u + 1]) {
-			size_t r = f->adj[f->cur[u]], w = f->head[r];
-
-			if (f->rcap[r] > 0 && f->state[w] == 0 &&
-			    f->cost[r] + f->pi[u] - f->pi[w] == 0)
-				break;
-			f->cur[u]++;
-		}
-		if (f->cur[u] == f->adj_start[u + 1]) {
-			size_t p = f->tail[f->pred[u]];
-
-			f->state[u] = 2;
-			if (p == s || f->tail[f->pred[p]] == s) {
-				/* u came from S through the free entry p: back to S */
-				f->state[p] = 0;
-				u = s;
-				continue;
-			}
-			u = p;
-			f->cur[u]++;
-			continue;
-		}
-		v = f->head[f->adj[f->cur[u]]];
-		f->pred[v] = f->adj[f->cur[u]];
-		f->state[v] = 1;
-		u = v;
-	}
-}
 
 /* Largest score or w_uncovered the flow takes: path costs stay far inside int64. */
 #define FLOW_DATA_MAX ((int64_t)1 << 30)
@@ -2142,15 +1707,13 @@ flow_solve(const struct pairing_data *d, unsigned char *chosen, size_t *buf, boo
 {
 	const struct snapshot *s = d->s;
 	const struct settings *st = &s->settings;
-	struct flow_net f = {0};
-	struct flow_heap h = {0};
+	struct mcf *f = NULL;
 	size_t *arc = NULL, *e_node = NULL;
-	size_t e, c, i, j, k, n, phases = 0;
+	size_t e, c, i, j, k, n, source, sink;
 	enum flow_result fr = FLOW_UNSUITABLE;
+	enum mcf_status ms;
 	int64_t w = st->w_uncovered;
-	int ret;
 	double t0 = lp_now();
-	bool stopped = false;
 
 	if (st->max_changes >= 0 || w < 0 || w > FLOW_DATA_MAX)
 		return FLOW_UNSUITABLE;
@@ -2159,12 +1722,14 @@ flow_solve(const struct pairing_data *d, unsigned char *chosen, size_t *buf, boo
 			return FLOW_UNSUITABLE;
 	arc = calloc(d->pc.n + 1, sizeof(*arc));
 	e_node = calloc(s->n_enterprises + 1, sizeof(*e_node));
-	if (arc == NULL || e_node == NULL)
+	f = mcf_new();
+	if (arc == NULL || e_node == NULL || f == NULL)
 		goto out;
 	memset(chosen, 0, d->pc.n);
 
-	/* nodes: 0 = S, 1 = T, the enterprises, the communities, (c,k) */
-	f.n = 2;
+	/* nodes: S, T, the enterprises, the communities, (c,k) */
+	source = mcf_add_node(f);
+	sink = mcf_add_node(f);
 	for (e = 0; e < s->n_enterprises; e++) {
 		int64_t ncand = (int64_t)(d->e_start[e + 1] - d->e_start[e]), cap, pins = 0;
 
@@ -2178,10 +1743,9 @@ flow_solve(const struct pairing_data *d, unsigned char *chosen, size_t *buf, boo
 			fr = FLOW_INFEASIBLE;
 			goto out;
 		}
-		e_node[e] = f.n++;
-		if (flow_arc(&f, 0, e_node[e], cap - pins, 0) == (size_t)-1)
+		e_node[e] = mcf_add_node(f);
+		if (mcf_add_arc(f, source, e_node[e], cap - pins, 0) == MCF_NONE)
 			goto out;
-		f.n_ent++;
 	}
 	for (c = 0; c < s->n_communities; c++) {
 		const struct community *cm = &s->communities[c];
@@ -2190,7 +1754,7 @@ flow_solve(const struct pairing_data *d, unsigned char *chosen, size_t *buf, boo
 
 		if (lo == hi)
 			continue;
-		cn = f.n++;
+		cn = mcf_add_node(f);
 		for (i = lo; i < hi; i++)
 			pins += d->pc.v[d->c_list[i]].pinned;
 		lim = cm->max_partners < ncand ? cm->max_partners : ncand;
@@ -2202,8 +1766,9 @@ flow_solve(const struct pairing_data *d, unsigned char *chosen, size_t *buf, boo
 		if (first < 0)
 			first = 0;
 		/* the pins take the cheapest units: first those below the minimum */
-		if (flow_arc(&f, cn, 1, first - pins, -w) == (size_t)-1 ||
-		    flow_arc(&f, cn, 1, pins > first ? lim - pins : lim - first, 0) == (size_t)-1)
+		if (mcf_add_arc(f, cn, sink, first - pins, -w) == MCF_NONE ||
+		    mcf_add_arc(f, cn, sink, pins > first ? lim - pins : lim - first, 0) ==
+		        MCF_NONE)
 			goto out;
 		n = st->diverse_industries ? community_by_industry(d, c, buf) : hi - lo;
 		if (!st->diverse_industries)
@@ -2224,76 +1789,37 @@ flow_solve(const struct pairing_data *d, unsigned char *chosen, size_t *buf, boo
 					fr = FLOW_INFEASIBLE;
 					goto out;
 				}
-				to = f.n++;
-				if (flow_arc(&f, to, cn, 1 - gpins, 0) == (size_t)-1)
+				to = mcf_add_node(f);
+				if (mcf_add_arc(f, to, cn, 1 - gpins, 0) == MCF_NONE)
 					goto out;
 			}
 			for (i = k; i < j; i++) {
 				const struct pair_candidate *pc = &d->pc.v[buf[i]];
 
 				if (pc->pinned) {
-					arc[buf[i]] = (size_t)-1;
+					arc[buf[i]] = MCF_NONE;
 					continue;
 				}
-				arc[buf[i]] = flow_arc(&f, e_node[pc->e], to, 1, -pc->score);
-				if (arc[buf[i]] == (size_t)-1)
+				arc[buf[i]] = mcf_add_arc(f, e_node[pc->e], to, 1, -pc->score);
+				if (arc[buf[i]] == MCF_NONE)
 					goto out;
 			}
 		}
 	}
-	if (flow_prepare(&f) != 0)
+	ms = mcf_solve(f, source, sink, deadline);
+	if (ms != MCF_OPTIMAL && ms != MCF_STOPPED)
 		goto out;
-	/*
-	 * Initial potentials: shortest distances from S in the residual network
-	 * without flow, which is acyclic (S, enterprises, (c,k), communities, T).
-	 * Nodes S cannot reach never enter a path: their potential is 0.
-	 */
-	for (i = 0; i < f.n; i++)
-		f.pi[i] = i == 0 ? 0 : FLOW_INF;
-	{
-		/* paths have at most 4 arcs: 4 Bellman-Ford passes are exact */
-		size_t pass;
-
-		for (pass = 0; pass < 4; pass++)
-			for (i = 0; i < f.m; i++) {
-				size_t u = f.tail[2 * i], v = f.head[2 * i];
-
-				if (f.rcap[2 * i] > 0 && f.pi[u] != FLOW_INF &&
-				    f.pi[u] + f.cost[2 * i] < f.pi[v])
-					f.pi[v] = f.pi[u] + f.cost[2 * i];
-			}
-	}
-	for (i = 0; i < f.n; i++)
-		if (f.pi[i] == FLOW_INF)
-			f.pi[i] = 0;
-
-	for (;;) {
-		ret = flow_dijkstra(&f, &h, 0, 1);
-		if (ret < 0)
-			goto out;
-		if (ret == 0 || f.pi[1] - f.pi[0] >= 0)
-			break;
-		flow_augment(&f, 0, 1);
-		phases++;
-		if (lp_now() > deadline) {
-			stopped = true;
-			break;
-		}
-	}
 	for (i = 0; i < d->pc.n; i++)
-		chosen[i] = d->pc.v[i].pinned || f.rcap[2 * arc[i]] == 0;
+		chosen[i] = d->pc.v[i].pinned || mcf_flow(f, arc[i]) > 0;
 	if (verbose)
-		fprintf(stderr,
-		        "pairing: min-cost flow, %zu nodes, %zu arcs, %zu phases, %.3f s%s\n", f.n,
-		        f.m, phases, lp_now() - t0, stopped ? ", stopped at the time limit" : "");
+		fprintf(stderr, "pairing: min-cost flow, %.3f s%s\n", lp_now() - t0,
+		        ms == MCF_STOPPED ? ", stopped at the time limit" : "");
 	if (!plan_feasible(d, chosen, buf))
 		goto out;
 	flow_solves++;
-	fr = stopped ? FLOW_STOPPED : FLOW_OPTIMAL;
+	fr = ms == MCF_STOPPED ? FLOW_STOPPED : FLOW_OPTIMAL;
 out:
-	flow_net_free(&f);
-	free(h.key);
-	free(h.node);
+	mcf_free(f);
 	free(arc);
 	free(e_node);
 	return fr;
