@@ -1666,20 +1666,8 @@ quick_bound(const struct pairing_data *d)
 /*
  * Test hook: PARKPLAN_PAIRING_FORCE_MIP=1 in the environment makes
  * pairing_solve() use the branch-and-cut even without max_changes, so that
- * tests/test_pairing.c can compare both.  pairing_flow_solves() counts the
- * pairings solved as a flow in this process.  Both are for the tests only:
- * the declaration is here and in tests/test_pairing.c, not in pairing.h.
+ * tests/test_pairing.c can compare both.
  */
-unsigned long pairing_flow_solves(void);
-
-static unsigned long flow_solves;
-
-unsigned long
-pairing_flow_solves(void)
-{
-	return flow_solves;
-}
-
 static bool
 force_mip(void)
 {
@@ -1816,7 +1804,6 @@ flow_solve(const struct pairing_data *d, unsigned char *chosen, size_t *buf, boo
 		        ms == MCF_STOPPED ? ", stopped at the time limit" : "");
 	if (!plan_feasible(d, chosen, buf))
 		goto out;
-	flow_solves++;
 	fr = ms == MCF_STOPPED ? FLOW_STOPPED : FLOW_OPTIMAL;
 out:
 	mcf_free(f);
@@ -1845,6 +1832,7 @@ pairing_solve(const struct snapshot *s, const struct snapshot_index *ix,
 	unsigned char *chosen = NULL, *warm = NULL;
 	double *warm_cols = NULL;
 	size_t *buf = NULL;
+	const char *method = "";
 	bool verbose = opt != NULL && opt->verbose;
 	bool warm_ok = false;
 	int term_was, direct, rc = 0;
@@ -1879,6 +1867,7 @@ pairing_solve(const struct snapshot *s, const struct snapshot_index *ix,
 	if (chosen == NULL || warm == NULL || buf == NULL)
 		goto oom;
 	if (!force_mip()) {
+		method = "min-cost flow";
 		switch (flow_solve(&d, chosen, buf, verbose, sr.started + sr.limit_s)) {
 		case FLOW_OPTIMAL:
 			part->status = PART_OPTIMAL;
@@ -1898,6 +1887,7 @@ pairing_solve(const struct snapshot *s, const struct snapshot_index *ix,
 			break;
 		}
 	}
+	method = "branch-and-cut";
 	if (model_build(&m, &d, GOAL_PAIRING) != 0)
 		goto oom;
 	warm_ok = warm_start(&d, warm, buf);
@@ -2003,6 +1993,7 @@ oom:
 	plan_part_add_reason(part, "out of memory solving the pairing");
 	rc = -1;
 done:
+	snprintf(part->method, sizeof(part->method), "%s", method);
 	part->seconds = lp_now() - sr.started;
 	if (part->status == PART_OPTIMAL || part->status == PART_FEASIBLE)
 		lp_search_report(&sr, 1.0, (double)part->objective, part->bound);

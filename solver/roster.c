@@ -1302,6 +1302,7 @@ model_bytes(struct model_size sz, bool interior)
  */
 #define ROSTER_SECONDS_PER_NNZ 2e-5
 
+#define ROSTER_MIB (1024.0 * 1024.0)
 /* Without an address-space limit the roster still spends at most this. */
 #define ROSTER_UNLIMITED_BYTES (4.0 * 1024 * 1024 * 1024)
 /* Left unspent below the limit: the plan, its JSON, libc's own heap. */
@@ -1333,11 +1334,13 @@ memory_in_use(void)
  * fallback without the full model this way).
  */
 static double
-memory_budget(void)
+memory_budget(bool *limited)
 {
 	struct rlimit rl;
 	const char *hook = getenv("PARKPLAN_ROSTER_BUDGET_MIB");
 	double budget = ROSTER_UNLIMITED_BYTES;
+
+	*limited = false;
 
 	if (getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
 		double room = (double)rl.rlim_cur - memory_in_use() - ROSTER_MARGIN_BYTES;
@@ -1350,13 +1353,16 @@ memory_budget(void)
 #endif
 
 		budget = room > 0 ? room : 0;
+		*limited = true;
 	}
 	if (hook != NULL && *hook != '\0') {
 		char *end;
 		double mib = strtod(hook, &end);
 
-		if (end != hook && mib >= 0 && mib * 1024 * 1024 < budget)
+		if (end != hook && mib >= 0 && mib * 1024 * 1024 < budget) {
 			budget = mib * 1024 * 1024;
+			*limited = true;
+		}
 	}
 	return budget;
 }
@@ -1765,7 +1771,7 @@ roster_by_period(struct roster_model *m, double deadline, int verbose, bool both
 	int64_t last = roster_objective(m);
 	struct model_size sz;
 	double budget;
-	bool restricted = false;
+	bool restricted = false, limited;
 	int rc = 0, ret;
 
 	if (zone == NULL) {
@@ -1795,7 +1801,7 @@ roster_by_period(struct roster_model *m, double deadline, int verbose, bool both
 		 * and cleared again after the build).
 		 */
 		sz = model_count(m, p, p + 1);
-		budget = memory_budget();
+		budget = memory_budget(&limited);
 		if (sz.cols > ROSTER_PERIOD_COLS || model_bytes(sz, false) > budget) {
 			double share = ROSTER_PERIOD_COLS / sz.cols;
 			size_t k;
@@ -2277,10 +2283,11 @@ roster_solve(const struct snapshot *s, const struct snapshot_index *ix,
 	struct roster_model m;
 	struct roster_search rs;
 	struct plan_part *part = &out->roster;
-	double *warm = NULL, t0 = lp_now(), deadline;
+	double *warm = NULL, t0 = lp_now(), deadline, budget;
+	const char *method = "";
 	int n_reasons = 0, first, ret;
 	struct model_size full;
-	bool any = false;
+	bool any = false, limited;
 	int rc = -1;
 
 	if (opt == NULL)
@@ -2319,7 +2326,9 @@ roster_solve(const struct snapshot *s, const struct snapshot_index *ix,
 	}
 	deadline = st->time_limit_s > 0 ? t0 + st->time_limit_s : INFINITY;
 	full = model_count(&m, 0, m.np);
-	if (model_bytes(full, full.rows > ROSTER_LARGE_ROWS) > memory_budget() ||
+	budget = memory_budget(&limited);
+	part->memory_budget_mib = limited ? budget / ROSTER_MIB : 0;
+	if (model_bytes(full, full.rows > ROSTER_LARGE_ROWS) > budget ||
 	    full.nnz * ROSTER_SECONDS_PER_NNZ > deadline - lp_now()) {
 		/*
 		 * The whole model would not fit in the memory or the time
@@ -2357,15 +2366,19 @@ roster_solve(const struct snapshot *s, const struct snapshot_index *ix,
 		part->objective = roster_objective(&m);
 		rs.sr.bound = lagrangian_bound(&m, (double)part->objective, deadline);
 		part->status = PART_FEASIBLE;
+		method = "local search with Lagrangian bound";
 		goto settle;
 	}
+	method = "one-period LPs";
 	if (roster_by_period(&m, deadline, opt->verbose, false, NULL) != 0)
 		goto done;
 	if (model_build(&m, false, 0, m.np, 0) != 0)
 		goto done;
-	if (m.ncols > 0 && glp_get_num_rows(m.lp) > ROSTER_LARGE_ROWS &&
-	    roster_interior(&m, &rs, opt->verbose, deadline) != 0)
-		goto done;
+	if (m.ncols > 0 && glp_get_num_rows(m.lp) > ROSTER_LARGE_ROWS) {
+		method = "LP rounding";
+		if (roster_interior(&m, &rs, opt->verbose, deadline) != 0)
+			goto done;
+	}
 	warm = model_point(&m);
 	if (warm == NULL)
 		goto done;
@@ -2390,15 +2403,18 @@ roster_solve(const struct snapshot *s, const struct snapshot_index *ix,
 		ret = m.ncols > 0 ? glp_simplex(m.lp, &sp) : 0;
 		if (m.ncols == 0) {
 			/* Nobody is available in any period: the empty roster. */
+			method = "first roster";
 			part->status = PART_OPTIMAL;
 			part->bound = (double)part->objective;
 		} else if (ret == 0 && glp_get_status(m.lp) == GLP_NOFEAS) {
 			/* Not reached: the diagnosis above is complete. */
+			method = "branch-and-cut";
 			plan_part_add_reason(
 			    part, "the pins and forbids leave no roster that gives every zone its "
 			          "full-time instructors in every period");
 			part->status = PART_INFEASIBLE;
 		} else if (ret == 0 && glp_get_status(m.lp) == GLP_OPT) {
+			method = "branch-and-cut";
 			if (glp_get_obj_val(m.lp) < rs.sr.bound)
 				rs.sr.bound = glp_get_obj_val(m.lp);
 			glp_init_iocp(&ip);
@@ -2447,6 +2463,7 @@ roster_solve(const struct snapshot *s, const struct snapshot_index *ix,
 				rs.sr.bound = trivial_bound(&m);
 			part->status = PART_FEASIBLE;
 		} else {
+			method = "branch-and-cut";
 			plan_part_add_reason(part,
 			                     "GLPK failed on the roster's LP relaxation "
 			                     "(glp_simplex returned %d, status %d)",
@@ -2478,6 +2495,7 @@ settle:
 	rc = roster_output(&m, out) == 0 ? 0 : -1;
 done:
 	(void)n_reasons;
+	snprintf(part->method, sizeof(part->method), "%s", method);
 	part->seconds = lp_now() - t0;
 	if (rc == 0)
 		lp_search_report(&rs.sr, 1.0,

@@ -730,6 +730,19 @@ plan_mentions_period(const struct plan *pl, const struct snapshot *s)
 	return false;
 }
 
+/* The methods of roster_solve() with the whole model in reach. */
+static bool
+whole_model_method(const struct plan_part *part)
+{
+	static const char *const names[] = {"first roster", "one-period LPs", "LP rounding",
+	                                    "branch-and-cut"};
+
+	for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++)
+		if (strcmp(part->method, names[k]) == 0)
+			return true;
+	return false;
+}
+
 static void
 test_random(int count)
 {
@@ -756,6 +769,8 @@ test_random(int count)
 			CHECK_MSG(pl.roster.status == PART_OPTIMAL,
 			          "instance %d: status %s, want optimal", t,
 			          part_status_name(pl.roster.status));
+			CHECK_MSG(whole_model_method(&pl.roster), "instance %d: method \"%s\"", t,
+			          pl.roster.method);
 			if (pl.roster.status == PART_OPTIMAL) {
 				CHECK_MSG(pl.roster.objective == best,
 				          "instance %d: R %" PRId64 ", brute force %lld", t,
@@ -777,6 +792,9 @@ test_random(int count)
 			CHECK_MSG(pl.roster.n_reasons > 0 && plan_mentions_period(&pl, &s),
 			          "instance %d: the reasons do not name a period", t);
 			CHECK_INT_EQ(pl.n_assignments, 0);
+			/* read off the data: no method ran */
+			CHECK_MSG(pl.roster.method[0] == '\0', "instance %d: method \"%s\"", t,
+			          pl.roster.method);
 		}
 		plan_free(&pl);
 		snapshot_index_free(&ix);
@@ -826,6 +844,9 @@ test_no_memory(int count)
 			              pl.roster.status == PART_FEASIBLE,
 			          "instance %d: status %s without memory", t,
 			          part_status_name(pl.roster.status));
+			CHECK_MSG(strcmp(pl.roster.method, "local search with Lagrangian bound") ==
+			              0,
+			          "instance %d: method \"%s\" without memory", t, pl.roster.method);
 			if (ref_check_plan(&s, &r, &pl, &got, &overflow))
 				CHECK_MSG(got == pl.roster.objective,
 				          "instance %d: R of the plan %lld, reported %" PRId64, t,
