@@ -1663,19 +1663,6 @@ quick_bound(const struct pairing_data *d)
  * candidate order and ties are broken by node number.
  */
 
-/*
- * Test hook: PARKPLAN_PAIRING_FORCE_MIP=1 in the environment makes
- * pairing_solve() use the branch-and-cut even without max_changes, so that
- * tests/test_pairing.c can compare both.
- */
-static bool
-force_mip(void)
-{
-	const char *v = getenv("PARKPLAN_PAIRING_FORCE_MIP");
-
-	return v != NULL && *v != '\0' && strcmp(v, "0") != 0;
-}
-
 enum flow_result { FLOW_OPTIMAL, FLOW_STOPPED, FLOW_INFEASIBLE, FLOW_UNSUITABLE };
 
 /* Largest score or w_uncovered the flow takes: path costs stay far inside int64. */
@@ -1690,8 +1677,7 @@ enum flow_result { FLOW_OPTIMAL, FLOW_STOPPED, FLOW_INFEASIBLE, FLOW_UNSUITABLE 
  * too: the branch-and-cut reports it.
  */
 static enum flow_result
-flow_solve(const struct pairing_data *d, unsigned char *chosen, size_t *buf, bool verbose,
-           double deadline)
+flow_solve(const struct pairing_data *d, unsigned char *chosen, size_t *buf, double deadline)
 {
 	const struct snapshot *s = d->s;
 	const struct settings *st = &s->settings;
@@ -1701,7 +1687,6 @@ flow_solve(const struct pairing_data *d, unsigned char *chosen, size_t *buf, boo
 	enum flow_result fr = FLOW_UNSUITABLE;
 	enum mcf_status ms;
 	int64_t w = st->w_uncovered;
-	double t0 = lp_now();
 
 	if (st->max_changes >= 0 || w < 0 || w > FLOW_DATA_MAX)
 		return FLOW_UNSUITABLE;
@@ -1799,9 +1784,6 @@ flow_solve(const struct pairing_data *d, unsigned char *chosen, size_t *buf, boo
 		goto out;
 	for (i = 0; i < d->pc.n; i++)
 		chosen[i] = d->pc.v[i].pinned || mcf_flow(f, arc[i]) > 0;
-	if (verbose)
-		fprintf(stderr, "pairing: min-cost flow, %.3f s%s\n", lp_now() - t0,
-		        ms == MCF_STOPPED ? ", stopped at the time limit" : "");
 	if (!plan_feasible(d, chosen, buf))
 		goto out;
 	fr = ms == MCF_STOPPED ? FLOW_STOPPED : FLOW_OPTIMAL;
@@ -1810,15 +1792,6 @@ out:
 	free(arc);
 	free(e_node);
 	return fr;
-}
-
-/* GLPK's own output, when asked for, goes to stderr. */
-static int
-glpk_to_stderr(void *info, const char *text)
-{
-	(void)info;
-	fputs(text, stderr);
-	return 1;
 }
 
 int
@@ -1866,9 +1839,9 @@ pairing_solve(const struct snapshot *s, const struct snapshot_index *ix,
 	buf = calloc(d.pc.n + 1, sizeof(*buf));
 	if (chosen == NULL || warm == NULL || buf == NULL)
 		goto oom;
-	if (!force_mip()) {
+	if (opt == NULL || !opt->force_mip) {
 		method = "min-cost flow";
-		switch (flow_solve(&d, chosen, buf, verbose, sr.started + sr.limit_s)) {
+		switch (flow_solve(&d, chosen, buf, sr.started + sr.limit_s)) {
 		case FLOW_OPTIMAL:
 			part->status = PART_OPTIMAL;
 			goto solved;
@@ -1915,15 +1888,11 @@ pairing_solve(const struct snapshot *s, const struct snapshot_index *ix,
 	}
 
 	term_was = glp_term_out(verbose ? GLP_ON : GLP_OFF);
-	if (verbose)
-		glp_term_hook(glpk_to_stderr, NULL);
 	r = solve_root_lp(&m, &sr, verbose, &lp_bound);
 	if (r == RUN_OPTIMAL && glp_get_num_cols(m.lp) > 0)
 		r = run_intopt(&m, &sr, verbose, s->settings.mip_gap);
 	if (r == RUN_INFEASIBLE && d.has_keep_row)
 		explain_max_changes(&d, part, &sr);
-	if (verbose)
-		glp_term_hook(NULL, NULL);
 	glp_term_out(term_was);
 
 	switch (r) {

@@ -15,8 +15,8 @@
  * from its row duals) that often proves it optimal; otherwise GLPK's branch
  * and cut on the whole model, warm-started with the roster in hand.
  *
- * When the whole model would not fit in the memory left (the RLIMIT_AS
- * soft limit less what is mapped, memory_budget()) or in the time left,
+ * When the whole model would not fit in the memory left (what the caller
+ * says is left, memory_budget()) or in the time left,
  * it is never built: the first roster is bettered by moves and swaps, by
  * the one-period LPs (over each instructor's best zones when a period is
  * too large) and by moves and swaps again, and a Lagrangian bound
@@ -34,12 +34,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
-
-#include <sys/resource.h>
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
 
 #include <glpk.h>
 
@@ -1303,66 +1297,33 @@ model_bytes(struct model_size sz, bool interior)
 #define ROSTER_SECONDS_PER_NNZ 2e-5
 
 #define ROSTER_MIB (1024.0 * 1024.0)
-/* Without an address-space limit the roster still spends at most this. */
+/* Without a memory limit the roster still spends at most this. */
 #define ROSTER_UNLIMITED_BYTES (4.0 * 1024 * 1024 * 1024)
-/* Left unspent below the limit: the plan, its JSON, libc's own heap. */
-#define ROSTER_MARGIN_BYTES (48.0 * 1024 * 1024)
-
-/* The address space the process maps now (VmSize), 0 when unknown. */
-static double
-memory_in_use(void)
-{
-	FILE *f = fopen("/proc/self/statm", "r");
-	unsigned long pages = 0;
-	long psz = sysconf(_SC_PAGESIZE);
-
-	if (f == NULL)
-		return 0;
-	if (fscanf(f, "%lu", &pages) != 1)
-		pages = 0;
-	fclose(f);
-	return (double)pages * (double)(psz > 0 ? psz : 4096);
-}
 
 /*
- * Bytes the roster may still allocate for a GLPK model: the soft
- * RLIMIT_AS limit (the isolated child's memory limit) less what is mapped
- * already and a margin; ROSTER_UNLIMITED_BYTES without a limit.
- *
- * Test hook: PARKPLAN_ROSTER_BUDGET_MIB in the environment, when set,
- * caps the budget at that many MiB (tests/test_roster.c forces the
- * fallback without the full model this way).
+ * Bytes the roster may still allocate for a GLPK model: what the caller
+ * says is left (opt->memory_room: in the isolated child, its RLIMIT_AS
+ * less what is mapped already and a margin), ROSTER_UNLIMITED_BYTES without
+ * a limit; at most opt->memory_budget_mib when that is set.  *limited: a
+ * limit or the cap applies.
  */
 static double
-memory_budget(bool *limited)
+memory_budget(const struct solver_options *opt, bool *limited)
 {
-	struct rlimit rl;
-	const char *hook = getenv("PARKPLAN_ROSTER_BUDGET_MIB");
 	double budget = ROSTER_UNLIMITED_BYTES;
 
 	*limited = false;
+	if (opt->memory_room != NULL) {
+		double room = opt->memory_room(opt->memory_room_arg);
 
-	if (getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
-		double room = (double)rl.rlim_cur - memory_in_use() - ROSTER_MARGIN_BYTES;
-#ifdef __GLIBC__
-		/*
-		 * What malloc holds free (the snapshot's JSON, freed) is reused
-		 * without mapping more: count half of it, for fragmentation.
-		 */
-		room += (double)mallinfo2().fordblks / 2;
-#endif
-
-		budget = room > 0 ? room : 0;
-		*limited = true;
-	}
-	if (hook != NULL && *hook != '\0') {
-		char *end;
-		double mib = strtod(hook, &end);
-
-		if (end != hook && mib >= 0 && mib * 1024 * 1024 < budget) {
-			budget = mib * 1024 * 1024;
+		if (room != INFINITY) {
+			budget = room > 0 ? room : 0;
 			*limited = true;
 		}
+	}
+	if (opt->memory_budget_mib > 0 && opt->memory_budget_mib * ROSTER_MIB < budget) {
+		budget = opt->memory_budget_mib * ROSTER_MIB;
+		*limited = true;
 	}
 	return budget;
 }
@@ -1764,8 +1725,10 @@ period_restrict(struct roster_model *m, size_t p, size_t k)
  * keeps the other half.  Returns 0 or -1 (out of memory).
  */
 static int
-roster_by_period(struct roster_model *m, double deadline, int verbose, bool both, bool *too_big)
+roster_by_period(struct roster_model *m, double deadline, const struct solver_options *opt,
+                 bool both, bool *too_big)
 {
+	int verbose = opt->verbose;
 	int32_t *zone = alloc_array(m->ni, sizeof(*zone));
 	int term = glp_term_out(verbose ? GLP_ON : GLP_OFF);
 	int64_t last = roster_objective(m);
@@ -1801,7 +1764,7 @@ roster_by_period(struct roster_model *m, double deadline, int verbose, bool both
 		 * and cleared again after the build).
 		 */
 		sz = model_count(m, p, p + 1);
-		budget = memory_budget(&limited);
+		budget = memory_budget(opt, &limited);
 		if (sz.cols > ROSTER_PERIOD_COLS || model_bytes(sz, false) > budget) {
 			double share = ROSTER_PERIOD_COLS / sz.cols;
 			size_t k;
@@ -2175,7 +2138,7 @@ roster_interior(struct roster_model *m, struct roster_search *rs, int verbose, d
 		ok = f == 0;
 	}
 	model_clear_lp(m);
-	if (ok && roster_by_period(m, deadline, verbose, true, NULL) != 0) {
+	if (ok && roster_by_period(m, deadline, rs->sr.opt, true, NULL) != 0) {
 		rc = -1;
 		goto done;
 	}
@@ -2326,7 +2289,7 @@ roster_solve(const struct snapshot *s, const struct snapshot_index *ix,
 	}
 	deadline = st->time_limit_s > 0 ? t0 + st->time_limit_s : INFINITY;
 	full = model_count(&m, 0, m.np);
-	budget = memory_budget(&limited);
+	budget = memory_budget(opt, &limited);
 	part->memory_budget_mib = limited ? budget / ROSTER_MIB : 0;
 	if (model_bytes(full, full.rows > ROSTER_LARGE_ROWS) > budget ||
 	    full.nnz * ROSTER_SECONDS_PER_NNZ > deadline - lp_now()) {
@@ -2354,8 +2317,8 @@ roster_solve(const struct snapshot *s, const struct snapshot_index *ix,
 		 */
 		memcpy(saved, m.zone_of, m.np * m.ni * sizeof(*saved));
 		before = roster_objective(&m);
-		if (roster_by_period(&m, isfinite(left) ? lp_now() + left * 0.65 : deadline,
-		                     opt->verbose, false, NULL) != 0 ||
+		if (roster_by_period(&m, isfinite(left) ? lp_now() + left * 0.65 : deadline, opt,
+		                     false, NULL) != 0 ||
 		    roster_local(&m, isfinite(left) ? lp_now() + left * 0.1 : deadline) != 0) {
 			free(saved);
 			goto done;
@@ -2370,7 +2333,7 @@ roster_solve(const struct snapshot *s, const struct snapshot_index *ix,
 		goto settle;
 	}
 	method = "one-period LPs";
-	if (roster_by_period(&m, deadline, opt->verbose, false, NULL) != 0)
+	if (roster_by_period(&m, deadline, opt, false, NULL) != 0)
 		goto done;
 	if (model_build(&m, false, 0, m.np, 0) != 0)
 		goto done;

@@ -566,7 +566,7 @@ test_random(int count)
 		struct plan p;
 		struct ref *r = xcalloc(1, sizeof(*r));
 		struct progress_log pl = {0};
-		struct solver_options opt = {on_progress, &pl, 0};
+		struct solver_options opt = {.progress = on_progress, .progress_arg = &pl};
 		unsigned char chosen[64];
 		int64_t value;
 
@@ -918,7 +918,7 @@ test_warm_start(void)
 		struct plan p;
 		struct ref *r = xcalloc(1, sizeof(*r));
 		struct progress_log pl = {0};
-		struct solver_options opt = {on_progress, &pl, 0};
+		struct solver_options opt = {.progress = on_progress, .progress_arg = &pl};
 		size_t e, c;
 
 		rng_state = 0xabcdef + (uint64_t)k * 104729;
@@ -1121,7 +1121,7 @@ test_medium_and_time_limit(void)
 	struct plan p;
 	int64_t value, optimum;
 	struct progress_log pl = {0};
-	struct solver_options opt = {on_progress, &pl, 0};
+	struct solver_options opt = {.progress = on_progress, .progress_arg = &pl};
 
 	rng_state = 777;
 	medium_snapshot(&s, 1500, 40);
@@ -1256,9 +1256,8 @@ test_flow_vs_mip(int count)
 		plan_init(&pf);
 		plan_init(&pm);
 		CHECK(pairing_solve(&s, &ix, NULL, &pf) == 0);
-		CHECK(setenv("PARKPLAN_PAIRING_FORCE_MIP", "1", 1) == 0);
-		CHECK(pairing_solve(&s, &ix, NULL, &pm) == 0);
-		CHECK(unsetenv("PARKPLAN_PAIRING_FORCE_MIP") == 0);
+		CHECK(pairing_solve(&s, &ix, &(struct solver_options){.force_mip = true}, &pm) ==
+		      0);
 		CHECK_MSG(pf.pairing.status == pm.pairing.status, "instance %d: flow %s, MIP %s", k,
 		          part_status_name(pf.pairing.status), part_status_name(pm.pairing.status));
 		if (pm.pairing.status == PART_INFEASIBLE) {
