@@ -120,16 +120,10 @@ plan_part_add_reason(struct plan_part *part, const char *fmt, ...)
 	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	n = vasprintf(&text, fmt, ap);
 	va_end(ap);
 	if (n < 0)
 		return;
-	text = malloc((size_t)n + 1);
-	if (text == NULL)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(text, (size_t)n + 1, fmt, ap);
-	va_end(ap);
 	(void)part_take_reason(part, text);
 }
 
