@@ -1,5 +1,5 @@
 /*
- * solver.h - snapshot in, plan out (MODEL.md sections 2 and 3).
+ * solver.h - snapshot in, plan out (docs/model.md §2 and §3).
  *
  * The solver is a pure library: GLPK lives here and nowhere else, and it
  * includes neither libevent nor libpq.  Callers that must survive a GLPK
