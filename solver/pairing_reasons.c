@@ -30,11 +30,11 @@ reason_open(struct reason_text *rt)
 	rt->mem = open_memstream(&rt->text, &rt->len);
 }
 
-static void reason_printf(struct reason_text *rt, const char *fmt, ...)
+static void reason_append(struct reason_text *rt, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 static void
-reason_printf(struct reason_text *rt, const char *fmt, ...)
+reason_append(struct reason_text *rt, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -74,7 +74,7 @@ explain_pin_limits(const struct pairing_data *d, size_t *pins_e, size_t *pins_c,
 			continue;
 		found++;
 		reason_open(&rt);
-		reason_printf(
+		reason_append(
 		    &rt,
 		    "pins give enterprise %lld %zu communit%s, its max_communities is %lld "
 		    "(pinned communities:",
@@ -82,9 +82,9 @@ explain_pin_limits(const struct pairing_data *d, size_t *pins_e, size_t *pins_c,
 		    (long long)s->enterprises[e].max_communities);
 		for (i = d->e_start[e], k = 0; i < d->e_start[e + 1]; i++)
 			if (d->pc.v[i].pinned)
-				reason_printf(&rt, "%s %lld", k++ ? "," : "",
+				reason_append(&rt, "%s %lld", k++ ? "," : "",
 				              pairing_cid(d, d->pc.v[i].c));
-		reason_printf(&rt, ")");
+		reason_append(&rt, ")");
 		reason_close(&rt, part, "pins exceed an enterprise's max_communities");
 	}
 	for (c = 0; c < s->n_communities; c++) {
@@ -94,7 +94,7 @@ explain_pin_limits(const struct pairing_data *d, size_t *pins_e, size_t *pins_c,
 			continue;
 		found++;
 		reason_open(&rt);
-		reason_printf(&rt,
+		reason_append(&rt,
 		              "pins give community %lld %zu partner%s, its max_partners is %lld "
 		              "(pinned enterprises:",
 		              pairing_cid(d, c), pins_c[c], pins_c[c] == 1 ? "" : "s",
@@ -103,10 +103,10 @@ explain_pin_limits(const struct pairing_data *d, size_t *pins_e, size_t *pins_c,
 			const struct pair_candidate *pc = &d->pc.v[d->c_list[i]];
 
 			if (pc->pinned)
-				reason_printf(&rt, "%s %lld", k++ ? "," : "",
+				reason_append(&rt, "%s %lld", k++ ? "," : "",
 				              pairing_eid(d, pc->e));
 		}
-		reason_printf(&rt, ")");
+		reason_append(&rt, ")");
 		reason_close(&rt, part, "pins exceed a community's max_partners");
 	}
 	return found;
@@ -138,15 +138,15 @@ explain_pin_industries(const struct pairing_data *d, size_t *buf, struct plan_pa
 				continue;
 			found++;
 			reason_open(&rt);
-			reason_printf(
+			reason_append(
 			    &rt,
 			    "pins give community %lld %zu partners of industry %s (enterprises",
 			    pairing_cid(d, c), pins, pairing_cand_industry(d, buf[i]));
 			for (k = i, listed = 0; k < j; k++)
 				if (d->pc.v[buf[k]].pinned)
-					reason_printf(&rt, "%s %lld", listed++ ? "," : "",
+					reason_append(&rt, "%s %lld", listed++ ? "," : "",
 					              pairing_eid(d, d->pc.v[buf[k]].e));
-			reason_printf(&rt, "), diverse_industries allows 1");
+			reason_append(&rt, "), diverse_industries allows 1");
 			reason_close(&rt, part, "pins break diverse_industries");
 		}
 	}
@@ -225,7 +225,7 @@ explain_forced_changes(const struct pairing_data *d, const size_t *pins_e, const
 		return 0;
 	}
 	reason_open(&rt);
-	reason_printf(
+	reason_append(
 	    &rt,
 	    "max_changes is %lld, but %zu of the %zu pairs of the plan in force cannot be kept:",
 	    (long long)max_changes, lost, d->prev.n);
@@ -235,35 +235,35 @@ explain_forced_changes(const struct pairing_data *d, const size_t *pins_e, const
 		if (!why[i])
 			continue;
 		if (listed == LIST_MAX) {
-			reason_printf(&rt, "; and %zu more", lost - listed);
+			reason_append(&rt, "; and %zu more", lost - listed);
 			break;
 		}
-		reason_printf(&rt, "%s (enterprise %lld, community %lld) ", listed ? ";" : "",
+		reason_append(&rt, "%s (enterprise %lld, community %lld) ", listed ? ";" : "",
 		              pairing_eid(d, p->e), pairing_cid(d, p->c));
 		switch (why[i]) {
 		case 1:
-			reason_printf(&rt, "is forbidden");
+			reason_append(&rt, "is forbidden");
 			break;
 		case 2:
-			reason_printf(
+			reason_append(
 			    &rt, "cannot be kept: enterprise %lld has max_communities %lld",
 			    pairing_eid(d, p->e), (long long)s->enterprises[p->e].max_communities);
 			break;
 		case 3:
-			reason_printf(
+			reason_append(
 			    &rt,
 			    "is pushed out by pins filling enterprise %lld's max_communities "
 			    "= %lld",
 			    pairing_eid(d, p->e), (long long)s->enterprises[p->e].max_communities);
 			break;
 		case 4:
-			reason_printf(
+			reason_append(
 			    &rt,
 			    "is pushed out by pins filling community %lld's max_partners = %lld",
 			    pairing_cid(d, p->c), (long long)s->communities[p->c].max_partners);
 			break;
 		default:
-			reason_printf(
+			reason_append(
 			    &rt,
 			    "is pushed out by a pin of the same industry (diverse_industries)");
 			break;
