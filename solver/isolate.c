@@ -35,6 +35,9 @@
 
 #include <glpk.h>
 #include <jansson.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 /* AddressSanitizer reserves terabytes of address space: RLIMIT_AS cannot hold. */
 #if defined(__SANITIZE_ADDRESS__)
@@ -365,6 +368,42 @@ child_set_limit(struct child *c, int resource, const char *what, rlim_t value, r
 		           strerror(errno));
 }
 
+/*
+ * The bytes the child's solve may still allocate (solver_options.memory_room):
+ * the soft RLIMIT_AS limit less the address space mapped now (VmSize) and a
+ * margin left unspent (the plan, its JSON, libc's own heap); INFINITY
+ * without a limit.
+ */
+static double
+child_memory_room(void *arg)
+{
+	const double margin = 48.0 * 1024 * 1024;
+	struct rlimit rl;
+	FILE *f;
+	unsigned long pages = 0;
+	long psz = sysconf(_SC_PAGESIZE);
+	double room;
+
+	(void)arg;
+	if (getrlimit(RLIMIT_AS, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY)
+		return INFINITY;
+	f = fopen("/proc/self/statm", "r");
+	if (f != NULL) {
+		if (fscanf(f, "%lu", &pages) != 1)
+			pages = 0;
+		fclose(f);
+	}
+	room = (double)rl.rlim_cur - (double)pages * (double)(psz > 0 ? psz : 4096) - margin;
+#ifdef __GLIBC__
+	/*
+	 * What malloc holds free (the snapshot's JSON, freed) is reused
+	 * without mapping more: count half of it, for fragmentation.
+	 */
+	room += (double)mallinfo2().fordblks / 2;
+#endif
+	return room;
+}
+
 static void
 child_run(int fd, pid_t parent, solver_solve_fn fn, const struct snapshot *s,
           const struct solver_limits *lim, const struct solver_options *opt, bool memory_enforced)
@@ -417,6 +456,10 @@ child_run(int fd, pid_t parent, solver_solve_fn fn, const struct snapshot *s,
 	if (opt != NULL && opt->progress != NULL) {
 		copt.progress = child_progress;
 		copt.progress_arg = c;
+	}
+	if (copt.memory_room == NULL) {
+		copt.memory_room = child_memory_room;
+		copt.memory_room_arg = NULL;
 	}
 
 	if (fn(s, &copt, &plan, err, sizeof(err)) != 0)

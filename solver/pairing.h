@@ -1,6 +1,7 @@
 /*
- * pairing.h - the pairing model's data (MODEL.md section 2): candidates and
- * their scores.  Shared by the GLPK model (pairing.c) and the explanations.
+ * pairing.h - the pairing model's data (docs/model.md §2): candidates and
+ * their scores (pairing_candidates.c).  Shared by the pairing's models
+ * (pairing_impl.h) and the explanations.
  */
 #ifndef PARKPLAN_PAIRING_H
 #define PARKPLAN_PAIRING_H

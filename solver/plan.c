@@ -120,16 +120,10 @@ plan_part_add_reason(struct plan_part *part, const char *fmt, ...)
 	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	n = vasprintf(&text, fmt, ap);
 	va_end(ap);
 	if (n < 0)
 		return;
-	text = malloc((size_t)n + 1);
-	if (text == NULL)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(text, (size_t)n + 1, fmt, ap);
-	va_end(ap);
 	(void)part_take_reason(part, text);
 }
 
@@ -147,6 +141,8 @@ part_to_json(const struct plan_part *part)
 	jsonio_put(o, "bound", jsonio_number(part->bound));
 	jsonio_put(o, "gap", jsonio_number(part->gap));
 	jsonio_put(o, "seconds", jsonio_number(part->seconds));
+	jsonio_put(o, "method", json_string(part->method));
+	jsonio_put(o, "memory_budget_mib", jsonio_number(part->memory_budget_mib));
 	for (i = 0; r != NULL && i < part->n_reasons; i++)
 		json_array_append_new(r, json_string(part->reasons[i] ? part->reasons[i] : ""));
 	jsonio_put(o, "reasons", r);
@@ -294,6 +290,28 @@ read_reasons(struct jsonio_path *r, const json_t *v, struct plan_part *part)
 	return 0;
 }
 
+/* The method: a text of at most PLAN_METHOD_MAX bytes; missing or null keeps "". */
+static int
+read_method(struct jsonio_path *r, const json_t *o, struct plan_part *part)
+{
+	const json_t *v = json_object_get(o, "method");
+	size_t old;
+
+	if (v == NULL || json_is_null(v))
+		return 0;
+	old = jsonio_push(r, ".method");
+	if (!json_is_string(v))
+		return jsonio_fail(r, "expected a string or null, got %s", jsonio_type_name(v));
+	if (json_string_length(v) > PLAN_METHOD_MAX)
+		return jsonio_fail(r, "text of %zu bytes is longer than the limit of %d",
+		                   json_string_length(v), PLAN_METHOD_MAX);
+	if (strlen(json_string_value(v)) != json_string_length(v))
+		return jsonio_fail(r, "text contains a NUL byte");
+	memcpy(part->method, json_string_value(v), json_string_length(v) + 1);
+	jsonio_pop(r, old);
+	return 0;
+}
+
 static int
 read_part(struct jsonio_path *r, const json_t *o, struct plan_part *part)
 {
@@ -311,7 +329,8 @@ read_part(struct jsonio_path *r, const json_t *o, struct plan_part *part)
 	if (rd_int(r, o, "objective", &part->objective) != 0 ||
 	    rd_double(r, o, "bound", &part->bound) != 0 ||
 	    rd_double(r, o, "gap", &part->gap) != 0 ||
-	    rd_double(r, o, "seconds", &part->seconds) != 0)
+	    rd_double(r, o, "seconds", &part->seconds) != 0 || read_method(r, o, part) != 0 ||
+	    rd_double(r, o, "memory_budget_mib", &part->memory_budget_mib) != 0)
 		return -1;
 	v = json_object_get(o, "reasons");
 	if (v == NULL || json_is_null(v))

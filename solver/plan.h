@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #define PLAN_FORMAT "parkplan-plan/1"
+#define PLAN_METHOD_MAX 47 /* bytes of a part's method */
 
 enum part_status { PART_NOT_RUN, PART_OPTIMAL, PART_FEASIBLE, PART_INFEASIBLE, PART_ERROR };
 
@@ -44,7 +45,13 @@ struct plan_part {
 	double bound;      /* the solver's best bound */
 	double gap;        /* relative gap, 0 when proven optimal */
 	double seconds;    /* time spent solving this part */
-	char **reasons;    /* why infeasible / error, in planners' words */
+	/*
+	 * How the part was solved, e.g. "min-cost flow" or "branch-and-cut";
+	 * "" when no method ran (infeasibility read off the data).
+	 */
+	char method[PLAN_METHOD_MAX + 1];
+	double memory_budget_mib; /* the roster's memory budget as used; 0: none, or n/a */
+	char **reasons;           /* why infeasible / error, in planners' words */
 	size_t n_reasons;
 };
 

@@ -1,7 +1,7 @@
 /*
- * roster.h - the roster model's data (MODEL.md section 3): workloads, seats
- * and the terms of each instructor-zone pairing.  Shared by the GLPK model
- * (roster.c) and the explanations.
+ * roster.h - the roster model's data (docs/model.md §3): workloads, seats
+ * and the terms of each instructor-zone pairing (roster_data.c).  Shared
+ * by the roster's models (roster_impl.h) and the explanations.
  */
 #ifndef PARKPLAN_ROSTER_H
 #define PARKPLAN_ROSTER_H

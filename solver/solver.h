@@ -1,5 +1,5 @@
 /*
- * solver.h - snapshot in, plan out (MODEL.md sections 2 and 3).
+ * solver.h - snapshot in, plan out (docs/model.md §2 and §3).
  *
  * The solver is a pure library: GLPK lives here and nowhere else, and it
  * includes neither libevent nor libpq.  Callers that must survive a GLPK
@@ -9,6 +9,7 @@
 #ifndef PARKPLAN_SOLVER_H
 #define PARKPLAN_SOLVER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "index.h"
@@ -26,7 +27,19 @@ typedef void (*solver_progress_fn)(void *arg, const char *part, double fraction,
 struct solver_options {
 	solver_progress_fn progress; /* may be NULL */
 	void *progress_arg;
-	int verbose; /* pass GLPK's own output through to stderr */
+	int verbose; /* GLPK's own output on (the isolated child sends it to stderr) */
+	/* The pairing by its branch-and-cut even without max_changes (tests compare both). */
+	bool force_mip;
+	/* A cap on the roster's memory budget, in MiB; 0: none. */
+	double memory_budget_mib;
+	/*
+	 * The bytes the solve may still allocate, asked when the roster decides
+	 * whether a GLPK model fits; INFINITY for no limit.  NULL: no limit
+	 * either, and the roster spends at most 4 GiB.  solver_job_start()
+	 * measures it in the child when the caller leaves it NULL.
+	 */
+	double (*memory_room)(void *arg);
+	void *memory_room_arg;
 };
 
 /*

@@ -498,7 +498,7 @@ test_progress(void)
 {
 	struct solver_limits lim = limits(256 * MIB, 30, 30);
 	struct progress_log log;
-	struct solver_options opt = {record_progress, &log, 0};
+	struct solver_options opt = {.progress = record_progress, .progress_arg = &log};
 	struct plan p;
 	char err[512] = "";
 	int rc;
@@ -1022,7 +1022,7 @@ test_real_solve(void)
 	struct snapshot s;
 	struct solver_limits lim;
 	struct progress_log log;
-	struct solver_options opt = {record_progress, &log, 0};
+	struct solver_options opt = {.progress = record_progress, .progress_arg = &log};
 	struct plan iso, local;
 	json_error_t jerr;
 	json_t *doc;

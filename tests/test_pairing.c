@@ -26,12 +26,18 @@
 #include "snapshot.h"
 #include "solver.h"
 
-/*
- * Test hook of pairing.c (not in pairing.h): how many pairings it solved as
- * a min-cost flow.  PARKPLAN_PAIRING_FORCE_MIP=1 makes it use the
- * branch-and-cut instead.
- */
-unsigned long pairing_flow_solves(void);
+/* Whether the part was solved as a min-cost flow, by its method. */
+static bool
+by_min_cost_flow(const struct plan_part *part)
+{
+	return strcmp(part->method, "min-cost flow") == 0 && part->status != PART_INFEASIBLE;
+}
+
+static bool
+by_branch_and_cut(const struct plan_part *part)
+{
+	return strcmp(part->method, "branch-and-cut") == 0;
+}
 
 /* ------------------------------------------------------------------ */
 /* Random numbers                                                      */
@@ -555,13 +561,12 @@ test_random(int count)
 	int k, agree = 0, infeasible = 0, by_flow = 0, by_mip = 0, flow_expected = 0;
 
 	for (k = 0; k < count; k++) {
-		unsigned long flows_before;
 		struct snapshot s;
 		struct snapshot_index ix;
 		struct plan p;
 		struct ref *r = xcalloc(1, sizeof(*r));
 		struct progress_log pl = {0};
-		struct solver_options opt = {on_progress, &pl, 0};
+		struct solver_options opt = {.progress = on_progress, .progress_arg = &pl};
 		unsigned char chosen[64];
 		int64_t value;
 
@@ -574,14 +579,19 @@ test_random(int count)
 		ref_search(r, 0);
 
 		plan_init(&p);
-		flows_before = pairing_flow_solves();
 		CHECK(pairing_solve(&s, &ix, &opt, &p) == 0);
-		if (pairing_flow_solves() > flows_before) {
+		CHECK(p.pairing.memory_budget_mib == 0);
+		CHECK_MSG(by_min_cost_flow(&p.pairing) || by_branch_and_cut(&p.pairing) ||
+		              (p.pairing.status == PART_INFEASIBLE && p.pairing.method[0] == '\0'),
+		          "seed %d: method \"%s\", status %s", k, p.pairing.method,
+		          part_status_name(p.pairing.status));
+		if (by_min_cost_flow(&p.pairing)) {
 			by_flow++;
 			/* the flow serves only without max_changes */
 			CHECK_MSG(s.settings.max_changes < 0, "seed %d: flow with max_changes", k);
 		} else if (p.pairing.status != PART_INFEASIBLE) {
 			by_mip++;
+			CHECK(by_branch_and_cut(&p.pairing));
 			CHECK_MSG(s.settings.max_changes >= 0, "seed %d: MIP without max_changes",
 			          k);
 		}
@@ -908,7 +918,7 @@ test_warm_start(void)
 		struct plan p;
 		struct ref *r = xcalloc(1, sizeof(*r));
 		struct progress_log pl = {0};
-		struct solver_options opt = {on_progress, &pl, 0};
+		struct solver_options opt = {.progress = on_progress, .progress_arg = &pl};
 		size_t e, c;
 
 		rng_state = 0xabcdef + (uint64_t)k * 104729;
@@ -1111,7 +1121,7 @@ test_medium_and_time_limit(void)
 	struct plan p;
 	int64_t value, optimum;
 	struct progress_log pl = {0};
-	struct solver_options opt = {on_progress, &pl, 0};
+	struct solver_options opt = {.progress = on_progress, .progress_arg = &pl};
 
 	rng_state = 777;
 	medium_snapshot(&s, 1500, 40);
@@ -1120,6 +1130,7 @@ test_medium_and_time_limit(void)
 	CHECK(pairing_solve(&s, &ix, &opt, &p) == 0);
 	print_reasons(&p.pairing);
 	CHECK(p.pairing.status == PART_OPTIMAL);
+	CHECK(by_branch_and_cut(&p.pairing));
 	CHECK_INT_EQ(check_plan_rows(&s, &p, &value), 0);
 	CHECK_INT_EQ(value, p.pairing.objective);
 	CHECK(pl.last_fraction == 1.0 && pl.last_best == (double)value);
@@ -1136,6 +1147,7 @@ test_medium_and_time_limit(void)
 	       part_status_name(p.pairing.status), (long long)p.pairing.objective, p.pairing.bound,
 	       p.pairing.gap);
 	CHECK(p.pairing.status == PART_FEASIBLE || p.pairing.status == PART_OPTIMAL);
+	CHECK(by_branch_and_cut(&p.pairing));
 	CHECK_INT_EQ(check_plan_rows(&s, &p, &value), 0);
 	CHECK_INT_EQ(value, p.pairing.objective);
 	CHECK(p.pairing.objective <= optimum);
@@ -1149,6 +1161,7 @@ test_medium_and_time_limit(void)
 	plan_init(&p);
 	CHECK(pairing_solve(&s, &ix, NULL, &p) == 0);
 	CHECK(p.pairing.status == PART_OPTIMAL);
+	CHECK(by_min_cost_flow(&p.pairing));
 	CHECK_INT_EQ(check_plan_rows(&s, &p, &value), 0);
 	CHECK_INT_EQ(value, p.pairing.objective);
 	CHECK(p.pairing.objective >= optimum); /* one row fewer */
@@ -1161,6 +1174,7 @@ test_medium_and_time_limit(void)
 	       part_status_name(p.pairing.status), (long long)p.pairing.objective,
 	       (long long)optimum, p.pairing.bound, p.pairing.gap);
 	CHECK(p.pairing.status == PART_FEASIBLE || p.pairing.status == PART_OPTIMAL);
+	CHECK(by_min_cost_flow(&p.pairing));
 	CHECK_INT_EQ(check_plan_rows(&s, &p, &value), 0);
 	CHECK_INT_EQ(value, p.pairing.objective);
 	CHECK(p.pairing.objective <= optimum);
@@ -1231,7 +1245,6 @@ test_flow_vs_mip(int count)
 		struct snapshot_index ix;
 		struct plan pf, pm;
 		int64_t vf, vm;
-		unsigned long before;
 
 		rng_state = 0xf10f + (uint64_t)k * 104729;
 		flow_vs_mip_snapshot(&s, k);
@@ -1242,18 +1255,16 @@ test_flow_vs_mip(int count)
 		}
 		plan_init(&pf);
 		plan_init(&pm);
-		before = pairing_flow_solves();
 		CHECK(pairing_solve(&s, &ix, NULL, &pf) == 0);
-		CHECK(setenv("PARKPLAN_PAIRING_FORCE_MIP", "1", 1) == 0);
-		CHECK(pairing_solve(&s, &ix, NULL, &pm) == 0);
-		CHECK(unsetenv("PARKPLAN_PAIRING_FORCE_MIP") == 0);
+		CHECK(pairing_solve(&s, &ix, &(struct solver_options){.force_mip = true}, &pm) ==
+		      0);
 		CHECK_MSG(pf.pairing.status == pm.pairing.status, "instance %d: flow %s, MIP %s", k,
 		          part_status_name(pf.pairing.status), part_status_name(pm.pairing.status));
 		if (pm.pairing.status == PART_INFEASIBLE) {
 			infeasible++;
 		} else {
-			CHECK_MSG(pairing_flow_solves() == before + 1, "instance %d: not a flow",
-			          k);
+			CHECK_MSG(by_min_cost_flow(&pf.pairing), "instance %d: not a flow", k);
+			CHECK_MSG(by_branch_and_cut(&pm.pairing), "instance %d: not the MIP", k);
 			CHECK(pf.pairing.status == PART_OPTIMAL &&
 			      pm.pairing.status == PART_OPTIMAL);
 			CHECK_INT_EQ(check_plan_rows(&s, &pf, &vf), 0);

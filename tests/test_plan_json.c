@@ -23,6 +23,7 @@ sample_plan(struct plan *p)
 	p->pairing.bound = -9100;
 	p->pairing.gap = 0;
 	p->pairing.seconds = 0.25;
+	strcpy(p->pairing.method, "min-cost flow");
 	p->n_pairs = 2;
 	p->pairs = calloc(2, sizeof(*p->pairs));
 	p->pairs[0] = (struct plan_pair){.enterprise_id = 7, .community_id = 3, .score = 850};
@@ -36,6 +37,8 @@ sample_plan(struct plan *p)
 	p->roster.bound = NAN;
 	p->roster.gap = INFINITY;
 	p->roster.seconds = 1.5;
+	strcpy(p->roster.method, "local search with Lagrangian bound");
+	p->roster.memory_budget_mib = 431.5;
 	plan_part_add_reason(&p->roster,
 	                     "period %s: %d zones need a full-time instructor, %d are "
 	                     "available",
@@ -72,7 +75,8 @@ same_part(const struct plan_part *a, const struct plan_part *b)
 	if (a->status != b->status || a->objective != b->objective ||
 	    !(a->bound == b->bound || (isnan(a->bound) && isnan(b->bound))) ||
 	    !(a->gap == b->gap || (!isfinite(a->gap) && isnan(b->gap))) ||
-	    a->seconds != b->seconds || a->n_reasons != b->n_reasons)
+	    a->seconds != b->seconds || strcmp(a->method, b->method) != 0 ||
+	    a->memory_budget_mib != b->memory_budget_mib || a->n_reasons != b->n_reasons)
 		return 0;
 	for (i = 0; i < a->n_reasons; i++)
 		if (strcmp(a->reasons[i], b->reasons[i]) != 0)
@@ -143,6 +147,37 @@ test_init_and_reasons(void)
 	plan_free(NULL);
 }
 
+/* "method" and "memory_budget_mib" come right after "seconds", each on a line of its own. */
+static void
+check_key_order(const struct plan *p)
+{
+	json_t *doc = plan_to_json(p);
+	char *text = json_dumps(doc, JSON_INDENT(2));
+	const char *part;
+	int k;
+
+	CHECK(text != NULL);
+	for (k = 0; text != NULL && k < 2; k++) {
+		const char *key = k == 0 ? "pairing" : "roster";
+		void *it = json_object_iter(json_object_get(doc, key));
+
+		while (it != NULL && strcmp(json_object_iter_key(it), "seconds") != 0)
+			it = json_object_iter_next(json_object_get(doc, key), it);
+		CHECK(it != NULL);
+		if (it == NULL)
+			continue;
+		it = json_object_iter_next(json_object_get(doc, key), it);
+		CHECK(it != NULL && strcmp(json_object_iter_key(it), "method") == 0);
+		it = json_object_iter_next(json_object_get(doc, key), it);
+		CHECK(it != NULL && strcmp(json_object_iter_key(it), "memory_budget_mib") == 0);
+	}
+	part = text != NULL ? strstr(text, "\n    \"method\": \"min-cost flow\",\n") : NULL;
+	CHECK(part != NULL);
+	CHECK(text != NULL && strstr(text, "\n    \"memory_budget_mib\": 431.5,\n") != NULL);
+	free(text);
+	json_decref(doc);
+}
+
 static void
 test_round_trip(void)
 {
@@ -178,6 +213,11 @@ test_round_trip(void)
 	CHECK(same_plan(&a, &b));
 	CHECK(isnan(b.roster.bound));
 	CHECK(b.pairing.bound == -9100);
+	CHECK(strcmp(b.pairing.method, "min-cost flow") == 0);
+	CHECK(b.pairing.memory_budget_mib == 0);
+	CHECK(strcmp(b.roster.method, "local search with Lagrangian bound") == 0);
+	CHECK(b.roster.memory_budget_mib == 431.5);
+	check_key_order(&a);
 
 	fd = mkstemp(path);
 	if (fd >= 0)
@@ -214,6 +254,7 @@ test_round_trip(void)
 	CHECK(isnan(c.pairing.bound));
 	CHECK(c.n_pairs == 1 && c.pairs[0].enterprise_id == 1 && c.pairs[0].score == 0);
 	CHECK_INT_EQ(c.roster.status, PART_NOT_RUN);
+	CHECK(c.pairing.method[0] == '\0' && c.pairing.memory_budget_mib == 0);
 	plan_free(&c);
 }
 
@@ -251,6 +292,13 @@ test_errors(void)
 	             "$.roster.bound: expected a number or null, got a string");
 	expect_error(PLAN_HEAD "\"roster\": {\"seconds\": []}}",
 	             "$.roster.seconds: expected a number or null, got an array");
+	expect_error(PLAN_HEAD "\"pairing\": {\"method\": 7}}",
+	             "$.pairing.method: expected a string or null, got an integer");
+	expect_error(PLAN_HEAD "\"roster\": {\"method\": \"0123456789012345678901234567890123456789"
+	                       "01234567\"}}",
+	             "$.roster.method: text of 48 bytes is longer than the limit of 47");
+	expect_error(PLAN_HEAD "\"roster\": {\"memory_budget_mib\": \"512\"}}",
+	             "$.roster.memory_budget_mib: expected a number or null, got a string");
 	expect_error(PLAN_HEAD "\"pairing\": {\"reasons\": \"none\"}}",
 	             "$.pairing.reasons: expected an array of texts, got a string");
 	expect_error(PLAN_HEAD "\"pairing\": {\"reasons\": [\"a\", 2]}}",

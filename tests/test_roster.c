@@ -730,6 +730,19 @@ plan_mentions_period(const struct plan *pl, const struct snapshot *s)
 	return false;
 }
 
+/* The methods of roster_solve() with the whole model in reach. */
+static bool
+whole_model_method(const struct plan_part *part)
+{
+	static const char *const names[] = {"first roster", "one-period LPs", "LP rounding",
+	                                    "branch-and-cut"};
+
+	for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++)
+		if (strcmp(part->method, names[k]) == 0)
+			return true;
+	return false;
+}
+
 static void
 test_random(int count)
 {
@@ -756,6 +769,9 @@ test_random(int count)
 			CHECK_MSG(pl.roster.status == PART_OPTIMAL,
 			          "instance %d: status %s, want optimal", t,
 			          part_status_name(pl.roster.status));
+			CHECK_MSG(whole_model_method(&pl.roster), "instance %d: method \"%s\"", t,
+			          pl.roster.method);
+			CHECK(pl.roster.memory_budget_mib == 0); /* no limit */
 			if (pl.roster.status == PART_OPTIMAL) {
 				CHECK_MSG(pl.roster.objective == best,
 				          "instance %d: R %" PRId64 ", brute force %lld", t,
@@ -777,6 +793,9 @@ test_random(int count)
 			CHECK_MSG(pl.roster.n_reasons > 0 && plan_mentions_period(&pl, &s),
 			          "instance %d: the reasons do not name a period", t);
 			CHECK_INT_EQ(pl.n_assignments, 0);
+			/* read off the data: no method ran */
+			CHECK_MSG(pl.roster.method[0] == '\0', "instance %d: method \"%s\"", t,
+			          pl.roster.method);
 		}
 		plan_free(&pl);
 		snapshot_index_free(&ix);
@@ -790,18 +809,17 @@ test_random(int count)
 }
 
 /*
- * Without the memory for any GLPK model (the documented test hook
- * PARKPLAN_ROSTER_BUDGET_MIB=0 of roster.c): the roster found by moves and
- * swaps, with a Lagrangian bound.  Each plan must keep every constraint,
- * its R must be what it reports and at most the brute-force optimum, and
- * the bound at least that optimum; optimal only when it is the optimum.
+ * Without the memory for any GLPK model (a budget of 1 KiB, less than any
+ * model of a zone and a period, through solver_options.memory_budget_mib):
+ * the roster found by moves and swaps, with a Lagrangian bound.  Each plan must keep every
+ * constraint, its R must be what it reports and at most the brute-force optimum, and the bound at
+ * least that optimum; optimal only when it is the optimum.
  */
 static void
 test_no_memory(int count)
 {
 	int optimal = 0, feasible = 0, within = 0;
-
-	CHECK(setenv("PARKPLAN_ROSTER_BUDGET_MIB", "0", 1) == 0);
+	struct solver_options small = {.memory_budget_mib = 1.0 / 1024};
 	for (int t = 0; t < count; t++) {
 		struct snapshot s;
 		struct snapshot_index ix;
@@ -816,7 +834,7 @@ test_no_memory(int count)
 		ref_build(&s, &r);
 		has = ref_optimum(&s, &r, &best, &whole);
 		plan_init(&pl);
-		CHECK(roster_solve(&s, &ix, NULL, &pl) == 0);
+		CHECK(roster_solve(&s, &ix, &small, &pl) == 0);
 		if (!has) {
 			CHECK_MSG(pl.roster.status == PART_INFEASIBLE,
 			          "instance %d: status %s, want infeasible", t,
@@ -826,6 +844,10 @@ test_no_memory(int count)
 			              pl.roster.status == PART_FEASIBLE,
 			          "instance %d: status %s without memory", t,
 			          part_status_name(pl.roster.status));
+			CHECK_MSG(strcmp(pl.roster.method, "local search with Lagrangian bound") ==
+			              0,
+			          "instance %d: method \"%s\" without memory", t, pl.roster.method);
+			CHECK(pl.roster.memory_budget_mib == 1.0 / 1024);
 			if (ref_check_plan(&s, &r, &pl, &got, &overflow))
 				CHECK_MSG(got == pl.roster.objective,
 				          "instance %d: R of the plan %lld, reported %" PRId64, t,
@@ -855,12 +877,93 @@ test_no_memory(int count)
 		snapshot_index_free(&ix);
 		snapshot_free(&s);
 	}
-	CHECK(unsetenv("PARKPLAN_ROSTER_BUDGET_MIB") == 0);
 	printf("without memory for a model: %d proven optimal, %d feasible with a gap, %d at the "
 	       "optimum\n",
 	       optimal, feasible, within);
 	/* The search without GLPK ran: not every roster is proven optimal. */
 	CHECK(feasible > 0);
+}
+
+/* A memory_room callback: the bytes it says are left, and how often it was asked. */
+struct room {
+	double bytes;
+	int asked;
+};
+
+static double
+room_left(void *arg)
+{
+	struct room *r = arg;
+
+	r->asked++;
+	return r->bytes;
+}
+
+/*
+ * The room the caller reports decides as the cap does: too little for a
+ * model is the local search, none at all (INFINITY) the whole model; the
+ * smaller of room and cap is the budget, reported in MiB.
+ */
+static void
+test_memory_room(void)
+{
+	static const struct {
+		double bytes, cap_mib, want_mib;
+		bool whole;
+	} cases[] = {
+	    {1024, 0, 1.0 / 1024, false},
+	    {-1, 0, 0, false},
+	    {INFINITY, 0, 0, true},
+	    {8.0 * 1024 * 1024 * 1024, 1.0 / 1024, 1.0 / 1024, false},
+	    {512.0 * 1024 * 1024, 0, 512, true},
+	};
+	int tried = 0;
+
+	for (int t = 0; t < 40 && tried < 5; t++) {
+		struct snapshot s;
+		struct snapshot_index ix;
+		struct ref r;
+		long long best = 0;
+		bool whole;
+
+		rng_state = 0x9E3779B97F4A7C15ULL ^ ((uint64_t)(t + 1) * 0xD1B54A32D192ED03ULL);
+		random_snapshot(&s, true);
+		CHECK(snapshot_index_build(&s, &ix) == 0);
+		ref_build(&s, &r);
+		if (ref_optimum(&s, &r, &best, &whole)) {
+			for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+				struct room room = {cases[k].bytes, 0};
+				struct solver_options opt = {.memory_budget_mib = cases[k].cap_mib,
+				                             .memory_room = room_left,
+				                             .memory_room_arg = &room};
+				struct plan pl;
+
+				plan_init(&pl);
+				CHECK(roster_solve(&s, &ix, &opt, &pl) == 0);
+				CHECK(room.asked >= 1);
+				CHECK_MSG(pl.roster.memory_budget_mib == cases[k].want_mib,
+				          "instance %d, case %zu: budget %g MiB", t, k,
+				          pl.roster.memory_budget_mib);
+				if (cases[k].whole)
+					CHECK_MSG(whole_model_method(&pl.roster),
+					          "instance %d, case %zu: method \"%s\"", t, k,
+					          pl.roster.method);
+				else
+					CHECK_MSG(strcmp(pl.roster.method,
+					                 "local search with Lagrangian bound") == 0,
+					          "instance %d, case %zu: method \"%s\"", t, k,
+					          pl.roster.method);
+				CHECK(pl.roster.status == PART_OPTIMAL ||
+				      pl.roster.status == PART_FEASIBLE);
+				CHECK(pl.roster.objective <= best);
+				plan_free(&pl);
+			}
+			tried++;
+		}
+		snapshot_index_free(&ix);
+		snapshot_free(&s);
+	}
+	CHECK_INT_EQ(tried, 5);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1382,5 +1485,6 @@ main(int argc, char **argv)
 	test_against_glpsol(argc > 2 && strcmp(argv[2], "quick") == 0);
 	test_random(argc > 1 ? atoi(argv[1]) : 300);
 	test_no_memory(argc > 1 ? atoi(argv[1]) : 300);
+	test_memory_room();
 	return check_done("test_roster");
 }
