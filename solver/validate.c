@@ -62,16 +62,10 @@ problems_add(struct problems *p, const char *entity, int64_t id, const char *fie
 		p->cap = cap;
 	}
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	n = vasprintf(&reason, fmt, ap);
 	va_end(ap);
 	if (n < 0)
-		return;
-	reason = malloc((size_t)n + 1);
-	if (reason == NULL)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(reason, (size_t)n + 1, fmt, ap);
-	va_end(ap);
+		return; /* reason is undefined: nothing to free */
 
 	pr = &p->v[p->n];
 	pr->entity = strdup(entity != NULL ? entity : "");
