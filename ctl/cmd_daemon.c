@@ -17,6 +17,7 @@
 #include "client.h"
 #include "ctl.h"
 #include "explain.h"
+#include "print.h"
 #include "table.h"
 
 struct dopts {
@@ -565,7 +566,7 @@ cmd_daemon_explain(int argc, char **argv)
 	if (o.json)
 		print_json(d);
 	else
-		explain_print(d, stdout);
+		print_explain(d, stdout);
 	json_decref(d);
 	return EXIT_OK;
 }

@@ -23,6 +23,7 @@
 #include "explain.h"
 #include "index.h"
 #include "plan.h"
+#include "print.h"
 #include "snapshot.h"
 #include "validate.h"
 
@@ -212,7 +213,7 @@ cmd_explain(int argc, char **argv)
 	if (snapshot_validate(&s, &probs) > 0) {
 		ctl_error("explain", "%s: %zu problem%s, no plan can come from it:", input, probs.n,
 		          probs.n == 1 ? "" : "s");
-		problems_print(&probs, stderr);
+		print_problems(&probs, stderr);
 		problems_free(&probs);
 		snapshot_free(&s);
 		return EXIT_INPUT;
@@ -249,7 +250,7 @@ cmd_explain(int argc, char **argv)
 		if (json_dumpf(x, stdout, JSON_INDENT(2)) != 0 || fputc('\n', stdout) == EOF)
 			rc = EXIT_INTERNAL;
 	} else {
-		explain_print(x, stdout);
+		print_explain(x, stdout);
 	}
 	if (fflush(stdout) != 0)
 		rc = EXIT_INTERNAL;

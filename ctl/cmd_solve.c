@@ -32,6 +32,7 @@
 #include "index.h"
 #include "isolate.h"
 #include "plan.h"
+#include "print.h"
 #include "snapshot.h"
 #include "solver.h"
 #include "table.h"
@@ -359,7 +360,7 @@ cmd_solve(int argc, char **argv)
 		} else {
 			ctl_error("solve", "%s: %zu problem%s, not solved:", a.input, probs.n,
 			          probs.n == 1 ? "" : "s");
-			problems_print(&probs, stderr);
+			print_problems(&probs, stderr);
 		}
 		problems_free(&probs);
 		snapshot_free(&s);

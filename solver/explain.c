@@ -71,6 +71,7 @@
 #include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,7 +80,6 @@
 #include "index.h"
 #include "pairing.h"
 #include "roster.h"
-#include "table.h"
 
 #define NONE ((size_t)-1)
 
@@ -142,9 +142,8 @@ sb_str(const struct sb *b)
 	return b->s != NULL ? b->s : "";
 }
 
-/* An integer with blanks between groups of three digits: "4 120". */
-static const char *
-fmt_int(char buf[32], int64_t v)
+const char *
+explain_format_int(char buf[32], int64_t v)
 {
 	char digits[24];
 	uint64_t m = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
@@ -163,13 +162,12 @@ fmt_int(char buf[32], int64_t v)
 	return buf;
 }
 
-/* A distance in whole metres: "2 410 m". */
-static const char *
-fmt_m(char buf[40], double d)
+const char *
+explain_format_m(char buf[40], double d)
 {
 	char tmp[32];
 
-	snprintf(buf, 40, "%s m", fmt_int(tmp, (int64_t)lround(d)));
+	snprintf(buf, 40, "%s m", explain_format_int(tmp, (int64_t)lround(d)));
 	return buf;
 }
 
@@ -579,14 +577,14 @@ compare_pairs(struct ctx *x, json_t *details, const struct lost *l, size_t plan_
 
 	pair_terms_compute(&x->s->settings, e, c, previous_pair(x->s, e->id, c->id), &rt);
 	if (l->t.score < pp->score)
-		sb_printf(&b, "lower score: %s < %s", fmt_int(n1, l->t.score),
-		          fmt_int(n2, pp->score));
+		sb_printf(&b, "lower score: %s < %s", explain_format_int(n1, l->t.score),
+		          explain_format_int(n2, pp->score));
 	else if (l->t.score == pp->score)
-		sb_printf(&b, "equal score: %s = %s", fmt_int(n1, l->t.score),
-		          fmt_int(n2, pp->score));
+		sb_printf(&b, "equal score: %s = %s", explain_format_int(n1, l->t.score),
+		          explain_format_int(n2, pp->score));
 	else
-		sb_printf(&b, "higher score: %s > %s", fmt_int(n1, l->t.score),
-		          fmt_int(n2, pp->score));
+		sb_printf(&b, "higher score: %s > %s", explain_format_int(n1, l->t.score),
+		          explain_format_int(n2, pp->score));
 	jpush(x, details, jstr(x, sb_str(&b)));
 	if (l->t.need_fit < rt.need_fit) {
 		sb_reset(&b);
@@ -597,13 +595,14 @@ compare_pairs(struct ctx *x, json_t *details, const struct lost *l, size_t plan_
 	if (l->t.prox < rt.prox ||
 	    (l->t.prox == rt.prox && lround(l->t.distance_m) > lround(rt.distance_m))) {
 		sb_reset(&b);
-		sb_printf(&b, "farther (%s vs %s)", fmt_m(m1, l->t.distance_m),
-		          fmt_m(m2, rt.distance_m));
+		sb_printf(&b, "farther (%s vs %s)", explain_format_m(m1, l->t.distance_m),
+		          explain_format_m(m2, rt.distance_m));
 		jpush(x, details, jstr(x, sb_str(&b)));
 	}
 	if (l->t.keep < rt.keep) {
 		sb_reset(&b);
-		sb_printf(&b, "no keep bonus (%s for the pair in force)", fmt_int(n1, rt.keep));
+		sb_printf(&b, "no keep bonus (%s for the pair in force)",
+		          explain_format_int(n1, rt.keep));
 		jpush(x, details, jstr(x, sb_str(&b)));
 	}
 	if (b.oom)
@@ -628,11 +627,11 @@ why_kept(struct ctx *x, struct sb *b, size_t plan_idx, bool same_community)
 		sb_printf(b, ", a pinned pair");
 	else if (!same_community && (int64_t)x->c_count[x->pc[plan_idx]] <= c->min_partners)
 		sb_printf(b, ", which community %" PRId64 " needs to reach its min_partners %s",
-		          c->id, fmt_int(n1, c->min_partners));
+		          c->id, explain_format_int(n1, c->min_partners));
 	else if (st->max_changes >= 0 && x->dropped_previous >= st->max_changes &&
 	         previous_pair(x->s, pp->enterprise_id, pp->community_id))
 		sb_printf(b, ", a pair in force that max_changes %s does not let go",
-		          fmt_int(n1, st->max_changes));
+		          explain_format_int(n1, st->max_changes));
 }
 
 struct blocker {
@@ -682,10 +681,11 @@ lost_json(struct ctx *x, const struct lost *l, bool subject_is_enterprise)
 			BLOCK("forbidden", "forbidden by a forbid_pair rule");
 		if (e->max_communities < 1)
 			BLOCK("not_pairing", "does not pair (max_communities %s)",
-			      fmt_int(n1, e->max_communities));
+			      explain_format_int(n1, e->max_communities));
 		if (l->t.distance_m > st->pair_radius_m && !l->previous)
 			BLOCK("out_of_range", "out of range: %s > radius %s",
-			      fmt_m(m1, l->t.distance_m), fmt_m(m2, st->pair_radius_m));
+			      explain_format_m(m1, l->t.distance_m),
+			      explain_format_m(m2, st->pair_radius_m));
 		if (code == NULL)
 			BLOCK("not_candidate", "not a candidate");
 		goto done;
@@ -725,25 +725,27 @@ lost_json(struct ctx *x, const struct lost *l, bool subject_is_enterprise)
 			w = x->e_weak[l->e];
 			bl->code = "enterprise_full";
 			sb_printf(&bl->text, "enterprise full: max_communities %s taken ",
-			          fmt_int(n1, e->max_communities));
+			          explain_format_int(n1, e->max_communities));
 			if (l->t.score < x->p->pairs[w].score)
 				sb_printf(&bl->text, "by a better pair ");
 			else if (l->t.score == x->p->pairs[w].score)
 				sb_printf(&bl->text, "by an equally good pair ");
 			sb_printf(&bl->text, "(community %" PRId64 ", score %s",
-			          x->p->pairs[w].community_id, fmt_int(n2, x->p->pairs[w].score));
+			          x->p->pairs[w].community_id,
+			          explain_format_int(n2, x->p->pairs[w].score));
 		} else if (i < 2 && !enterprise_turn && c_full &&
 		           (diverse == NONE || l->t.score <= x->p->pairs[x->c_weak[l->c]].score)) {
 			w = x->c_weak[l->c];
 			bl->code = "community_full";
 			sb_printf(&bl->text, "community full: its max_partners %s are taken ",
-			          fmt_int(n1, c->max_partners));
+			          explain_format_int(n1, c->max_partners));
 			if (l->t.score < x->p->pairs[w].score)
 				sb_printf(&bl->text, "by higher-scoring pairs ");
 			else if (l->t.score == x->p->pairs[w].score)
 				sb_printf(&bl->text, "by pairs scoring as much ");
 			sb_printf(&bl->text, "(lowest: enterprise %" PRId64 ", score %s",
-			          x->p->pairs[w].enterprise_id, fmt_int(n2, x->p->pairs[w].score));
+			          x->p->pairs[w].enterprise_id,
+			          explain_format_int(n2, x->p->pairs[w].score));
 		} else if (i == 2 && diverse != NONE) {
 			w = diverse;
 			bl->code = "diverse_industries";
@@ -751,7 +753,7 @@ lost_json(struct ctx *x, const struct lost *l, bool subject_is_enterprise)
 			          "diverse_industries: community %" PRId64
 			          " already has a partner in %s (enterprise %" PRId64 ", score %s",
 			          c->id, e->industry, x->p->pairs[w].enterprise_id,
-			          fmt_int(n1, x->p->pairs[w].score));
+			          explain_format_int(n1, x->p->pairs[w].score));
 			bl->explains = true;
 		} else {
 			continue;
@@ -791,7 +793,7 @@ lost_json(struct ctx *x, const struct lost *l, bool subject_is_enterprise)
 	if (code == NULL) {
 		if (l->t.score <= 0)
 			BLOCK("zero_score", "score %s adds nothing to the plan",
-			      fmt_int(n1, l->t.score));
+			      explain_format_int(n1, l->t.score));
 		else
 			BLOCK("not_chosen",
 			      "not chosen although both sides have room (pairing %s%s)",
@@ -1034,7 +1036,8 @@ shortfall_reason(struct ctx *x, size_t cr, const struct side_facts *f, struct sb
 			diverse++;
 	}
 	if (candidates == 0) {
-		sb_printf(b, "no candidate enterprise within %s", fmt_m(m1, st->pair_radius_m));
+		sb_printf(b, "no candidate enterprise within %s",
+		          explain_format_m(m1, st->pair_radius_m));
 		if (excluded > 0)
 			sb_printf(b, " (%zu within range are forbidden or do not pair)", excluded);
 	} else if (others == 0) {
@@ -1222,14 +1225,15 @@ value_formula(struct sb *b, const struct zone_value *v)
 {
 	char n1[32], n2[32];
 
-	sb_printf(b, "skill %s − commute %s", fmt_int(n1, v->skill), fmt_int(n2, v->commute));
+	sb_printf(b, "skill %s − commute %s", explain_format_int(n1, v->skill),
+	          explain_format_int(n2, v->commute));
 	if (v->keep != 0)
-		sb_printf(b, " + keep %s", fmt_int(n1, v->keep));
+		sb_printf(b, " + keep %s", explain_format_int(n1, v->keep));
 	if (v->stay != 0)
-		sb_printf(b, " + stay %s", fmt_int(n1, v->stay));
+		sb_printf(b, " + stay %s", explain_format_int(n1, v->stay));
 	if (v->next_stay != 0)
-		sb_printf(b, " + stay next period %s", fmt_int(n1, v->next_stay));
-	sb_printf(b, " = %s", fmt_int(n1, v->value + v->next_stay));
+		sb_printf(b, " + stay next period %s", explain_format_int(n1, v->next_stay));
+	sb_printf(b, " = %s", explain_format_int(n1, v->value + v->next_stay));
 }
 
 static json_t *
@@ -1414,14 +1418,15 @@ explain_instructor(struct ctx *x, size_t ir)
 						BLOCK("seats_covered",
 						      "zone's %s seats (%s) already covered",
 						      in->full_time ? "full-time" : "part-time",
-						      fmt_int(n1, seats));
+						      explain_format_int(n1, seats));
 					if (in->full_time &&
 					    count_ft[p * nz + here] <= s->zones[here].min_fulltime)
 						BLOCK(
 						    "min_fulltime",
 						    "zone %s would fall below its min_fulltime %s",
 						    s->zones[here].code,
-						    fmt_int(n1, s->zones[here].min_fulltime));
+						    explain_format_int(
+						        n1, s->zones[here].min_fulltime));
 				}
 				if (here != NONE) {
 					int64_t va = v->value + v->next_stay;
@@ -1569,276 +1574,4 @@ explain(const struct snapshot *s, const struct plan *p, enum explain_kind kind, 
 		return NULL;
 	}
 	return o;
-}
-
-/* ---------------------------------------------------------------- printing for people */
-
-/*
- * A table of explain_print(): its header is its first row (no rule under
- * it); column c is right-aligned when bit c of right is set.
- */
-static struct table *
-pt_new(size_t ncols, const char *const *head, unsigned right)
-{
-	struct table *t = table_new(ncols, NULL);
-	size_t c;
-
-	for (c = 0; c < ncols; c++)
-		if ((right >> c) & 1)
-			table_align(t, c, TABLE_RIGHT);
-	table_add(t, head);
-	return t;
-}
-
-/* Prints the table indented, or none when it has no row but its header. */
-static void
-pt_print(struct table *t, FILE *f, const char *none)
-{
-	if (table_rows(t) <= 1)
-		fprintf(f, "    %s\n", none);
-	else
-		table_print(t, f, "    ");
-	table_free(t);
-}
-
-static const char *
-get_str(const json_t *o, const char *key)
-{
-	const char *v = json_string_value(json_object_get(o, key));
-
-	return v != NULL ? v : "";
-}
-
-static int64_t
-get_int(const json_t *o, const char *key)
-{
-	return (int64_t)json_integer_value(json_object_get(o, key));
-}
-
-static double
-get_num(const json_t *o, const char *key)
-{
-	return json_number_value(json_object_get(o, key));
-}
-
-/* "3 of 4 (法律服务, 托育)" */
-static void
-needs_text(char *buf, size_t len, const json_t *terms)
-{
-	const json_t *met = json_object_get(terms, "needs_met_list");
-	size_t i, o;
-
-	o = (size_t)snprintf(buf, len, "%" PRId64 " of %" PRId64, get_int(terms, "needs_met"),
-	                     get_int(terms, "needs"));
-	for (i = 0; i < json_array_size(met) && o < len; i++)
-		o += (size_t)snprintf(buf + o, len - o, "%s%s", i == 0 ? " (" : ", ",
-		                      json_string_value(json_array_get(met, i)));
-	if (json_array_size(met) > 0 && o < len)
-		snprintf(buf + o, len - o, ")");
-}
-
-static void
-print_codes(FILE *f, const char *label, const json_t *arr)
-{
-	size_t i;
-
-	fprintf(f, "  %s: ", label);
-	if (json_array_size(arr) == 0)
-		fputs("(none)", f);
-	for (i = 0; i < json_array_size(arr); i++)
-		fprintf(f, "%s%s", i ? ", " : "", json_string_value(json_array_get(arr, i)));
-	fputc('\n', f);
-}
-
-static void
-print_part(FILE *f, const char *label, const json_t *part)
-{
-	const json_t *reasons = json_object_get(part, "reasons");
-	size_t i;
-
-	fprintf(f, "  %s: %s\n", label, get_str(part, "status"));
-	for (i = 0; i < json_array_size(reasons); i++)
-		fprintf(f, "    %s\n", json_string_value(json_array_get(reasons, i)));
-}
-
-/* The plan's pairs of an enterprise or partners of a community. */
-static void
-print_pairs(FILE *f, const json_t *rows, const char *other, const char *id_key)
-{
-	struct table *t = pt_new(
-	    7,
-	    (const char *const[]){other, "score", "base", "keep", "needs met", "distance", "prox"},
-	    1u << 1 | 1u << 2 | 1u << 3 | 1u << 5 | 1u << 6);
-	size_t i;
-
-	for (i = 0; i < json_array_size(rows); i++) {
-		const json_t *r = json_array_get(rows, i), *tm = json_object_get(r, "terms");
-		char who[1200], sc[32], ba[32], ke[32], ne[2048], di[40], pr[32];
-
-		snprintf(who, sizeof(who), "%" PRId64 " %s%s", get_int(r, id_key),
-		         get_str(r, "name"),
-		         json_is_true(json_object_get(tm, "pinned")) ? " (pinned)" : "");
-		fmt_int(sc, get_int(r, "score"));
-		fmt_int(ba, get_int(tm, "base"));
-		fmt_int(ke, get_int(tm, "keep"));
-		needs_text(ne, sizeof(ne), tm);
-		fmt_m(di, get_num(tm, "distance_m"));
-		snprintf(pr, sizeof(pr), "%.2f", get_num(tm, "prox"));
-		table_add(t, (const char *const[]){who, sc, ba, ke, ne, di, pr});
-	}
-	pt_print(t, f, "(none)");
-}
-
-static void
-print_lost(FILE *f, const json_t *alts, const char *other)
-{
-	struct table *t =
-	    pt_new(5, (const char *const[]){other, "score", "needs met", "distance", "reason"},
-	           1u << 1 | 1u << 3);
-	size_t i;
-
-	fprintf(f, "\n  alternatives that lost\n");
-	for (i = 0; i < json_array_size(alts); i++) {
-		const json_t *a = json_array_get(alts, i), *tm = json_object_get(a, "terms");
-		char who[1200], sc[32], ne[64], di[40];
-
-		snprintf(who, sizeof(who), "%" PRId64 " %s", get_int(a, "id"), get_str(a, "name"));
-		fmt_int(sc, get_int(a, "score"));
-		snprintf(ne, sizeof(ne), "%" PRId64 " of %" PRId64, get_int(tm, "needs_met"),
-		         get_int(tm, "needs"));
-		fmt_m(di, get_num(tm, "distance_m"));
-		table_add(t, (const char *const[]){who, sc, ne, di, get_str(a, "reason")});
-	}
-	pt_print(t, f, "(none)");
-}
-
-static void
-print_enterprise(const json_t *x, FILE *f)
-{
-	const json_t *zone = json_object_get(x, "zone"), *plan = json_object_get(x, "plan"),
-	             *terms = json_object_get(x, "terms"), *w = json_object_get(terms, "weights");
-	char n1[32], m1[40];
-
-	fprintf(f, "enterprise %" PRId64 "  %s\n", get_int(x, "id"), get_str(x, "name"));
-	if (json_is_object(zone))
-		fprintf(f, "  zone %s %s (id %" PRId64 ")", get_str(zone, "code"),
-		        get_str(zone, "name"), get_int(zone, "id"));
-	else
-		fprintf(f, "  zone unknown");
-	fprintf(f,
-	        " · industry %s · class %s, workload %" PRId64 " · max_communities %" PRId64 "\n",
-	        get_str(x, "industry"), get_str(x, "class"), get_int(x, "workload"),
-	        get_int(x, "max_communities"));
-	print_codes(f, "offers", json_object_get(x, "offers"));
-	print_part(f, "pairing", json_object_get(plan, "pairing"));
-	fprintf(f,
-	        "\n  pairs in the plan: score = round(%g·need fit + %g·prox) + keep %" PRId64
-	        ", radius %s\n",
-	        get_num(w, "w_need"), get_num(w, "w_distance"), get_int(w, "w_keep_pair"),
-	        fmt_m(m1, get_num(w, "pair_radius_m")));
-	print_pairs(f, json_object_get(plan, "pairs"), "community", "community_id");
-	fprintf(f, "    total score %s\n", fmt_int(n1, get_int(terms, "score")));
-	print_lost(f, json_object_get(x, "alternatives"), "community");
-}
-
-static void
-print_community(const json_t *x, FILE *f)
-{
-	const json_t *plan = json_object_get(x, "plan"), *terms = json_object_get(x, "terms"),
-	             *w = json_object_get(terms, "weights");
-	char n1[32], n2[32], m1[40];
-
-	fprintf(f, "community %" PRId64 "  %s\n", get_int(x, "id"), get_str(x, "name"));
-	fprintf(f, "  partners: min %" PRId64 ", max %" PRId64 "\n", get_int(x, "min_partners"),
-	        get_int(x, "max_partners"));
-	print_codes(f, "needs", json_object_get(x, "needs"));
-	print_part(f, "pairing", json_object_get(plan, "pairing"));
-	fprintf(f,
-	        "\n  partners in the plan: score = round(%g·need fit + %g·prox) + keep %" PRId64
-	        ", radius %s\n",
-	        get_num(w, "w_need"), get_num(w, "w_distance"), get_int(w, "w_keep_pair"),
-	        fmt_m(m1, get_num(w, "pair_radius_m")));
-	print_pairs(f, json_object_get(plan, "partners"), "enterprise", "enterprise_id");
-	fprintf(f, "    total score %s", fmt_int(n1, get_int(terms, "score")));
-	if (get_int(plan, "shortfall") > 0)
-		fprintf(f, ", shortfall %" PRId64 " (penalty %s): %s", get_int(plan, "shortfall"),
-		        fmt_int(n2, get_int(terms, "penalty")), get_str(plan, "shortfall_reason"));
-	fputc('\n', f);
-	print_lost(f, json_object_get(x, "alternatives"), "enterprise");
-}
-
-static void
-print_instructor(const json_t *x, FILE *f)
-{
-	const json_t *plan = json_object_get(x, "plan"), *terms = json_object_get(x, "terms"),
-	             *periods = json_object_get(plan, "periods"),
-	             *alts = json_object_get(x, "alternatives");
-	struct table *t;
-	size_t i;
-	char n1[32];
-
-	fprintf(f, "instructor %" PRId64 "  %s\n", get_int(x, "id"), get_str(x, "name"));
-	fprintf(f, "  %s, capacity %" PRId64 "\n",
-	        json_is_true(json_object_get(x, "full_time")) ? "full-time" : "part-time",
-	        get_int(x, "capacity"));
-	print_codes(f, "skills", json_object_get(x, "skills"));
-	print_part(f, "roster", json_object_get(plan, "roster"));
-	fprintf(f, "\n  zones in the plan: value = skill − commute + keep (first period) + stay\n");
-	t = pt_new(8,
-	           (const char *const[]){"period", "zone", "skill", "commute", "distance", "keep",
-	                                 "stay", "value"},
-	           1u << 2 | 1u << 3 | 1u << 4 | 1u << 5 | 1u << 6 | 1u << 7);
-	for (i = 0; i < json_array_size(periods); i++) {
-		const json_t *r = json_array_get(periods, i), *z = json_object_get(r, "zone"),
-		             *tm = json_object_get(r, "terms");
-		char zone[2100], sk[32], co[32], di[40], ke[32], st[32], va[32];
-
-		if (!json_is_object(z)) {
-			char why[64];
-
-			snprintf(why, sizeof(why), "%s", get_str(r, "reason"));
-			why[strcspn(why, ":")] = '\0';
-			table_add(t, (const char *const[]){get_str(r, "label"), why, "", "", "", "",
-			                                   "", ""});
-			continue;
-		}
-		snprintf(zone, sizeof(zone), "%s %s%s", get_str(z, "code"), get_str(z, "name"),
-		         json_is_true(json_object_get(r, "pinned")) ? " (pinned)" : "");
-		table_add(t,
-		          (const char *const[]){
-		              get_str(r, "label"), zone, fmt_int(sk, get_int(tm, "skill")),
-		              fmt_int(co, get_int(tm, "commute")),
-		              fmt_m(di, get_num(tm, "commute_m")), fmt_int(ke, get_int(tm, "keep")),
-		              fmt_int(st, get_int(tm, "stay")), fmt_int(va, get_int(tm, "value"))});
-	}
-	pt_print(t, f, "(no periods)");
-	fprintf(f, "    total value %s\n", fmt_int(n1, get_int(terms, "value")));
-
-	fprintf(f, "\n  alternatives that lost\n");
-	t = pt_new(4, (const char *const[]){"period", "zone", "value", "reason"}, 1u << 2);
-	for (i = 0; i < json_array_size(alts); i++) {
-		const json_t *r = json_array_get(alts, i);
-		char zone[2100], va[32];
-
-		snprintf(zone, sizeof(zone), "%s %s", get_str(r, "code_zone"), get_str(r, "name"));
-		table_add(t, (const char *const[]){get_str(r, "period"), zone,
-		                                   fmt_int(va, get_int(r, "value")),
-		                                   get_str(r, "reason")});
-	}
-	pt_print(t, f, "(none)");
-}
-
-void
-explain_print(const json_t *explanation, FILE *f)
-{
-	const char *kind = get_str(explanation, "kind");
-
-	if (strcmp(kind, "enterprise") == 0)
-		print_enterprise(explanation, f);
-	else if (strcmp(kind, "community") == 0)
-		print_community(explanation, f);
-	else if (strcmp(kind, "instructor") == 0)
-		print_instructor(explanation, f);
-	else
-		fprintf(f, "(not an explanation)\n");
 }

@@ -13,6 +13,7 @@
 #include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -92,24 +93,6 @@ problems_to_json(const struct problems *p)
 		                                   "id", (json_int_t)p->v[i].id, "field",
 		                                   p->v[i].field, "reason", p->v[i].reason));
 	return a;
-}
-
-void
-problems_print(const struct problems *p, FILE *f)
-{
-	size_t i;
-
-	for (i = 0; i < p->n; i++) {
-		const struct problem *pr = &p->v[i];
-
-		fputs(pr->entity, f);
-		if (pr->id != 0)
-			fprintf(f, " %" PRId64, pr->id);
-		fputs(": ", f);
-		if (pr->field[0] != '\0')
-			fprintf(f, "%s: ", pr->field);
-		fprintf(f, "%s\n", pr->reason);
-	}
 }
 
 /* ------------------------------------------------------------------ */
