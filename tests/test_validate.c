@@ -96,7 +96,7 @@ instructor(struct snapshot *s, int64_t id)
 	abort();
 }
 
-/* The printed line of problem i, as problems_print writes it. */
+/* The printed line of problem i, as print_problems writes it. */
 static char *
 line_of(const struct problems *p, size_t i)
 {
