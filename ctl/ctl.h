@@ -154,7 +154,7 @@ struct ctl_args {
  * Parse argv (argv[0] is the verb) against the verb's options, getopt_long
  * style: options and arguments in any order, "--" ends the options, a long
  * option may be shortened to a prefix no other option has.  argv is
- * reordered (the arguments last), as getopt reorders it.  Returns -1 when
+ * reordered: the arguments move to argv[1..], in order (a->pos).  Returns -1 when
  * the handler is to run, else the exit code (0 after a help, EXIT_USAGE
  * after printing why).
  */
