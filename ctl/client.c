@@ -1,5 +1,6 @@
 /*
- * client.c - talking to parkpland over its control socket.
+ * client.c - talking to parkpland over its control socket: the options of
+ * the socket verbs, the call, and what their handlers share.
  */
 #include <errno.h>
 #include <poll.h>
@@ -13,6 +14,25 @@
 
 #include "client.h"
 #include "ctl.h"
+
+const struct ctl_option client_opt_socket = {.long_name = "socket", .kind = CTL_VALUE};
+const struct ctl_option client_opt_json = {.long_name = "json", .kind = CTL_FLAG};
+const struct ctl_option client_opt_timeout = {
+    .long_name = "timeout", .kind = CTL_VALUE, .check = ctl_check_positive};
+const struct ctl_option client_opt_wait = {.long_name = "wait", .kind = CTL_FLAG};
+const struct ctl_option client_opt_limit = {
+    .long_name = "limit", .kind = CTL_VALUE, .check = ctl_check_count};
+const struct ctl_option client_opt_output = {.long_name = "output", .kind = CTL_VALUE};
+
+const struct ctl_option *const client_options[] = {
+    &client_opt_socket,
+    &client_opt_json,
+    &client_opt_timeout,
+    &client_opt_wait,
+    &client_opt_limit,
+    &client_opt_output,
+    NULL,
+};
 
 const char *
 client_socket_path(const char *option_value)
@@ -189,4 +209,49 @@ client_reply_error(const char *verb, const json_t *reply)
 
 	ctl_error(verb, "%s", msg != NULL ? msg : "failed");
 	return protocol_error_exit(code);
+}
+
+json_t *
+client_data(const struct ctl_args *a, const char *cmd, json_t *args, int *exit_code)
+{
+	const union ctl_value *timeout = ctl_value(a, "timeout");
+	const char *verb = a->verb->name;
+	json_t *reply, *data;
+
+	reply = client_call(client_socket_path(ctl_text(a, "socket")), cmd, args,
+	                    timeout != NULL ? timeout->real : 0, verb, exit_code);
+	json_decref(args);
+	if (reply == NULL)
+		return NULL;
+	if (!json_is_true(json_object_get(reply, "ok"))) {
+		*exit_code = client_reply_error(verb, reply);
+		json_decref(reply);
+		return NULL;
+	}
+	data = json_incref(json_object_get(reply, "data"));
+	json_decref(reply);
+	*exit_code = EXIT_OK;
+	return data;
+}
+
+int
+client_plan_id(const char *verb, const char *text, long long *out)
+{
+	char *end;
+	long long v = strtoll(text, &end, 10);
+
+	if (*text == '\0' || *end != '\0' || v <= 0) {
+		ctl_error(verb, "'%s' is not a plan id", text);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+json_t *
+client_plan_args(json_t *args, long long plan)
+{
+	if (plan > 0)
+		json_object_set_new(args, "plan", json_integer(plan));
+	return args;
 }

@@ -1,15 +1,17 @@
 /*
  * cmd_explain.c - parkplanctl explain: why a plan says what it says about
- * one enterprise, community or instructor, offline from the two files.
+ * one enterprise, community or instructor, in two forms.
  *
- *   parkplanctl explain --input SNAPSHOT --plan PLAN
- *                       enterprise|community|instructor ID [--json] [--alternatives N]
+ *   explain --input SNAPSHOT --plan PLAN
+ *           enterprise|community|instructor ID [--json] [--alternatives N]
+ *	offline, from the two files
+ *   explain enterprise|community|instructor ID [PLAN] [--socket PATH] [--json]
+ *	asked of parkpland, about PLAN (default: the plan in force)
  *
- * A table for people by default (explain_print), the explanation object
+ * A table for people by default (print_explain), the explanation object
  * (explain.h) with --json.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -19,37 +21,17 @@
 
 #include <jansson.h>
 
+#include "client.h"
 #include "ctl.h"
 #include "explain.h"
 #include "index.h"
 #include "plan.h"
+#include "print.h"
 #include "snapshot.h"
 #include "validate.h"
 
 #define DEFAULT_ALTERNATIVES 5
 #define MAX_ALTERNATIVES 1000
-
-static void
-explain_usage(FILE *f)
-{
-	fprintf(f,
-	        "usage: parkplanctl explain --input SNAPSHOT --plan PLAN\n"
-	        "                           enterprise|community|instructor ID\n"
-	        "                           [--json] [--alternatives N]\n"
-	        "\n"
-	        "Explain one decision of a plan: the score broken into the model's terms and\n"
-	        "the best alternatives that lost, each with the reason.\n"
-	        "\n"
-	        "  --input SNAPSHOT    the snapshot the plan was computed from\n"
-	        "  --plan PLAN         the plan (parkplan-plan/1 JSON)\n"
-	        "  --json              the explanation as JSON instead of a table\n"
-	        "  --alternatives N    show at most N alternatives (per period for an\n"
-	        "                      instructor; default %d)\n"
-	        "\n"
-	        "exit: 0 ok, 2 usage, 3 bad input, unknown id or a plan of another snapshot,\n"
-	        "      5 internal error\n",
-	        DEFAULT_ALTERNATIVES);
-}
 
 static int
 parse_id(const char *text, int64_t *id)
@@ -127,17 +109,33 @@ plan_names_missing(const struct snapshot_index *ix, const struct plan *p, char *
 	return false;
 }
 
-int
-cmd_explain(int argc, char **argv)
+/* --- from the files ------------------------------------------------------- */
+
+static const struct ctl_option opt_input = {.long_name = "input", .letter = 'i', .kind = CTL_VALUE};
+static const struct ctl_option opt_plan = {.long_name = "plan", .letter = 'p', .kind = CTL_VALUE};
+static const struct ctl_option opt_json = {.long_name = "json", .letter = 'j', .kind = CTL_FLAG};
+static const struct ctl_option opt_alternatives = {.long_name = "alternatives",
+                                                   .letter = 'n',
+                                                   .kind = CTL_VALUE,
+                                                   .check = ctl_check_range,
+                                                   .max = MAX_ALTERNATIVES};
+static const struct ctl_option opt_help = {.long_name = "help", .letter = 'h', .kind = CTL_HELP};
+
+/* The offline form runs when the files are named. */
+static bool
+claims_files(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"input", required_argument, NULL, 'i'}, {"plan", required_argument, NULL, 'p'},
-	    {"json", no_argument, NULL, 'j'},        {"alternatives", required_argument, NULL, 'n'},
-	    {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
-	};
-	const char *input = NULL, *plan_path = NULL;
-	bool as_json = false;
-	long long n_alt = DEFAULT_ALTERNATIVES;
+	return ctl_mentions(argc, argv, "--input") || ctl_mentions(argc, argv, "--plan") ||
+	       ctl_mentions(argc, argv, "-i");
+}
+
+static int
+run_offline(const struct ctl_args *a)
+{
+	const char *input = ctl_text(a, "input"), *plan_path = ctl_text(a, "plan");
+	const union ctl_value *alternatives = ctl_value(a, "alternatives");
+	bool as_json = ctl_given(a, "json");
+	long long n_alt = alternatives != NULL ? alternatives->integer : DEFAULT_ALTERNATIVES;
 	enum explain_kind kind;
 	int64_t id;
 	struct snapshot s;
@@ -146,61 +144,22 @@ cmd_explain(int argc, char **argv)
 	struct snapshot_index ix;
 	char err[1024];
 	json_t *x;
-	int c, rc = EXIT_OK;
+	int rc = EXIT_OK;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":i:p:jn:h", opts, NULL)) != -1) {
-		char *end;
-
-		switch (c) {
-		case 'i':
-			input = optarg;
-			break;
-		case 'p':
-			plan_path = optarg;
-			break;
-		case 'j':
-			as_json = true;
-			break;
-		case 'n':
-			errno = 0;
-			n_alt = strtoll(optarg, &end, 10);
-			if (errno != 0 || end == optarg || *end != '\0' || n_alt < 0 ||
-			    n_alt > MAX_ALTERNATIVES) {
-				ctl_error("explain",
-				          "--alternatives: '%s' is not a number in [0, %d]", optarg,
-				          MAX_ALTERNATIVES);
-				return EXIT_USAGE;
-			}
-			break;
-		case 'h':
-			explain_usage(stdout);
-			return EXIT_OK;
-		case ':':
-			ctl_error("explain", "%s needs a value", argv[optind - 1]);
-			return EXIT_USAGE;
-		default:
-			ctl_error("explain", "unknown option '%s' (see parkplanctl explain --help)",
-			          argv[optind - 1]);
-			return EXIT_USAGE;
-		}
-	}
 	if (input == NULL || plan_path == NULL) {
 		ctl_error("explain", "--input SNAPSHOT and --plan PLAN are required");
 		return EXIT_USAGE;
 	}
-	if (argc - optind != 2) {
+	if (a->n_pos != 2) {
 		ctl_error("explain", "expected enterprise|community|instructor ID");
 		return EXIT_USAGE;
 	}
-	if (explain_kind_parse(argv[optind], &kind) != 0) {
-		ctl_error("explain", "'%s' is not enterprise, community or instructor",
-		          argv[optind]);
+	if (explain_kind_parse(a->pos[0], &kind) != 0) {
+		ctl_error("explain", "'%s' is not enterprise, community or instructor", a->pos[0]);
 		return EXIT_USAGE;
 	}
-	if (parse_id(argv[optind + 1], &id) != 0) {
-		ctl_error("explain", "'%s' is not an id (a positive integer)", argv[optind + 1]);
+	if (parse_id(a->pos[1], &id) != 0) {
+		ctl_error("explain", "'%s' is not an id (a positive integer)", a->pos[1]);
 		return EXIT_USAGE;
 	}
 
@@ -212,7 +171,7 @@ cmd_explain(int argc, char **argv)
 	if (snapshot_validate(&s, &probs) > 0) {
 		ctl_error("explain", "%s: %zu problem%s, no plan can come from it:", input, probs.n,
 		          probs.n == 1 ? "" : "s");
-		problems_print(&probs, stderr);
+		print_problems(&probs, stderr);
 		problems_free(&probs);
 		snapshot_free(&s);
 		return EXIT_INPUT;
@@ -224,7 +183,7 @@ cmd_explain(int argc, char **argv)
 		return EXIT_INTERNAL;
 	}
 	if (idmap_get(kind_map(&ix, kind), id) == IDMAP_NONE) {
-		ctl_error("explain", "no %s with id %" PRId64 " in %s", argv[optind], id, input);
+		ctl_error("explain", "no %s with id %" PRId64 " in %s", a->pos[0], id, input);
 		rc = EXIT_INPUT;
 		goto out_index;
 	}
@@ -249,7 +208,7 @@ cmd_explain(int argc, char **argv)
 		if (json_dumpf(x, stdout, JSON_INDENT(2)) != 0 || fputc('\n', stdout) == EOF)
 			rc = EXIT_INTERNAL;
 	} else {
-		explain_print(x, stdout);
+		print_explain(x, stdout);
 	}
 	if (fflush(stdout) != 0)
 		rc = EXIT_INTERNAL;
@@ -261,3 +220,73 @@ out_index:
 	snapshot_free(&s);
 	return rc;
 }
+
+const struct ctl_verb ctl_verb_explain_offline = {
+    .name = "explain",
+    .usage = "explain --input SNAPSHOT --plan PLAN enterprise|community|instructor ID\n"
+             "                    [--alternatives N] [--json]",
+    .summary = "explain one decision of a plan: its score and the alternatives that lost",
+    .help = "usage: parkplanctl explain --input SNAPSHOT --plan PLAN\n"
+            "                           enterprise|community|instructor ID\n"
+            "                           [--json] [--alternatives N]\n"
+            "\n"
+            "Explain one decision of a plan: the score broken into the model's terms and\n"
+            "the best alternatives that lost, each with the reason.\n"
+            "\n"
+            "  --input SNAPSHOT    the snapshot the plan was computed from\n"
+            "  --plan PLAN         the plan (parkplan-plan/1 JSON)\n"
+            "  --json              the explanation as JSON instead of a table\n"
+            "  --alternatives N    show at most N alternatives (per period for an\n"
+            "                      instructor; default " CTL_STR(
+                DEFAULT_ALTERNATIVES) ")\n"
+                                      "\n"
+                                      "exit: 0 ok, 2 usage, 3 bad input, unknown id or a plan of "
+                                      "another snapshot,\n"
+                                      "      5 internal error\n",
+    .options = CTL_OPTIONS(&opt_input, &opt_plan, &opt_json, &opt_alternatives, &opt_help),
+    .flags = CTL_OFFLINE,
+    .wording = CTL_WORDING_SEE_HELP,
+    .max_args = CTL_ARGS_ANY,
+    .claims = claims_files,
+    .run = run_offline,
+};
+
+/* --- asked of parkpland --------------------------------------------------- */
+
+static int
+run_socket(const struct ctl_args *a)
+{
+	json_t *d, *args;
+	enum explain_kind kind;
+	long long id, plan = 0;
+	int rc;
+
+	if (explain_kind_parse(a->pos[0], &kind) != 0) {
+		ctl_error("explain", "'%s' is not enterprise, community or instructor", a->pos[0]);
+		return EXIT_USAGE;
+	}
+	if (client_plan_id("explain", a->pos[1], &id) != 0 ||
+	    (a->n_pos == 3 && client_plan_id("explain", a->pos[2], &plan) != 0))
+		return EXIT_USAGE;
+	args = json_pack("{s:s, s:I}", "kind", a->pos[0], "id", (json_int_t)id);
+	d = client_data(a, "explain", client_plan_args(args, plan), &rc);
+	if (d == NULL)
+		return rc;
+	if (ctl_given(a, "json"))
+		print_json(d);
+	else
+		print_explain(d, stdout);
+	json_decref(d);
+	return EXIT_OK;
+}
+
+const struct ctl_verb ctl_verb_explain_socket = {
+    .name = "explain",
+    .usage = "explain enterprise|community|instructor ID [PLAN] [--socket PATH] [--json]",
+    .options = CTL_OPTIONS(&client_opt_socket, &client_opt_json, &client_opt_timeout),
+    .flags = CTL_DAEMON,
+    .wording = CTL_WORDING_TERSE,
+    .min_args = 2,
+    .max_args = 3,
+    .run = run_socket,
+};

@@ -2,53 +2,23 @@
  * cmd_migrate.c - `parkplanctl migrate [--dsn DSN]`: apply the missing
  * schema migrations in one transaction (idempotent).
  */
-#include <getopt.h>
 #include <stdio.h>
 
 #include "ctl.h"
 #include "db.h"
 
-static void
-migrate_usage(FILE *f)
-{
-	fprintf(f, "usage: parkplanctl migrate [--dsn DSN]\n"
-	           "  Apply the schema migrations this parkplan knows and the database lacks,\n"
-	           "  in one transaction.  Running it again changes nothing.\n");
-}
+static const struct ctl_option opt_dsn = {.long_name = "dsn", .letter = 'd', .kind = CTL_VALUE};
+static const struct ctl_option opt_help = {.long_name = "help", .letter = 'h', .kind = CTL_HELP};
 
-int
-cmd_migrate(int argc, char **argv)
+static int
+run_migrate(const struct ctl_args *a)
 {
-	static const struct option options[] = {
-	    {"dsn", required_argument, NULL, 'd'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
-	};
-	const char *dsn_option = NULL, *dsn;
+	const char *dsn;
 	char err[1024];
 	PGconn *conn;
-	int c, from, to;
+	int from, to;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "d:h", options, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			dsn_option = optarg;
-			break;
-		case 'h':
-			migrate_usage(stdout);
-			return EXIT_OK;
-		default:
-			migrate_usage(stderr);
-			return EXIT_USAGE;
-		}
-	}
-	if (optind != argc) {
-		ctl_error("migrate", "unexpected argument '%s'", argv[optind]);
-		migrate_usage(stderr);
-		return EXIT_USAGE;
-	}
-	dsn = ctl_dsn(dsn_option);
+	dsn = ctl_dsn(ctl_text(a, "dsn"));
 	if (dsn == NULL)
 		return EXIT_USAGE;
 	conn = ctl_connect(dsn);
@@ -69,3 +39,16 @@ cmd_migrate(int argc, char **argv)
 		printf("schema at version %d (was %d)\n", to, from);
 	return EXIT_OK;
 }
+
+const struct ctl_verb ctl_verb_migrate = {
+    .name = "migrate",
+    .usage = "migrate [--dsn DSN]",
+    .summary = "apply the missing schema migrations (one transaction, idempotent)",
+    .help = "usage: parkplanctl migrate [--dsn DSN]\n"
+            "  Apply the schema migrations this parkplan knows and the database lacks,\n"
+            "  in one transaction.  Running it again changes nothing.\n",
+    .options = CTL_OPTIONS(&opt_dsn, &opt_help),
+    .flags = CTL_OFFLINE,
+    .wording = CTL_WORDING_GETOPT,
+    .run = run_migrate,
+};

@@ -1,68 +1,80 @@
 /*
- * cmd_snapshot.c - `parkplanctl snapshot [--dsn DSN] [--output FILE]`:
- * read the planning data in one REPEATABLE READ transaction and write it as
- * a "parkplan-snapshot/1" JSON document (stdout when no --output).
+ * cmd_snapshot.c - parkplanctl snapshot: the planning data as a
+ * "parkplan-snapshot/1" JSON document, to FILE or stdout, in two forms.
+ *
+ *   snapshot [--dsn DSN] [--output FILE]
+ *	read the database itself, in one REPEATABLE READ transaction
+ *   snapshot [PLAN] [--output FILE] [--socket PATH]
+ *	ask parkpland for the input of PLAN (default: the data now)
  */
-#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "client.h"
 #include "ctl.h"
 #include "db.h"
+#include "print.h"
 #include "snapshot.h"
 
-static void
-snapshot_usage(FILE *f)
+/* --- from the database ---------------------------------------------------- */
+
+static const struct ctl_option opt_dsn = {.long_name = "dsn", .letter = 'd', .kind = CTL_VALUE};
+static const struct ctl_option opt_output = {
+    .long_name = "output", .letter = 'o', .kind = CTL_VALUE};
+static const struct ctl_option opt_help = {.long_name = "help", .letter = 'h', .kind = CTL_HELP};
+
+/*
+ * The database form runs when it has a DSN (--dsn, or $PARKPLAN_DSN with
+ * neither a plan nor --socket named), and for --help.
+ */
+static bool
+claims_database(int argc, char **argv)
 {
-	fprintf(f, "usage: parkplanctl snapshot [--dsn DSN] [--output FILE]\n"
-	           "       parkplanctl snapshot [PLAN] [--output FILE] [--socket PATH]\n"
-	           "  Write the planning data as it is now (one consistent read) as snapshot\n"
-	           "  JSON, to FILE or to standard output.  With a DSN (--dsn or $PARKPLAN_DSN)\n"
-	           "  and no PLAN, read the database directly; otherwise ask parkpland for the\n"
-	           "  input of PLAN (default: the data now).\n");
+	static const char *const with_value[] = {"--dsn", "-d",       "--output",
+	                                         "-o",    "--socket", "--timeout"};
+	bool positional = false;
+	int i;
+	size_t k;
+
+	for (i = 1; i < argc; i++) {
+		bool value_next = false;
+
+		if (strcmp(argv[i], "--") == 0) {
+			positional = i + 1 < argc;
+			break;
+		}
+		for (k = 0; k < sizeof(with_value) / sizeof(with_value[0]); k++)
+			if (strcmp(argv[i], with_value[k]) == 0)
+				value_next = true;
+		if (value_next)
+			i++;
+		else if (argv[i][0] != '-')
+			positional = true;
+	}
+	if (ctl_mentions(argc, argv, "--dsn") || ctl_mentions(argc, argv, "-d") ||
+	    ctl_mentions(argc, argv, "--help") || ctl_mentions(argc, argv, "-h"))
+		return true;
+	return !positional && !ctl_mentions(argc, argv, "--socket") &&
+	       getenv("PARKPLAN_DSN") != NULL && *getenv("PARKPLAN_DSN") != '\0';
 }
 
-int
-cmd_snapshot(int argc, char **argv)
+static int
+run_database(const struct ctl_args *a)
 {
-	static const struct option options[] = {
-	    {"dsn", required_argument, NULL, 'd'},
-	    {"output", required_argument, NULL, 'o'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
-	};
-	const char *dsn_option = NULL, *output = "-", *dsn;
+	const char *output = ctl_text(a, "output"), *dsn;
 	struct snapshot s;
 	char err[1024];
 	PGconn *conn;
-	int c, version, expected = db_schema_expected();
+	int rc, version, expected = db_schema_expected();
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "d:o:h", options, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			dsn_option = optarg;
-			break;
-		case 'o':
-			output = optarg;
-			break;
-		case 'h':
-			snapshot_usage(stdout);
-			return EXIT_OK;
-		default:
-			snapshot_usage(stderr);
-			return EXIT_USAGE;
-		}
-	}
-	if (optind != argc) {
-		ctl_error("snapshot", "unexpected argument '%s'", argv[optind]);
-		snapshot_usage(stderr);
-		return EXIT_USAGE;
-	}
+	if (output == NULL)
+		output = "-";
 	if (*output == '\0') {
 		ctl_error("snapshot", "--output needs a file name");
 		return EXIT_USAGE;
 	}
-	dsn = ctl_dsn(dsn_option);
+	dsn = ctl_dsn(ctl_text(a, "dsn"));
 	if (dsn == NULL)
 		return EXIT_USAGE;
 	conn = ctl_connect(dsn);
@@ -71,9 +83,9 @@ cmd_snapshot(int argc, char **argv)
 
 	if (db_schema_version(conn, &version, err, sizeof(err)) < 0) {
 		ctl_error("snapshot", "%s", err);
-		c = PQstatus(conn) != CONNECTION_OK ? EXIT_UNAVAILABLE : EXIT_FAILURE_RUN;
+		rc = PQstatus(conn) != CONNECTION_OK ? EXIT_UNAVAILABLE : EXIT_FAILURE_RUN;
 		PQfinish(conn);
-		return c;
+		return rc;
 	}
 	if (version != expected) {
 		if (version < expected)
@@ -91,9 +103,9 @@ cmd_snapshot(int argc, char **argv)
 	}
 	if (db_load_snapshot(conn, &s, err, sizeof(err)) < 0) {
 		ctl_error("snapshot", "%s", err);
-		c = PQstatus(conn) != CONNECTION_OK ? EXIT_UNAVAILABLE : EXIT_INPUT;
+		rc = PQstatus(conn) != CONNECTION_OK ? EXIT_UNAVAILABLE : EXIT_INPUT;
 		PQfinish(conn);
-		return c;
+		return rc;
 	}
 	PQfinish(conn);
 
@@ -105,3 +117,61 @@ cmd_snapshot(int argc, char **argv)
 	snapshot_free(&s);
 	return EXIT_OK;
 }
+
+const struct ctl_verb ctl_verb_snapshot_db = {
+    .name = "snapshot",
+    .usage = "snapshot [--dsn DSN] [--output FILE]",
+    .summary = "the planning data as snapshot JSON: from the database when a DSN is\n"
+               "             given (one REPEATABLE READ transaction), else from parkpland\n"
+               "             (the input of PLAN, or the data now)",
+    .help = "usage: parkplanctl snapshot [--dsn DSN] [--output FILE]\n"
+            "       parkplanctl snapshot [PLAN] [--output FILE] [--socket PATH]\n"
+            "  Write the planning data as it is now (one consistent read) as snapshot\n"
+            "  JSON, to FILE or to standard output.  With a DSN (--dsn or $PARKPLAN_DSN)\n"
+            "  and no PLAN, read the database directly; otherwise ask parkpland for the\n"
+            "  input of PLAN (default: the data now).\n",
+    .options = CTL_OPTIONS(&opt_dsn, &opt_output, &opt_help),
+    .flags = CTL_OFFLINE,
+    .wording = CTL_WORDING_GETOPT,
+    .claims = claims_database,
+    .run = run_database,
+};
+
+/* --- from parkpland ------------------------------------------------------- */
+
+static int
+run_socket(const struct ctl_args *a)
+{
+	const char *output = ctl_text(a, "output");
+	json_t *d;
+	long long plan = 0;
+	int rc;
+
+	if (a->n_pos == 1 && client_plan_id("snapshot", a->pos[0], &plan) != 0)
+		return EXIT_USAGE;
+	d = client_data(a, "snapshot", client_plan_args(json_object(), plan), &rc);
+	if (d == NULL)
+		return rc;
+	if (output != NULL) {
+		if (json_dump_file(d, output, JSON_INDENT(1)) != 0) {
+			ctl_error("snapshot", "cannot write %s", output);
+			json_decref(d);
+			return EXIT_INTERNAL;
+		}
+	} else {
+		print_json(d);
+	}
+	json_decref(d);
+	return EXIT_OK;
+}
+
+const struct ctl_verb ctl_verb_snapshot_socket = {
+    .name = "snapshot",
+    .usage = "snapshot [PLAN] [--output FILE] [--socket PATH]",
+    .options =
+        CTL_OPTIONS(&client_opt_socket, &client_opt_json, &client_opt_timeout, &client_opt_output),
+    .flags = CTL_DAEMON,
+    .wording = CTL_WORDING_TERSE,
+    .max_args = 1,
+    .run = run_socket,
+};

@@ -16,7 +16,6 @@
  * process or the writing of the plan failed, 3 on bad input.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdbool.h>
@@ -32,6 +31,7 @@
 #include "index.h"
 #include "isolate.h"
 #include "plan.h"
+#include "print.h"
 #include "snapshot.h"
 #include "solver.h"
 #include "table.h"
@@ -45,98 +45,36 @@ struct solve_args {
 	long long memory_mib; /* -1: the default */
 };
 
-static void
-solve_usage(FILE *f)
-{
-	fprintf(f,
-	        "usage: parkplanctl solve --input SNAPSHOT [--output PLAN] [--export-lp PREFIX]\n"
-	        "                         [--export-only] [--memory-mib N] [--quiet] [--json]\n"
-	        "\n"
-	        "Solve a snapshot (parkplan-snapshot/1 JSON) offline in an isolated child process\n"
-	        "and write the plan (parkplan-plan/1 JSON) to PLAN or stdout.\n"
-	        "\n"
-	        "  --input SNAPSHOT    the snapshot to solve\n"
-	        "  --output PLAN       write the plan there instead of stdout\n"
-	        "  --export-lp PREFIX  also write PREFIX-pairing.lp and PREFIX-roster.lp\n"
-	        "  --export-only       with --export-lp: write the LP files, do not solve\n"
-	        "  --memory-mib N      memory limit of the solver process (0: none)\n"
-	        "  --quiet             no summary on stderr\n"
-	        "  --json              the summary (or the problems) as JSON: on stdout when\n"
-	        "                      the plan goes to --output, else on stderr\n"
-	        "\n"
-	        "exit: 0 both parts optimal or feasible, 1 a part infeasible or failed, the\n"
-	        "      solver process failed or the plan could not be written, 2 usage,\n"
-	        "      3 bad input, 5 internal error\n");
-}
+static const struct ctl_option opt_input = {.long_name = "input", .letter = 'i', .kind = CTL_VALUE};
+static const struct ctl_option opt_output = {
+    .long_name = "output", .letter = 'o', .kind = CTL_VALUE};
+static const struct ctl_option opt_export_lp = {
+    .long_name = "export-lp", .letter = 'x', .kind = CTL_VALUE};
+static const struct ctl_option opt_export_only = {
+    .long_name = "export-only", .letter = 'X', .kind = CTL_FLAG};
+static const struct ctl_option opt_memory_mib = {.long_name = "memory-mib",
+                                                 .letter = 'm',
+                                                 .kind = CTL_VALUE,
+                                                 .check = ctl_check_range,
+                                                 .max = MAX_MEMORY_MIB};
+static const struct ctl_option opt_quiet = {.long_name = "quiet", .letter = 'q', .kind = CTL_FLAG};
+static const struct ctl_option opt_json = {.long_name = "json", .letter = 'j', .kind = CTL_FLAG};
+static const struct ctl_option opt_help = {.long_name = "help", .letter = 'h', .kind = CTL_HELP};
 
+/* What the command line asks; -1 when the handler goes on, else the exit code. */
 static int
-parse_args(int argc, char **argv, struct solve_args *a)
+solve_args(const struct ctl_args *args, struct solve_args *a)
 {
-	static const struct option opts[] = {
-	    {"input", required_argument, NULL, 'i'},
-	    {"output", required_argument, NULL, 'o'},
-	    {"export-lp", required_argument, NULL, 'x'},
-	    {"export-only", no_argument, NULL, 'X'},
-	    {"memory-mib", required_argument, NULL, 'm'},
-	    {"quiet", no_argument, NULL, 'q'},
-	    {"json", no_argument, NULL, 'j'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
-	};
-	int c;
+	const union ctl_value *memory_mib = ctl_value(args, "memory-mib");
 
 	memset(a, 0, sizeof(*a));
-	a->memory_mib = -1;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":i:o:x:Xm:qjh", opts, NULL)) != -1) {
-		char *end;
-
-		switch (c) {
-		case 'i':
-			a->input = optarg;
-			break;
-		case 'o':
-			a->output = optarg;
-			break;
-		case 'x':
-			a->export_lp = optarg;
-			break;
-		case 'X':
-			a->export_only = true;
-			break;
-		case 'm':
-			errno = 0;
-			a->memory_mib = strtoll(optarg, &end, 10);
-			if (errno != 0 || end == optarg || *end != '\0' || a->memory_mib < 0 ||
-			    a->memory_mib > MAX_MEMORY_MIB) {
-				ctl_error("solve", "--memory-mib: '%s' is not a number in [0, %d]",
-				          optarg, MAX_MEMORY_MIB);
-				return EXIT_USAGE;
-			}
-			break;
-		case 'q':
-			a->quiet = true;
-			break;
-		case 'j':
-			a->json = true;
-			break;
-		case 'h':
-			solve_usage(stdout);
-			return EXIT_OK;
-		case ':':
-			ctl_error("solve", "%s needs a value", argv[optind - 1]);
-			return EXIT_USAGE;
-		default:
-			ctl_error("solve", "unknown option '%s' (see parkplanctl solve --help)",
-			          argv[optind - 1]);
-			return EXIT_USAGE;
-		}
-	}
-	if (optind < argc) {
-		ctl_error("solve", "unexpected argument '%s'", argv[optind]);
-		return EXIT_USAGE;
-	}
+	a->input = ctl_text(args, "input");
+	a->output = ctl_text(args, "output");
+	a->export_lp = ctl_text(args, "export-lp");
+	a->export_only = ctl_given(args, "export-only");
+	a->quiet = ctl_given(args, "quiet");
+	a->json = ctl_given(args, "json");
+	a->memory_mib = memory_mib != NULL ? memory_mib->integer : -1;
 	if (a->input == NULL) {
 		ctl_error("solve", "--input SNAPSHOT is required");
 		return EXIT_USAGE;
@@ -323,8 +261,8 @@ write_plan(const struct plan *p, const char *output)
 	return 0;
 }
 
-int
-cmd_solve(int argc, char **argv)
+static int
+run_solve(const struct ctl_args *args)
 {
 	struct solve_args a;
 	struct snapshot s;
@@ -337,7 +275,7 @@ cmd_solve(int argc, char **argv)
 	FILE *report;
 	int rc;
 
-	rc = parse_args(argc, argv, &a);
+	rc = solve_args(args, &a);
 	if (rc >= 0)
 		return rc;
 	/* The machine-readable report goes where the plan does not. */
@@ -359,7 +297,7 @@ cmd_solve(int argc, char **argv)
 		} else {
 			ctl_error("solve", "%s: %zu problem%s, not solved:", a.input, probs.n,
 			          probs.n == 1 ? "" : "s");
-			problems_print(&probs, stderr);
+			print_problems(&probs, stderr);
 		}
 		problems_free(&probs);
 		snapshot_free(&s);
@@ -404,3 +342,33 @@ cmd_solve(int argc, char **argv)
 	plan_free(&plan);
 	return rc;
 }
+
+const struct ctl_verb ctl_verb_solve = {
+    .name = "solve",
+    .usage = "solve --input SNAPSHOT [--output PLAN] [--export-lp PREFIX [--export-only]]\n"
+             "                    [--memory-mib N] [--quiet] [--json]",
+    .summary = "solve a snapshot offline in an isolated child process",
+    .help = "usage: parkplanctl solve --input SNAPSHOT [--output PLAN] [--export-lp PREFIX]\n"
+            "                         [--export-only] [--memory-mib N] [--quiet] [--json]\n"
+            "\n"
+            "Solve a snapshot (parkplan-snapshot/1 JSON) offline in an isolated child process\n"
+            "and write the plan (parkplan-plan/1 JSON) to PLAN or stdout.\n"
+            "\n"
+            "  --input SNAPSHOT    the snapshot to solve\n"
+            "  --output PLAN       write the plan there instead of stdout\n"
+            "  --export-lp PREFIX  also write PREFIX-pairing.lp and PREFIX-roster.lp\n"
+            "  --export-only       with --export-lp: write the LP files, do not solve\n"
+            "  --memory-mib N      memory limit of the solver process (0: none)\n"
+            "  --quiet             no summary on stderr\n"
+            "  --json              the summary (or the problems) as JSON: on stdout when\n"
+            "                      the plan goes to --output, else on stderr\n"
+            "\n"
+            "exit: 0 both parts optimal or feasible, 1 a part infeasible or failed, the\n"
+            "      solver process failed or the plan could not be written, 2 usage,\n"
+            "      3 bad input, 5 internal error\n",
+    .options = CTL_OPTIONS(&opt_input, &opt_output, &opt_export_lp, &opt_export_only,
+                           &opt_memory_mib, &opt_quiet, &opt_json, &opt_help),
+    .flags = CTL_OFFLINE,
+    .wording = CTL_WORDING_SEE_HELP,
+    .run = run_solve,
+};

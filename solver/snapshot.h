@@ -1,5 +1,5 @@
 /*
- * snapshot.h - the input of a plan (MODEL.md section 1).
+ * snapshot.h - the input of a plan (docs/model.md §1).
  *
  * A snapshot is one consistent read of the planning data.  It is built
  * either by the database loader or by reading a "parkplan-snapshot/1" JSON
@@ -159,7 +159,7 @@ struct snapshot {
 	size_t n_prev_assignments;
 };
 
-/* The model's defaults (MODEL.md section 1). */
+/* The model's defaults (docs/model.md §1). */
 void settings_default(struct settings *s);
 
 /* Names of the org_weight classes as used in JSON ("committee", ...). */
@@ -191,7 +191,7 @@ void snapshot_free(struct snapshot *s);
 /*
  * JSON.  snapshot_from_json fills *s (initialised here) or returns -1 with a
  * message naming the JSON path and the problem ("$.enterprises[3].lat: expected
- * a number").  Content rules (MODEL.md section 5) are not checked here: see
+ * a number").  Content rules (docs/model.md §5) are not checked here: see
  * validate.h.  The result is normalised.
  */
 int snapshot_from_json(const json_t *doc, struct snapshot *s, char *err, size_t errlen);

@@ -13,6 +13,7 @@
 #include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -62,16 +63,10 @@ problems_add(struct problems *p, const char *entity, int64_t id, const char *fie
 		p->cap = cap;
 	}
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	n = vasprintf(&reason, fmt, ap);
 	va_end(ap);
 	if (n < 0)
-		return;
-	reason = malloc((size_t)n + 1);
-	if (reason == NULL)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(reason, (size_t)n + 1, fmt, ap);
-	va_end(ap);
+		return; /* reason is undefined: nothing to free */
 
 	pr = &p->v[p->n];
 	pr->entity = strdup(entity != NULL ? entity : "");
@@ -98,24 +93,6 @@ problems_to_json(const struct problems *p)
 		                                   "id", (json_int_t)p->v[i].id, "field",
 		                                   p->v[i].field, "reason", p->v[i].reason));
 	return a;
-}
-
-void
-problems_print(const struct problems *p, FILE *f)
-{
-	size_t i;
-
-	for (i = 0; i < p->n; i++) {
-		const struct problem *pr = &p->v[i];
-
-		fputs(pr->entity, f);
-		if (pr->id != 0)
-			fprintf(f, " %" PRId64, pr->id);
-		fputs(": ", f);
-		if (pr->field[0] != '\0')
-			fprintf(f, "%s: ", pr->field);
-		fprintf(f, "%s\n", pr->reason);
-	}
 }
 
 /* ------------------------------------------------------------------ */

@@ -10,7 +10,6 @@
 #define PARKPLAN_VALIDATE_H
 
 #include <stddef.h>
-#include <stdio.h>
 #include <stdint.h>
 
 #include <jansson.h>
@@ -39,7 +38,5 @@ size_t snapshot_validate(const struct snapshot *s, struct problems *out);
 
 /* [{"entity":…, "id":…, "field":…, "reason":…}, …] */
 json_t *problems_to_json(const struct problems *p);
-/* One line per problem: "enterprise 12: lat: 123 is outside [-90, 90]". */
-void problems_print(const struct problems *p, FILE *f);
 
 #endif

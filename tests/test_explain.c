@@ -35,6 +35,7 @@
 
 #include "check.h"
 #include "explain.h"
+#include "print.h"
 #include "plan.h"
 #include "snapshot.h"
 #include "solver.h"
@@ -642,10 +643,10 @@ test_print(const struct snapshot *s, const struct plan *p)
 	FILE *f = open_memstream(&buf, &len);
 	json_t *x = explain_ok(s, p, EXPLAIN_COMMUNITY, 101, 5);
 
-	explain_print(x, f);
+	print_explain(x, f);
 	json_decref(x);
 	x = explain_ok(s, p, EXPLAIN_INSTRUCTOR, 13, 5);
-	explain_print(x, f);
+	print_explain(x, f);
 	json_decref(x);
 	fclose(f);
 	CHECK_STR_CONTAINS(buf, "community 101");

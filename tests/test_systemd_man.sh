@@ -23,18 +23,18 @@ text() {
 ctl_page=$(text parkplanctl.1)
 daemon_page=$(text parkpland.8)
 
-# parkplanctl: verbs from the table in ctl/main.c, long options from every
-# getopt_long table in ctl/.
-verbs=$(sed -n 's/^[[:space:]]*{"\([a-z]*\)", cmd_[a-z_]*,.*/\1/p' "$src/ctl/main.c")
-[ -n "$verbs" ] || fail "no verb read from ctl/main.c"
+# parkplanctl: verbs from the rows of the verb table (.name in ctl/cmd_*.c),
+# long options from every option a verb declares (.long_name in ctl/).
+verbs=$(sed -n 's/^[[:space:]]*\.name = "\([a-z]*\)",.*/\1/p' "$src"/ctl/cmd_*.c | sort -u)
+[ -n "$verbs" ] || fail "no verb read from ctl/cmd_*.c"
 # the tags of the .TP entries, without fonts: "plans [--limit n]"
 tags=$(awk 'tp { print; tp = 0 } /^\.TP/ { tp = 1 }' <<<"$ctl_page" |
 	sed -e 's/\\f[BIRP]//g' -e 's/^\.[A-Z]* //' -e 's/"//g')
 for v in $verbs; do
 	grep -qE "^$v( |\$)" <<<"$tags" || fail "parkplanctl.1 has no entry for the verb $v"
 done
-longopts=$(grep -ho '{"[a-z-]*", \(no\|required\|optional\)_argument' "$src"/ctl/*.c |
-	sed 's/{"\([a-z-]*\)".*/\1/' | sort -u)
+longopts=$(grep -ho '\.long_name = "[a-z-]*"' "$src"/ctl/*.c |
+	sed 's/.*"\([a-z-]*\)"/\1/' | sort -u)
 [ -n "$longopts" ] || fail "no long option read from ctl/"
 for o in $longopts; do
 	grep -q -- "--$o\b" <<<"$ctl_page" || fail "parkplanctl.1 does not mention --$o"

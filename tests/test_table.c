@@ -1,6 +1,6 @@
 /*
  * test_table.c - display widths and column alignment of the tables for
- * people (solver/table.c), with Chinese names.
+ * people (ctl/table.c), with Chinese names.
  */
 #include <stdio.h>
 #include <stdlib.h>

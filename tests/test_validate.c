@@ -11,6 +11,7 @@
 
 #include "check.h"
 #include "snapshot.h"
+#include "print.h"
 #include "validate.h"
 
 static const char clean_doc[] =
@@ -95,7 +96,7 @@ instructor(struct snapshot *s, int64_t id)
 	abort();
 }
 
-/* The printed line of problem i, as problems_print writes it. */
+/* The printed line of problem i, as print_problems writes it. */
 static char *
 line_of(const struct problems *p, size_t i)
 {
@@ -104,7 +105,7 @@ line_of(const struct problems *p, size_t i)
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 
-	problems_print(&one, f);
+	print_problems(&one, f);
 	fclose(f);
 	return buf;
 }
@@ -129,7 +130,7 @@ expect_at(int line, struct snapshot *s, int count, const char *entity, int64_t i
 		check_count++;
 		check_failures++;
 		fprintf(stderr, "line %d: expected %d problems, got %zu:\n", line, count, n);
-		problems_print(&p, stderr);
+		print_problems(&p, stderr);
 	}
 	for (i = 0; i < p.n && !found; i++) {
 		char *text;
@@ -148,7 +149,7 @@ expect_at(int line, struct snapshot *s, int count, const char *entity, int64_t i
 		fprintf(stderr, "line %d: no problem (%s, %lld, %s, \"%s\"%s%s); found:\n", line,
 		        entity, (long long)id, field, reason_part, printed_part ? ", printed " : "",
 		        printed_part ? printed_part : "");
-		problems_print(&p, stderr);
+		print_problems(&p, stderr);
 	}
 	problems_free(&p);
 	snapshot_free(s);
@@ -166,7 +167,7 @@ count_problems(struct snapshot *s)
 	problems_init(&p);
 	n = snapshot_validate(s, &p);
 	if (n != 0)
-		problems_print(&p, stderr);
+		print_problems(&p, stderr);
 	problems_free(&p);
 	snapshot_free(s);
 	return n;
@@ -724,7 +725,7 @@ test_all_reported(void)
 		size_t len = 0, lines = 0;
 		FILE *f = open_memstream(&buf, &len);
 
-		problems_print(&p, f);
+		print_problems(&p, f);
 		fclose(f);
 		for (i = 0; i < len; i++)
 			lines += buf[i] == '\n';

@@ -1,6 +1,6 @@
 /*
  * table.h - aligned tables for people, CJK-width aware: parkplanctl's
- * tables and explain_print()'s.
+ * tables and print_explain()'s.
  *
  * Columns are padded by display width, not bytes: a Chinese character takes
  * two terminal columns, a combining mark none.  Widths follow a small
