@@ -6,18 +6,17 @@
  *
  * Reads that need the database are single statements that build the
  * answer as JSON inside PostgreSQL, so that a command is one round trip.
- * explain computes in a child process (child.h): the loop only relays.
+ * explain computes in a worker child (jobs.c): the loop only relays.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "child.h"
 #include "explain.h"
-#include "isolate.h"
 #include "parkpland.h"
 #include "plan.h"
 #include "snapshot.h"
+#include "worker.h"
 
 #define CMD_PRIVILEGED 0x1 /* approve, reload */
 #define CMD_DB 0x2         /* needs the database */
@@ -490,6 +489,9 @@ plan_from_rows(json_t *d, struct plan *p)
  * relays the child's small answer.  When no child can be started, it is
  * done here.
  */
+#define EXPLAIN_FRAME_ANSWER 'A'
+#define EXPLAIN_MAX_ANSWER ((size_t)1 << 30)
+
 struct cmd_explain {
 	struct ctl_client *c;
 	enum explain_kind kind;
@@ -499,7 +501,8 @@ struct cmd_explain {
 	bool found;
 	bool batch_done, child_running;
 	char error[512]; /* the database's error */
-	struct copybuf out;
+	char *out;       /* the child's answer */
+	size_t out_len;
 	json_t *answer; /* {"ok": true, "data": ...} or {"ok": false, "code", "error"} */
 };
 
@@ -563,37 +566,24 @@ explain_work(int fd, void *arg)
 	json_decref(ans);
 	if (text == NULL)
 		return 2;
-	if (solver_write_all(fd, text, strlen(text)) != 0)
+	if (frame_write(fd, EXPLAIN_FRAME_ANSWER, text, strlen(text)) != 0)
 		rc = 3;
 	free(text);
 	return rc;
 }
 
 static int
-explain_data(void *arg, const char *data, size_t len, char *err, size_t errlen)
+explain_frame(void *arg, struct frame *f, char *err, size_t errlen)
 {
 	struct cmd_explain *x = arg;
 
-	if (x->out.len + len > ((size_t)1 << 30)) {
-		snprintf(err, errlen, "the explain child's answer is too long");
+	if (f->type != EXPLAIN_FRAME_ANSWER || x->out != NULL) {
+		snprintf(err, errlen, "an unexpected frame '%c'", f->type);
 		return -1;
 	}
-	if (x->out.cap - x->out.len < len + 1) {
-		size_t cap = x->out.cap ? x->out.cap : 65536;
-		char *d;
-
-		while (cap - x->out.len < len + 1)
-			cap *= 2;
-		d = realloc(x->out.data, cap);
-		if (d == NULL) {
-			snprintf(err, errlen, "out of memory");
-			return -1;
-		}
-		x->out.data = d;
-		x->out.cap = cap;
-	}
-	memcpy(x->out.data + x->out.len, data, len);
-	x->out.len += len;
+	x->out = f->data; /* taken */
+	x->out_len = f->len;
+	f->data = NULL;
 	return 0;
 }
 
@@ -627,22 +617,24 @@ explain_finish(struct cmd_explain *x)
 		ctl_reply_error(x->c, explain_text(x->answer, "code", "internal"), "%s",
 		                explain_text(x->answer, "error", "explain failed"));
 	json_decref(x->answer);
-	free(x->out.data);
+	free(x->out);
 	ctl_client_unref(x->c);
 	free(x);
 }
 
 static void
-explain_child_done(void *arg, const char *error)
+explain_child_done(void *arg, struct worker *w)
 {
 	struct cmd_explain *x = arg;
 	json_error_t jerr;
+	char error[512];
 
 	x->child_running = false;
-	if (error != NULL) {
+	if (worker_error(w, error, sizeof(error)) != 0) {
 		log_warnx("explain: %s", error);
 		x->answer = explain_error("internal", error);
-	} else if ((x->answer = json_loadb(x->out.data, x->out.len, 0, &jerr)) == NULL) {
+	} else if (x->out == NULL ||
+	           (x->answer = json_loadb(x->out, x->out_len, 0, &jerr)) == NULL) {
 		x->answer = explain_error("internal", "bad answer from the explain child");
 	}
 	explain_finish(x);
@@ -652,6 +644,7 @@ static int
 explain_take(void *arg, const PGresult *res, char *err, size_t errlen)
 {
 	struct cmd_explain *x = arg;
+	struct worker_spec spec = {0};
 	char why[256];
 
 	(void)err;
@@ -660,8 +653,13 @@ explain_take(void *arg, const PGresult *res, char *err, size_t errlen)
 		return 0;
 	x->found = true;
 	x->text = PQgetvalue(res, 0, 0);
-	if (child_start("explain", explain_work, x, explain_data, explain_child_done, x, why,
-	                sizeof(why)) != NULL) {
+	spec.what = "explain";
+	spec.child = explain_work;
+	spec.child_arg = x;
+	spec.frame = explain_frame;
+	spec.frame_arg = x;
+	spec.max_frame = EXPLAIN_MAX_ANSWER;
+	if (job_start(jobs, &spec, explain_child_done, NULL, x, why, sizeof(why)) != NULL) {
 		x->child_running = true;
 	} else {
 		log_warnx("explain: %s; explaining in parkpland", why);

@@ -54,6 +54,7 @@ static struct {
 	int n_clients;
 	bool created; /* the socket file is ours to remove */
 	char path[108];
+	void (*drained)(void); /* after ctlsock_close_all(): the last client went */
 } ctl;
 
 static void ctl_process(struct ctl_client *c);
@@ -293,6 +294,8 @@ ctl_close(struct ctl_client *c)
 	TAILQ_REMOVE(&ctl.clients, c, link);
 	ctl.n_clients--;
 	ctl_client_unref(c);
+	if (ctl.n_clients == 0 && ctl.drained != NULL)
+		ctl.drained();
 }
 
 static void
@@ -523,9 +526,16 @@ ctlsock_clients(void)
 }
 
 void
-ctlsock_close_all(const char *why)
+ctlsock_close_all(const char *why, void (*drained)(void))
 {
 	struct ctl_client *c, *next;
+
+	ctl.drained = drained;
+	if (ctl.n_clients == 0) {
+		if (drained != NULL)
+			drained();
+		return;
+	}
 
 	for (c = TAILQ_FIRST(&ctl.clients); c != NULL; c = next) {
 		next = TAILQ_NEXT(c, link);

@@ -24,12 +24,12 @@
 struct event_base *base;
 struct config *conf;
 struct db *database;
+struct jobs *jobs;
 
 static const char *config_path;
 static char **overrides;
 static size_t n_overrides;
 static struct event *shutdown_timer;
-static struct event *clients_poll;
 static bool shutting_down;
 static char last_status[256];
 
@@ -106,20 +106,17 @@ shutdown_timeout_cb(evutil_socket_t fd, short what, void *arg)
 	event_base_loopbreak(base);
 }
 
+/* The last client is gone after the shutdown began: stop. */
 static void
-check_clients_gone_cb(evutil_socket_t fd, short what, void *arg)
+clients_gone(void)
 {
-	(void)fd;
-	(void)what;
-	(void)arg;
-	if (ctlsock_clients() == 0)
-		event_base_loopbreak(base);
+	event_base_loopbreak(base);
 }
 
 static void
 begin_shutdown(const char *signame)
 {
-	struct timeval grace = {SHUTDOWN_GRACE_S, 0}, tick = {0, 20000};
+	struct timeval grace = {SHUTDOWN_GRACE_S, 0};
 
 	if (shutting_down)
 		return;
@@ -128,12 +125,10 @@ begin_shutdown(const char *signame)
 	sd_notify(0, "STOPPING=1");
 	ctlsock_stop();
 	run_shutdown();
-	ctlsock_close_all("parkpland is shutting down");
-	/* let the last answers go out, then stop */
+	/* let the last answers go out, then stop (at the latest after the grace) */
 	shutdown_timer = evtimer_new(base, shutdown_timeout_cb, NULL);
 	evtimer_add(shutdown_timer, &grace);
-	clients_poll = event_new(base, -1, EV_PERSIST, check_clients_gone_cb, NULL);
-	event_add(clients_poll, &tick);
+	ctlsock_close_all("parkpland is shutting down", clients_gone);
 }
 
 static void
@@ -284,6 +279,11 @@ main(int argc, char **argv)
 	    evsignal_add(sig_hup, NULL) != 0)
 		fatalx("cannot watch signals");
 
+	/* SIGCHLD: the worker children are reaped as they exit */
+	jobs = jobs_new(base);
+	if (jobs == NULL)
+		fatalx("cannot watch SIGCHLD");
+
 	if (ctlsock_open(err, sizeof(err)) != 0)
 		fatalx("control socket: %s", err);
 
@@ -319,8 +319,8 @@ main(int argc, char **argv)
 		event_free(watchdog);
 	if (shutdown_timer != NULL)
 		event_free(shutdown_timer);
-	if (clients_poll != NULL)
-		event_free(clients_poll);
+	jobs_free(jobs);
+	jobs = NULL;
 	event_free(sig_term);
 	event_free(sig_int);
 	event_free(sig_hup);

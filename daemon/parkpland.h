@@ -29,6 +29,8 @@ extern struct event_base *base;
 extern struct config *conf;
 /* The PostgreSQL connection. */
 extern struct db *database;
+/* The worker children (jobs.c). */
+extern struct jobs *jobs;
 /* Re-read the configuration; keeps the old one (and says why) when bad. */
 int daemon_reload(char *err, size_t errlen);
 /* Seconds from a monotonic clock. */
@@ -154,6 +156,36 @@ int db_batch_run(struct db *db, struct db_batch *b, db_done_fn done, void *arg);
 /* done() will not be called; the batch is dropped once the connection lets go. */
 void db_batch_forget(struct db *db, struct db_batch *b);
 
+/* --- jobs.c: worker children on the loop ------------------------------- */
+
+struct jobs;
+struct job;
+struct worker;
+struct worker_spec;
+
+/* Watch SIGCHLD on base: the children of the jobs are reaped as they exit. */
+struct jobs *jobs_new(struct event_base *loop);
+/* Kill and reap every job left (their done() is not called). */
+void jobs_free(struct jobs *js);
+int jobs_count(const struct jobs *js);
+/*
+ * The child has exited and its output is read: take the result from w
+ * (worker_end(), worker_error(), or solve_finish()).  w and the job are
+ * freed after the call.
+ */
+typedef void (*job_done_fn)(void *arg, struct worker *w);
+/* The deadline passed: the child is killed after this call (for a log). */
+typedef void (*job_deadline_fn)(void *arg);
+/*
+ * Start a worker (worker_start()) and watch it: its frames go to
+ * spec->frame as they arrive, its deadline is a timer.  NULL with err.
+ */
+struct job *job_start(struct jobs *js, const struct worker_spec *spec, job_done_fn done,
+                      job_deadline_fn on_deadline, void *arg, char *err, size_t errlen);
+pid_t job_pid(const struct job *j);
+/* Kill (worker_kill(why)) and reap the child; done() is not called.  NULL is a no-op. */
+void job_cancel(struct job *j, const char *why);
+
 /* --- load.c: the snapshot, read asynchronously ------------------------- */
 
 struct snapshot;
@@ -263,8 +295,11 @@ struct ctl_client;
 int ctlsock_open(char *err, size_t errlen);
 /* Stop accepting (the listening socket is closed). */
 void ctlsock_stop(void);
-/* Answer every client still waiting, and close all connections. */
-void ctlsock_close_all(const char *why);
+/*
+ * Answer every client still waiting, and close all connections; drained()
+ * is called once the last one is closed (at once when there is none).
+ */
+void ctlsock_close_all(const char *why, void (*drained)(void));
 /* Connections still open. */
 int ctlsock_clients(void);
 void ctl_reply_ok(struct ctl_client *c, json_t *data);

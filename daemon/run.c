@@ -27,12 +27,13 @@
 #include <sys/wait.h>
 #include <time.h>
 
-#include "child.h"
-#include "isolate.h"
+#include "copytext.h"
 #include "parkpland.h"
 #include "plan.h"
 #include "snapshot.h"
+#include "solve.h"
 #include "validate.h"
+#include "worker.h"
 
 enum run_phase { RUN_IDLE, RUN_STARTING, RUN_LOADING, RUN_SOLVING, RUN_STORING };
 
@@ -58,22 +59,14 @@ static struct {
 	struct problems problems;
 	json_t *error; /* the error report of a failing run */
 	bool failed;
-	struct solver_job *job;
-	struct event *job_ev;
-	struct event *reap; /* polls for the solver child's exit */
-	struct event *deadline;
+	struct job *job; /* the solver child */
+	struct solve *solve;
 	struct run_timing timing;
 	double phase_start;
 
 	/* the snapshot child: validation, then the plan_snapshot COPY row */
-	struct child_job *prep;
+	struct job *prep;
 	enum { PREP_NONE, PREP_RUNNING, PREP_DONE, PREP_FAILED } prep_state;
-	int prep_stage; /* 0: header line, 1: problems JSON, 2: snapshot */
-	char prep_hdr[64];
-	size_t prep_hdr_len;
-	size_t prep_n_problems;
-	char *prep_problems; /* the problems as JSON */
-	size_t prep_problems_len, prep_problems_have;
 	bool prep_checked;  /* the problems are in run.problems */
 	bool prep_acted;    /* run_validated() was called */
 	bool store_waiting; /* the store waits for the row */
@@ -109,7 +102,6 @@ static void run_step_load(void);
 static void run_step_store(void);
 static void run_schedule_arm(void);
 static void run_prep_clear(void);
-static void run_reap_check(evutil_socket_t fd, short what, void *arg);
 
 const char *
 run_trigger_name(enum run_trigger t)
@@ -183,28 +175,9 @@ run_answer(struct run_waiters *list, int64_t id, const char *error)
 	}
 }
 
-/* The events that watch the solver: its pipe, its deadline, its reaping. */
-static void
-run_job_events_free(void)
-{
-	if (run.job_ev != NULL) {
-		event_free(run.job_ev);
-		run.job_ev = NULL;
-	}
-	if (run.deadline != NULL) {
-		event_free(run.deadline);
-		run.deadline = NULL;
-	}
-	if (run.reap != NULL) {
-		event_free(run.reap);
-		run.reap = NULL;
-	}
-}
-
 static void
 run_clear(void)
 {
-	run_job_events_free();
 	if (run.have_snap)
 		snapshot_free(&run.snap);
 	run.have_snap = false;
@@ -391,16 +364,18 @@ part_ok(const struct plan_part *p)
 	return p->status == PART_OPTIMAL || p->status == PART_FEASIBLE;
 }
 
+/* The solver child has exited and its output is read. */
 static void
-run_solved(void)
+run_solved(void *arg, struct worker *w)
 {
 	char err[1024];
 	double t0;
 	int rc;
 
-	run_job_events_free();
+	(void)arg;
 	t0 = now_s();
-	rc = solver_job_finish(run.job, &run.plan, err, sizeof(err));
+	rc = solve_finish(run.solve, w, &run.plan, err, sizeof(err));
+	run.solve = NULL;
 	run.job = NULL;
 	log_run(LOG_LEVEL_DEBUG, run.run_id, 0, "run %lld: solver result taken in %.0f ms",
 	        (long long)run.run_id, 1000 * (now_s() - t0));
@@ -433,83 +408,37 @@ run_solved(void)
 }
 
 static void
-run_job_cb(evutil_socket_t fd, short what, void *arg)
+run_deadline(void *arg)
 {
-	(void)fd;
-	(void)what;
 	(void)arg;
-	if (run.job != NULL && solver_job_pump(run.job) == JOB_DONE) {
-		event_del(run.job_ev);
-		run_reap_check(-1, 0, NULL);
-	}
-}
-
-/*
- * The solver child closed its pipe or was killed: take its result once it
- * has exited.  A big child takes a while to give its memory back, and
- * solver_job_finish() waits for that; polling (WNOWAIT leaves it to be
- * reaped there) keeps the loop free meanwhile.
- */
-static void
-run_reap_check(evutil_socket_t fd, short what, void *arg)
-{
-	struct timeval tv = {0, 10000};
-	siginfo_t si;
-	int r;
-
-	(void)fd;
-	(void)what;
-	(void)arg;
-	if (run.job == NULL)
-		return;
-	memset(&si, 0, sizeof(si));
-	do
-		r = waitid(P_PID, (id_t)solver_job_pid(run.job), &si, WEXITED | WNOHANG | WNOWAIT);
-	while (r < 0 && errno == EINTR);
-	if (r < 0 || si.si_pid != 0) {
-		run_solved();
-		return;
-	}
-	if (run.reap == NULL && (run.reap = evtimer_new(base, run_reap_check, NULL)) == NULL) {
-		run_solved(); /* out of memory: wait in solver_job_finish() */
-		return;
-	}
-	evtimer_add(run.reap, &tv);
-}
-
-static void
-run_deadline_cb(evutil_socket_t fd, short what, void *arg)
-{
-	(void)fd;
-	(void)what;
-	(void)arg;
-	if (run.job == NULL)
-		return;
 	log_run(LOG_LEVEL_WARNING, run.run_id, 0,
 	        "run %lld: the solver passed its wall-clock deadline: stopping it",
 	        (long long)run.run_id);
-	/* "solver exceeded its deadline of N s" */
-	solver_job_kill(run.job, NULL);
-	run_reap_check(-1, 0, NULL);
 }
 
 static void
 run_step_solve(void)
 {
-	struct solver_limits lim;
+	struct worker_limits lim;
+	struct worker_spec spec;
 	struct solver_options opt = {0};
 	char err[512];
-	double remaining;
 
 	run.phase = RUN_SOLVING;
 	run.phase_start = now_s();
-	solver_limits_default(&lim, &run.snap);
+	solve_limits_default(&lim, &run.snap);
 	lim.memory_bytes = (size_t)conf->solver_memory_mib * 1024 * 1024;
 	if (conf->solver_wall_s > 0)
 		lim.wall_s = conf->solver_wall_s;
 	opt.progress = run_progress;
-	run.job = solver_job_start(&run.snap, &lim, &opt, err, sizeof(err));
+	run.solve = solve_new(NULL, &run.snap, &lim, &opt, &spec);
+	if (run.solve == NULL)
+		snprintf(err, sizeof(err), "cannot start the solver: out of memory");
+	else
+		run.job = job_start(jobs, &spec, run_solved, run_deadline, NULL, err, sizeof(err));
 	if (run.job == NULL) {
+		solve_free(run.solve);
+		run.solve = NULL;
 		log_run(LOG_LEVEL_ERR, run.run_id, 0, "run %lld: cannot start the solver: %s",
 		        (long long)run.run_id, err);
 		run.failed = true;
@@ -517,91 +446,31 @@ run_step_solve(void)
 		run_step_store();
 		return;
 	}
-	run.job_ev =
-	    event_new(base, solver_job_fd(run.job), EV_READ | EV_PERSIST, run_job_cb, NULL);
-	event_add(run.job_ev, NULL);
-	remaining = solver_job_remaining(run.job);
-	if (isfinite(remaining)) {
-		struct timeval tv;
-
-		if (remaining < 0)
-			remaining = 0;
-		/* a little after the deadline: the job itself may notice first */
-		remaining += 0.5;
-		tv.tv_sec = (time_t)remaining;
-		tv.tv_usec = (suseconds_t)((remaining - (double)tv.tv_sec) * 1e6);
-		run.deadline = evtimer_new(base, run_deadline_cb, NULL);
-		evtimer_add(run.deadline, &tv);
-	}
 	log_run(LOG_LEVEL_INFO, run.run_id, 0, "run %lld: solving in child process %d",
-	        (long long)run.run_id, (int)solver_job_pid(run.job));
+	        (long long)run.run_id, (int)job_pid(run.job));
 	run_status_phase();
 }
 
 /* --- validating, and the snapshot's row, in a child ------------------------ */
 
 /*
- * The child writes
+ * The snapshot child sends frames (worker/frame.h):
  *
- *	V <problems> <length>\n<length bytes: the problems as JSON>
- *	<the snapshot as compact JSON, escaped for COPY text>
+ *	V <the problems as a JSON array>
+ *	S <the snapshot as compact JSON, escaped for COPY text>, in pieces
  *
  * and exits 0.  Anything else is a failure of the child: the daemon then
  * does in its own process what is missing (validation, serialisation).
  */
-#define PREP_MAX_PROBLEMS_JSON ((size_t)1 << 30)
-#define PREP_CHUNK 65536
+#define PREP_MAX_FRAME ((size_t)1 << 30)
+#define PREP_FRAME_PROBLEMS 'V'
+#define PREP_FRAME_SNAPSHOT 'S'
 
-struct prep_out {
-	int fd;
-	size_t len;
-	char buf[PREP_CHUNK];
-};
-
-static int
-prep_flush(struct prep_out *o)
-{
-	if (o->len > 0 && solver_write_all(o->fd, o->buf, o->len) != 0)
-		return -1;
-	o->len = 0;
-	return 0;
-}
-
-/* json_dump_callback: the JSON text with COPY text escapes. */
+/* json_dump_callback: the JSON text, escaped for COPY, as 'S' frames. */
 static int
 prep_dump(const char *text, size_t size, void *data)
 {
-	struct prep_out *o = data;
-	size_t i;
-
-	for (i = 0; i < size; i++) {
-		char c = text[i];
-
-		if (o->len + 2 > sizeof(o->buf) && prep_flush(o) != 0)
-			return -1;
-		switch (c) {
-		case '\\':
-			o->buf[o->len++] = '\\';
-			o->buf[o->len++] = '\\';
-			break;
-		case '\n':
-			o->buf[o->len++] = '\\';
-			o->buf[o->len++] = 'n';
-			break;
-		case '\r':
-			o->buf[o->len++] = '\\';
-			o->buf[o->len++] = 'r';
-			break;
-		case '\t':
-			o->buf[o->len++] = '\\';
-			o->buf[o->len++] = 't';
-			break;
-		default:
-			o->buf[o->len++] = c;
-			break;
-		}
-	}
-	return 0;
+	return copytext_escape(text, size, frame_stream_write, data);
 }
 
 /* In the child. */
@@ -610,40 +479,37 @@ prep_work(int fd, void *arg)
 {
 	const struct snapshot *s = arg;
 	struct problems pr;
-	struct prep_out *o;
+	struct frame_stream *out;
 	json_t *doc;
-	char *text, hdr[64];
-	size_t n;
+	char *text;
 	int rc = 0;
 
 	problems_init(&pr);
-	n = snapshot_validate(s, &pr);
+	(void)snapshot_validate(s, &pr);
 	doc = problems_to_json(&pr);
 	problems_free(&pr);
 	text = doc != NULL ? json_dumps(doc, JSON_COMPACT) : NULL;
 	json_decref(doc);
 	if (text == NULL)
 		return 2;
-	snprintf(hdr, sizeof(hdr), "V %zu %zu\n", n, strlen(text));
-	if (solver_write_all(fd, hdr, strlen(hdr)) != 0 ||
-	    solver_write_all(fd, text, strlen(text)) != 0) {
+	if (frame_write(fd, PREP_FRAME_PROBLEMS, text, strlen(text)) != 0) {
 		free(text);
 		return 3;
 	}
 	free(text);
-	o = malloc(sizeof(*o));
+	out = malloc(sizeof(*out));
 	doc = snapshot_to_json(s);
-	if (o == NULL || doc == NULL) {
-		free(o);
+	if (out == NULL || doc == NULL) {
+		free(out);
 		json_decref(doc);
 		return 2;
 	}
-	o->fd = fd;
-	o->len = 0;
-	if (json_dump_callback(doc, prep_dump, o, JSON_COMPACT) != 0 || prep_flush(o) != 0)
+	frame_stream_init(out, fd, PREP_FRAME_SNAPSHOT);
+	if (json_dump_callback(doc, prep_dump, out, JSON_COMPACT) != 0 ||
+	    frame_stream_flush(out) != 0)
 		rc = 3;
 	json_decref(doc);
-	free(o);
+	free(out);
 	return rc;
 }
 
@@ -668,18 +534,16 @@ prep_append(struct copybuf *b, const char *data, size_t len)
 
 /* The problems as the child wrote them, into run.problems. */
 static int
-prep_take_problems(char *err, size_t errlen)
+prep_take_problems(const struct frame *f, char *err, size_t errlen)
 {
 	json_error_t jerr;
 	json_t *a, *p;
 	size_t i;
 
-	a = json_loadb(run.prep_problems, run.prep_problems_len, 0, &jerr);
-	free(run.prep_problems);
-	run.prep_problems = NULL;
-	if (!json_is_array(a) || json_array_size(a) != run.prep_n_problems) {
+	a = json_loadb(f->data, f->len, 0, &jerr);
+	if (!json_is_array(a)) {
 		snprintf(err, errlen, "bad problems from the snapshot child: %s",
-		         a == NULL ? jerr.text : "not the announced array");
+		         a == NULL ? jerr.text : "not an array");
 		json_decref(a);
 		return -1;
 	}
@@ -701,52 +565,22 @@ prep_take_problems(char *err, size_t errlen)
 }
 
 static int
-prep_data(void *arg, const char *data, size_t len, char *err, size_t errlen)
+prep_frame(void *arg, struct frame *f, char *err, size_t errlen)
 {
 	(void)arg;
-	while (len > 0) {
-		if (run.prep_stage == 0) {
-			if (run.prep_hdr_len + 1 >= sizeof(run.prep_hdr)) {
-				snprintf(err, errlen, "bad header from the snapshot child");
-				return -1;
-			}
-			run.prep_hdr[run.prep_hdr_len++] = *data;
-			data++;
-			len--;
-			if (run.prep_hdr[run.prep_hdr_len - 1] != '\n')
-				continue;
-			run.prep_hdr[run.prep_hdr_len] = '\0';
-			if (sscanf(run.prep_hdr, "V %zu %zu", &run.prep_n_problems,
-			           &run.prep_problems_len) != 2 ||
-			    run.prep_problems_len > PREP_MAX_PROBLEMS_JSON ||
-			    (run.prep_problems = malloc(run.prep_problems_len + 1)) == NULL) {
-				snprintf(err, errlen, "bad header from the snapshot child");
-				return -1;
-			}
-			run.prep_problems_have = 0;
-			run.prep_stage = 1;
-		} else if (run.prep_stage == 1) {
-			size_t n = run.prep_problems_len - run.prep_problems_have;
-
-			if (n > len)
-				n = len;
-			memcpy(run.prep_problems + run.prep_problems_have, data, n);
-			run.prep_problems_have += n;
-			data += n;
-			len -= n;
-			if (run.prep_problems_have < run.prep_problems_len)
-				continue;
-			if (prep_take_problems(err, errlen) != 0)
-				return -1;
-			run.prep_stage = 2;
-			/* act from the loop, not from inside the child's read */
-			event_active(run.prep_next, EV_TIMEOUT, 0);
-		} else {
-			prep_append(&run.prep_row, data, len);
-			len = 0;
-		}
+	if (f->type == PREP_FRAME_PROBLEMS && !run.prep_checked) {
+		if (prep_take_problems(f, err, errlen) != 0)
+			return -1;
+		/* act from the loop, not from inside the child's read */
+		event_active(run.prep_next, EV_TIMEOUT, 0);
+		return 0;
 	}
-	return 0;
+	if (f->type == PREP_FRAME_SNAPSHOT && run.prep_checked) {
+		prep_append(&run.prep_row, f->data, f->len);
+		return 0;
+	}
+	snprintf(err, errlen, "an unexpected frame '%c'", f->type);
+	return -1;
 }
 
 static void run_validated(void);
@@ -772,11 +606,14 @@ run_validate_inline(void)
 }
 
 static void
-prep_done(void *arg, const char *error)
+prep_done(void *arg, struct worker *w)
 {
+	char error[512] = "";
+	int rc = worker_error(w, error, sizeof(error));
+
 	(void)arg;
 	run.prep = NULL;
-	if (error == NULL && run.prep_stage == 2) {
+	if (rc == 0 && run.prep_checked) {
 		run.prep_state = PREP_DONE;
 		prep_append(&run.prep_row, "\n", 1);
 		log_run(LOG_LEVEL_DEBUG, run.run_id, 0,
@@ -785,13 +622,11 @@ prep_done(void *arg, const char *error)
 	} else {
 		log_run(LOG_LEVEL_WARNING, run.run_id, 0, "run %lld: %s; parkpland does it itself",
 		        (long long)run.run_id,
-		        error != NULL ? error : "the snapshot child stopped early");
+		        error[0] != '\0' ? error : "the snapshot child stopped early");
 		run.prep_state = PREP_FAILED;
 		free(run.prep_row.data);
 		memset(&run.prep_row, 0, sizeof(run.prep_row));
 	}
-	free(run.prep_problems);
-	run.prep_problems = NULL;
 	if (!run.prep_checked && run.phase == RUN_LOADING && !run.prep_acted) {
 		run_validate_inline();
 		return;
@@ -803,17 +638,11 @@ prep_done(void *arg, const char *error)
 static void
 run_prep_clear(void)
 {
-	child_free(run.prep);
+	job_cancel(run.prep, "the run is over");
 	run.prep = NULL;
 	if (run.prep_next != NULL)
 		event_del(run.prep_next);
 	run.prep_state = PREP_NONE;
-	run.prep_stage = 0;
-	run.prep_hdr_len = 0;
-	run.prep_n_problems = 0;
-	free(run.prep_problems);
-	run.prep_problems = NULL;
-	run.prep_problems_len = run.prep_problems_have = 0;
 	run.prep_checked = false;
 	run.prep_acted = false;
 	run.store_waiting = false;
@@ -825,11 +654,16 @@ run_prep_clear(void)
 static bool
 run_prep_start(void)
 {
+	struct worker_spec spec = {0};
 	char err[256], id[32];
 
 	run_prep_clear();
-	run.prep = child_start("snapshot", prep_work, &run.snap, prep_data, prep_done, NULL, err,
-	                       sizeof(err));
+	spec.what = "snapshot";
+	spec.child = prep_work;
+	spec.child_arg = &run.snap;
+	spec.frame = prep_frame;
+	spec.max_frame = PREP_MAX_FRAME;
+	run.prep = job_start(jobs, &spec, prep_done, NULL, NULL, err, sizeof(err));
 	if (run.prep == NULL) {
 		log_run(LOG_LEVEL_WARNING, run.run_id, 0, "run %lld: %s; validating in parkpland",
 		        (long long)run.run_id, err);
@@ -1305,13 +1139,10 @@ static void
 run_drop(const char *why)
 {
 	if (run.job != NULL) {
-		struct plan p;
-		char err[256];
-
-		solver_job_kill(run.job, why);
-		if (solver_job_finish(run.job, &p, err, sizeof(err)) == 0)
-			plan_free(&p);
+		job_cancel(run.job, why);
 		run.job = NULL;
+		solve_free(run.solve);
+		run.solve = NULL;
 	}
 	if (run.load != NULL) {
 		load_free(run.load);

@@ -52,3 +52,12 @@ endif()
 add_test(NAME test_daemon_pgrestart COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/test_daemon_pgrestart.sh)
 set_tests_properties(test_daemon_pgrestart PROPERTIES FIXTURES_REQUIRED pg
                      ENVIRONMENT "${PARKPLAN_TEST_ENV}" TIMEOUT 600)
+
+# Worker children on the daemon's loop (daemon/jobs.c): frames as they come,
+# the exit through SIGCHLD, the deadline as a timer, a cancelled job.
+add_executable(test_daemon_jobs test_daemon_jobs.c ${CMAKE_SOURCE_DIR}/daemon/jobs.c)
+target_include_directories(test_daemon_jobs PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}
+                           ${CMAKE_SOURCE_DIR}/daemon)
+target_link_libraries(test_daemon_jobs PRIVATE parkplan_worker PkgConfig::LIBEVENT
+                      PkgConfig::JANSSON PostgreSQL::PostgreSQL)
+add_test(NAME test_daemon_jobs COMMAND test_daemon_jobs)

@@ -1,5 +1,5 @@
 /*
- * test_isolate.c - a solve in a child process: whatever the child does, the
+ * test_worker_solve.c - a solve in a child process: whatever the child does, the
  * caller gets a plan or a clear error and lives on.
  *
  * The solve functions below stand in for solver_solve(): one fails inside
@@ -25,7 +25,7 @@
 #include <glpk.h>
 
 #include "check.h"
-#include "isolate.h"
+#include "solve.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define TEST_ASAN 1
@@ -58,42 +58,74 @@ now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static struct solver_limits
+static struct worker_limits
 limits(size_t memory_bytes, double cpu_s, double wall_s)
 {
-	struct solver_limits lim = {memory_bytes, cpu_s, wall_s};
+	struct worker_limits lim = {memory_bytes, cpu_s, wall_s};
 
 	return lim;
 }
 
+/* A solve by fn in a worker: NULL (with err) when it cannot start. */
+static struct worker *
+start_fn(solve_fn fn, const struct worker_limits *lim, const struct solver_options *opt,
+         struct solve **sv, char *err, size_t errlen)
+{
+	struct worker_spec spec;
+	struct worker *w;
+
+	*sv = solve_new(fn, NULL, lim, opt, &spec);
+	if (*sv == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	w = worker_start(&spec, err, errlen);
+	if (w == NULL) {
+		solve_free(*sv);
+		*sv = NULL;
+	}
+	return w;
+}
+
+/* The solve's result, and the worker freed. */
+static int
+finish(struct solve *sv, struct worker *w, struct plan *out, char *err, size_t errlen)
+{
+	int rc = solve_finish(sv, w, out, err, errlen);
+
+	worker_free(w);
+	return rc;
+}
+
 /*
- * The daemon's way: poll the job's fd with the remaining time, pump, kill at
- * the deadline, finish.  *seconds is the wall time the job took.
+ * The daemon's way: poll the worker's fd with the remaining time, pump,
+ * kill at the deadline, finish.  *seconds is the wall time the job took.
  */
 static int
-run_fn(solver_solve_fn fn, const struct solver_limits *lim, const struct solver_options *opt,
+run_fn(solve_fn fn, const struct worker_limits *lim, const struct solver_options *opt,
        struct plan *out, char *err, size_t errlen, double *seconds)
 {
 	double t0 = now();
-	struct solver_job *job;
+	struct solve *sv;
+	struct worker *w;
 	int rc;
 
-	job = solver_job_start_fn(fn, NULL, lim, opt, err, errlen);
-	if (job == NULL) {
+	w = start_fn(fn, lim, opt, &sv, err, errlen);
+	if (w == NULL) {
 		plan_init(out);
 		return -2;
 	}
-	while (solver_job_pump(job) == JOB_RUNNING) {
-		double left = solver_job_remaining(job);
-		struct pollfd pfd = {.fd = solver_job_fd(job), .events = POLLIN};
+	while (worker_pump(w) == WORKER_RUNNING) {
+		double left = worker_remaining(w);
+		struct pollfd pfd = {.fd = worker_fd(w), .events = POLLIN};
 
 		if (left <= 0) {
-			solver_job_kill(job, NULL);
+			worker_kill(w, NULL);
 			break;
 		}
 		poll(&pfd, 1, isinf(left) ? -1 : (int)ceil(left * 1000));
 	}
-	rc = solver_job_finish(job, out, err, errlen);
+	rc = finish(sv, w, out, err, errlen);
 	if (seconds != NULL)
 		*seconds = now() - t0;
 	return rc;
@@ -374,11 +406,21 @@ write_to_parent(const char *text, size_t len)
 		_exit(99);
 }
 
+/* A frame header (worker/frame.h): type, then the length big-endian. */
+static void
+write_header_to_parent(char type, uint32_t len)
+{
+	char h[5] = {type, (char)(len >> 24), (char)(len >> 16), (char)(len >> 8), (char)len};
+
+	write_to_parent(h, sizeof(h));
+}
+
 static int
 solve_writes_garbage(const struct snapshot *s, const struct solver_options *opt, struct plan *out,
                      char *err, size_t errlen)
 {
-	write_to_parent("X garbage\n", 10);
+	write_header_to_parent('X', 7);
+	write_to_parent("garbage", 7);
 	fill_small_plan(out);
 	return 0;
 }
@@ -387,7 +429,8 @@ static int
 solve_cuts_plan_short(const struct snapshot *s, const struct solver_options *opt, struct plan *out,
                       char *err, size_t errlen)
 {
-	write_to_parent("R 1000\n{\"format\"", 17);
+	write_header_to_parent('R', 1000);
+	write_to_parent("{\"format\"", 10);
 	_exit(0);
 }
 
@@ -395,7 +438,7 @@ static int
 solve_sends_huge_plan(const struct snapshot *s, const struct solver_options *opt, struct plan *out,
                       char *err, size_t errlen)
 {
-	write_to_parent("R 2000000000\n", 13);
+	write_header_to_parent('R', 2000000000);
 	_exit(0);
 }
 
@@ -403,7 +446,8 @@ static int
 solve_sends_bad_json(const struct snapshot *s, const struct solver_options *opt, struct plan *out,
                      char *err, size_t errlen)
 {
-	write_to_parent("R 5\nnope!", 9);
+	write_header_to_parent('R', 5);
+	write_to_parent("nope!", 5);
 	_exit(0);
 }
 
@@ -444,17 +488,17 @@ solve_checks_fds(const struct snapshot *s, const struct solver_options *opt, str
 static void
 test_limits_default(void)
 {
-	struct solver_limits lim;
+	struct worker_limits lim;
 	struct snapshot s;
 
 	memset(&s, 0, sizeof(s));
 	s.settings.time_limit_s = 5;
-	solver_limits_default(&lim, &s);
+	solve_limits_default(&lim, &s);
 	CHECK_INT_EQ(lim.memory_bytes, 512 * MIB);
 	CHECK(lim.wall_s == 2 * 5 + 30);
 	CHECK(lim.cpu_s == 2 * 5 + 30 + 10);
 
-	solver_limits_default(&lim, NULL); /* the model's default of 30 s */
+	solve_limits_default(&lim, NULL); /* the model's default of 30 s */
 	CHECK(lim.wall_s == 2 * 30 + 30);
 	CHECK(lim.cpu_s == 2 * 30 + 30 + 10);
 }
@@ -462,7 +506,7 @@ test_limits_default(void)
 static void
 test_plan_arrives(void)
 {
-	struct solver_limits lim = limits(256 * MIB, 30, 30);
+	struct worker_limits lim = limits(256 * MIB, 30, 30);
 	struct plan p;
 	char err[512] = "";
 	int rc;
@@ -496,7 +540,7 @@ record_progress(void *arg, const char *part, double fraction, double best, doubl
 static void
 test_progress(void)
 {
-	struct solver_limits lim = limits(256 * MIB, 30, 30);
+	struct worker_limits lim = limits(256 * MIB, 30, 30);
 	struct progress_log log;
 	struct solver_options opt = {record_progress, &log, 0};
 	struct plan p;
@@ -523,7 +567,7 @@ test_progress(void)
 static void
 test_solve_error(void)
 {
-	struct solver_limits lim = limits(256 * MIB, 30, 30);
+	struct worker_limits lim = limits(256 * MIB, 30, 30);
 	struct plan p;
 	char err[512] = "";
 	int rc;
@@ -539,7 +583,7 @@ test_solve_error(void)
 static char *
 capture_stdout(void (*f)(void *), void *arg)
 {
-	char path[] = "/tmp/test_isolate_stdout_XXXXXX";
+	char path[] = "/tmp/test_worker_solve_stdout_XXXXXX";
 	static char text[4096];
 	int fd = mkstemp(path), saved;
 	ssize_t n;
@@ -561,7 +605,7 @@ capture_stdout(void (*f)(void *), void *arg)
 }
 
 struct captured_case {
-	solver_solve_fn fn;
+	solve_fn fn;
 	int rc;
 	char err[512];
 	struct plan plan;
@@ -571,7 +615,7 @@ static void
 run_captured_case(void *arg)
 {
 	struct captured_case *c = arg;
-	struct solver_limits lim = limits(256 * MIB, 30, 30);
+	struct worker_limits lim = limits(256 * MIB, 30, 30);
 
 	/* left in stdout's buffer across the fork: must be written once */
 	printf("unflushed-marker;");
@@ -621,19 +665,19 @@ test_glpk_error(void)
 static void
 test_memory_limit(void)
 {
-	struct solver_limits lim = limits(64 * MIB, 30, 30);
+	struct worker_limits lim = limits(64 * MIB, 30, 30);
 	struct plan p;
 	char err[512] = "";
 	unsigned got = 0;
 	int rc;
 
 	if (TEST_ASAN) {
-		printf("test_isolate: memory limit tests skipped: AddressSanitizer reserves "
+		printf("test_worker_solve: memory limit tests skipped: AddressSanitizer reserves "
 		       "more address space than RLIMIT_AS allows\n");
 		return;
 	}
 	if (RUNNING_ON_VALGRIND) {
-		printf("test_isolate: memory limit tests skipped: valgrind needs more address "
+		printf("test_worker_solve: memory limit tests skipped: valgrind needs more address "
 		       "space than RLIMIT_AS allows\n");
 		return;
 	}
@@ -670,7 +714,7 @@ test_memory_limit(void)
 static void
 test_deadline(void)
 {
-	struct solver_limits lim = limits(0, 0, 1);
+	struct worker_limits lim = limits(0, 0, 1);
 	struct plan p;
 	char err[512] = "";
 	double took = 0;
@@ -702,7 +746,7 @@ static void
 test_cpu_limit(void)
 {
 	/* the wall clock leaves room for a busy machine */
-	struct solver_limits lim = limits(0, 1, 20);
+	struct worker_limits lim = limits(0, 1, 20);
 	struct plan p;
 	char err[512] = "";
 	double took = 0;
@@ -718,41 +762,42 @@ test_cpu_limit(void)
 static void
 test_killed(void)
 {
-	struct solver_limits lim = limits(0, 0, 30);
-	struct solver_job *job;
+	struct worker_limits lim = limits(0, 0, 30);
+	struct worker *job;
+	struct solve *sv;
 	struct plan p;
 	char err[512] = "";
 	int rc;
 
 	/* from the parent, with a reason */
-	job = solver_job_start_fn(solve_sleeps, NULL, &lim, NULL, err, sizeof(err));
+	job = start_fn(solve_sleeps, &lim, NULL, &sv, err, sizeof(err));
 	CHECK(job != NULL);
 	if (job != NULL) {
-		CHECK(solver_job_pid(job) > 0);
-		CHECK(solver_job_remaining(job) > 25 && solver_job_remaining(job) <= 30);
-		solver_job_kill(job, "the planner asked for a new run");
-		rc = solver_job_finish(job, &p, err, sizeof(err));
+		CHECK(worker_pid(job) > 0);
+		CHECK(worker_remaining(job) > 25 && worker_remaining(job) <= 30);
+		worker_kill(job, "the planner asked for a new run");
+		rc = finish(sv, job, &p, err, sizeof(err));
 		CHECK_INT_EQ(rc, -1);
 		CHECK_MSG(strcmp(err, "the planner asked for a new run") == 0, "%s", err);
 		plan_free(&p);
 	}
 
 	/* from the parent, without a reason, before the deadline */
-	job = solver_job_start_fn(solve_sleeps, NULL, &lim, NULL, err, sizeof(err));
+	job = start_fn(solve_sleeps, &lim, NULL, &sv, err, sizeof(err));
 	CHECK(job != NULL);
 	if (job != NULL) {
-		solver_job_kill(job, NULL);
-		rc = solver_job_finish(job, &p, err, sizeof(err));
+		worker_kill(job, NULL);
+		rc = finish(sv, job, &p, err, sizeof(err));
 		CHECK_INT_EQ(rc, -1);
 		CHECK_MSG(strcmp(err, "solver was stopped") == 0, "%s", err);
 		plan_free(&p);
 	}
 
 	/* finish on a job still running stops it */
-	job = solver_job_start_fn(solve_sleeps, NULL, &lim, NULL, err, sizeof(err));
+	job = start_fn(solve_sleeps, &lim, NULL, &sv, err, sizeof(err));
 	CHECK(job != NULL);
 	if (job != NULL) {
-		rc = solver_job_finish(job, &p, err, sizeof(err));
+		rc = finish(sv, job, &p, err, sizeof(err));
 		CHECK_INT_EQ(rc, -1);
 		CHECK_MSG(strcmp(err, "solver was stopped before it finished") == 0, "%s", err);
 		plan_free(&p);
@@ -760,12 +805,12 @@ test_killed(void)
 
 	/* no deadline at all */
 	lim = limits(0, 0, 0);
-	job = solver_job_start_fn(solve_sleeps, NULL, &lim, NULL, err, sizeof(err));
+	job = start_fn(solve_sleeps, &lim, NULL, &sv, err, sizeof(err));
 	CHECK(job != NULL);
 	if (job != NULL) {
-		CHECK(isinf(solver_job_remaining(job)));
-		solver_job_kill(job, NULL);
-		rc = solver_job_finish(job, &p, err, sizeof(err));
+		CHECK(isinf(worker_remaining(job)));
+		worker_kill(job, NULL);
+		rc = finish(sv, job, &p, err, sizeof(err));
 		CHECK_INT_EQ(rc, -1);
 		plan_free(&p);
 	}
@@ -789,7 +834,7 @@ test_killed(void)
 static void
 test_malformed(void)
 {
-	struct solver_limits lim = limits(0, 30, 30);
+	struct worker_limits lim = limits(0, 30, 30);
 	struct plan p;
 	char err[512] = "";
 	int rc;
@@ -828,7 +873,7 @@ test_malformed(void)
 static void
 test_fds_closed(void)
 {
-	struct solver_limits lim = limits(0, 30, 30);
+	struct worker_limits lim = limits(0, 30, 30);
 	struct plan p;
 	char err[512] = "";
 	int rc;
@@ -867,7 +912,7 @@ solve_big_plan(const struct snapshot *s, const struct solver_options *opt, struc
 static void
 test_big_plan(void)
 {
-	struct solver_limits lim = limits(0, 60, 60);
+	struct worker_limits lim = limits(0, 60, 60);
 	struct plan p;
 	char err[512] = "";
 	size_t i, wrong = 0;
@@ -889,7 +934,7 @@ test_big_plan(void)
 static void
 test_parent_dies(void)
 {
-	struct solver_limits lim = limits(0, 0, 60);
+	struct worker_limits lim = limits(0, 0, 60);
 	int fds[2], status = 0;
 	pid_t middle, solver = -1, r;
 	double t0;
@@ -902,11 +947,12 @@ test_parent_dies(void)
 	if (middle == 0) {
 		char err[256];
 		/* held, not leaked, when this process dies (volatile: the store stays) */
-		static struct solver_job *volatile job;
+		static struct worker *volatile job;
+		static struct solve *sv;
 
 		close(fds[0]);
-		job = solver_job_start_fn(solve_sleeps, NULL, &lim, NULL, err, sizeof(err));
-		solver = job != NULL ? solver_job_pid(job) : -1;
+		job = start_fn(solve_sleeps, &lim, NULL, &sv, err, sizeof(err));
+		solver = job != NULL ? worker_pid(job) : -1;
 		if (write(fds[1], &solver, sizeof(solver)) != sizeof(solver))
 			_exit(2);
 		usleep(100 * 1000); /* let the solver reach its solve */
@@ -937,7 +983,7 @@ test_parent_dies(void)
 static void
 test_sigchld_ignored(void)
 {
-	struct solver_limits lim = limits(0, 30, 30);
+	struct worker_limits lim = limits(0, 30, 30);
 	struct plan p;
 	char err[512] = "";
 	int rc;
@@ -964,28 +1010,29 @@ test_sigchld_ignored(void)
 static void
 test_two_jobs(void)
 {
-	struct solver_limits lim = limits(0, 30, 30);
-	struct solver_job *a, *b;
+	struct worker_limits lim = limits(0, 30, 30);
+	struct worker *a, *b;
+	struct solve *sva, *svb;
 	struct plan pa, pb;
 	char erra[512] = "", errb[512] = "";
 	int rca, rcb;
 
-	a = solver_job_start_fn(solve_small_plan, NULL, &lim, NULL, erra, sizeof(erra));
-	b = solver_job_start_fn(solve_fails, NULL, &lim, NULL, errb, sizeof(errb));
+	a = start_fn(solve_small_plan, &lim, NULL, &sva, erra, sizeof(erra));
+	b = start_fn(solve_fails, &lim, NULL, &svb, errb, sizeof(errb));
 	CHECK(a != NULL && b != NULL);
 	if (a == NULL || b == NULL)
 		return;
 	for (;;) {
-		enum solver_job_state sa = solver_job_pump(a), sb = solver_job_pump(b);
-		struct pollfd pfd = {.fd = solver_job_fd(sa == JOB_RUNNING ? a : b),
+		enum worker_state sa = worker_pump(a), sb = worker_pump(b);
+		struct pollfd pfd = {.fd = worker_fd(sa == WORKER_RUNNING ? a : b),
 		                     .events = POLLIN};
 
-		if (sa == JOB_DONE && sb == JOB_DONE)
+		if (sa == WORKER_EOF && sb == WORKER_EOF)
 			break;
 		poll(&pfd, 1, 1000);
 	}
-	rcb = solver_job_finish(b, &pb, errb, sizeof(errb));
-	rca = solver_job_finish(a, &pa, erra, sizeof(erra));
+	rcb = finish(svb, b, &pb, errb, sizeof(errb));
+	rca = finish(sva, a, &pa, erra, sizeof(erra));
 	CHECK_MSG(rca == 0, "%s", erra);
 	check_small_plan(&pa);
 	CHECK_INT_EQ(rcb, -1);
@@ -995,9 +1042,9 @@ test_two_jobs(void)
 }
 
 /*
- * The real solver through solver_run_isolated(): one enterprise and one
+ * The real solver through solve_run(): one enterprise and one
  * community at the same spot, offers = needs, one instructor in one zone
- * for one period, all at one point.  By MODEL.md: score = round(600 * 1 +
+ * for one period, all at one point.  By docs/model.md: score = round(600 * 1 +
  * 400 * 1) = 1000 = P; skill = round(200 * ow / D) = 200, commute 0, so
  * R = 200.  The isolated plan must also equal the in-process one.
  */
@@ -1020,7 +1067,7 @@ static void
 test_real_solve(void)
 {
 	struct snapshot s;
-	struct solver_limits lim;
+	struct worker_limits lim;
 	struct progress_log log;
 	struct solver_options opt = {record_progress, &log, 0};
 	struct plan iso, local;
@@ -1039,9 +1086,9 @@ test_real_solve(void)
 	CHECK_MSG(rc == 0, "%s", err);
 	if (rc != 0)
 		return;
-	solver_limits_default(&lim, &s);
+	solve_limits_default(&lim, &s);
 	memset(&log, 0, sizeof(log));
-	rc = solver_run_isolated(&s, &lim, &opt, &iso, err, sizeof(err));
+	rc = solve_run(&s, &lim, &opt, &iso, err, sizeof(err));
 	CHECK_MSG(rc == 0, "%s", err);
 	CHECK_INT_EQ(iso.pairing.status, PART_OPTIMAL);
 	CHECK_INT_EQ(iso.pairing.objective, 1000);
@@ -1104,5 +1151,5 @@ main(void)
 	/* and no child was left behind */
 	errno = 0;
 	CHECK(waitpid(-1, NULL, WNOHANG) == -1 && errno == ECHILD);
-	return check_done("test_isolate");
+	return check_done("test_worker_solve");
 }
