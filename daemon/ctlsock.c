@@ -49,7 +49,7 @@ struct ctl_client {
 	char who[64];
 	void *waiter; /* what a pending request waits on (opaque) */
 	void (*waiter_cancel)(void *waiter);
-	TAILQ_ENTRY(ctl_client) link;
+	TAILQ_ENTRY(ctl_client) link; /* in clients, then in dead */
 };
 
 TAILQ_HEAD(ctl_clients, ctl_client);
@@ -61,6 +61,8 @@ struct ctlsock {
 	struct evconnlistener *listener;
 	struct ctl_clients clients;
 	int n_clients;
+	struct ctl_clients dead; /* no reference left: freed on the loop's next pass */
+	struct event *reap;
 	bool created; /* the socket file is ours to remove */
 	char path[108];
 	void (*drained)(void *arg); /* after ctlsock_close_all(): the last client went */
@@ -138,26 +140,39 @@ ctl_client_ref(struct ctl_client *c)
 }
 
 static void
-ctl_client_release_cb(evutil_socket_t fd, short what, void *arg)
+ctl_reap(struct ctlsock *cs)
+{
+	struct ctl_client *c;
+
+	while ((c = TAILQ_FIRST(&cs->dead)) != NULL) {
+		TAILQ_REMOVE(&cs->dead, c, link);
+		free(c);
+	}
+}
+
+static void
+ctl_reap_cb(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd;
 	(void)what;
-	free(arg);
+	ctl_reap(arg);
 }
 
 void
 ctl_client_unref(struct ctl_client *c)
 {
 	static const struct timeval now = {0, 0};
+	struct ctlsock *cs = c->cs;
 
 	if (--c->refs > 0)
 		return;
 	/*
-	 * Freed on the next pass of the loop, not here: whoever dropped the
-	 * last reference may still be in a function that holds c.
+	 * Freed on the next pass of the loop (a zero timeout), not here:
+	 * whoever dropped the last reference may still be in a function
+	 * that holds c.  A closed client is off the list of clients.
 	 */
-	if (event_base_once(c->cs->env->base, -1, EV_TIMEOUT, ctl_client_release_cb, c, &now) != 0)
-		log_warnx("control: cannot release a client: it stays allocated");
+	TAILQ_INSERT_TAIL(&cs->dead, c, link);
+	evtimer_add(cs->reap, &now);
 }
 
 /* --- replies -------------------------------------------------------------- */
@@ -542,6 +557,12 @@ ctlsock_new(struct parkpland *env, ctl_dispatch_fn dispatch, void *arg)
 	cs->dispatch = dispatch;
 	cs->dispatch_arg = arg;
 	TAILQ_INIT(&cs->clients);
+	TAILQ_INIT(&cs->dead);
+	cs->reap = evtimer_new(env->base, ctl_reap_cb, cs);
+	if (cs->reap == NULL) {
+		free(cs);
+		return NULL;
+	}
 	return cs;
 }
 
@@ -625,5 +646,8 @@ ctlsock_free(struct ctlsock *cs)
 	cs->drained = NULL;
 	while ((c = TAILQ_FIRST(&cs->clients)) != NULL)
 		ctl_close(c);
+	/* a reference still held elsewhere is that holder's to drop: none at exit */
+	ctl_reap(cs);
+	event_free(cs->reap);
 	free(cs);
 }
