@@ -161,16 +161,18 @@ prep_done(void *arg, struct worker *w)
 	int rc = worker_error(w, error, sizeof(error));
 
 	p->job = NULL;
-	if (rc == 0 && p->checked) {
+	if (rc == 0 && !p->checked)
+		snprintf(error, sizeof(error), "the snapshot child stopped early");
+	else if (rc == 0 && evbuffer_add(p->row, "\n", 1) != 0)
+		snprintf(error, sizeof(error), "out of memory for the snapshot's row");
+	if (error[0] == '\0') {
 		p->state = PREP_DONE;
-		evbuffer_add(p->row, "\n", 1);
 		log_run(LOG_LEVEL_DEBUG, p->run_id, 0,
 		        "run %lld: snapshot row made off the loop (%zu bytes)",
 		        (long long)p->run_id, evbuffer_get_length(p->row));
 	} else {
 		log_run(LOG_LEVEL_WARNING, p->run_id, 0, "run %lld: %s; parkpland does it itself",
-		        (long long)p->run_id,
-		        error[0] != '\0' ? error : "the snapshot child stopped early");
+		        (long long)p->run_id, error);
 		p->state = PREP_FAILED;
 		evbuffer_free(p->row);
 		p->row = NULL;
@@ -204,7 +206,10 @@ prep_start(struct parkpland *env, int64_t run_id, const struct snapshot *s,
 		goto fail;
 	}
 	/* the row: "<run id>\t<escaped JSON>\n" */
-	evbuffer_add_printf(p->row, "%lld\t", (long long)run_id);
+	if (evbuffer_add_printf(p->row, "%lld\t", (long long)run_id) < 0) {
+		snprintf(err, sizeof(err), "out of memory");
+		goto fail;
+	}
 	spec.what = "snapshot";
 	spec.child = prep_child;
 	spec.child_arg = (void *)s;

@@ -180,28 +180,34 @@ add_plan_rows(struct db_batch *b, long long r, const struct plan *p)
 	                *cov = evbuffer_new();
 	size_t i;
 	int rc = -1;
+	bool bad = false;
 
 	if (pairs == NULL || unc == NULL || asg == NULL || cov == NULL)
 		goto out;
+	/* an evbuffer that could not grow fails the store, never a plan cut short */
 	for (i = 0; i < p->n_pairs; i++)
-		evbuffer_add_printf(
-		    pairs, "%lld\t%lld\t%lld\t%lld\n", r, (long long)p->pairs[i].enterprise_id,
-		    (long long)p->pairs[i].community_id, (long long)p->pairs[i].score);
+		bad |= evbuffer_add_printf(pairs, "%lld\t%lld\t%lld\t%lld\n", r,
+		                           (long long)p->pairs[i].enterprise_id,
+		                           (long long)p->pairs[i].community_id,
+		                           (long long)p->pairs[i].score) < 0;
 	for (i = 0; i < p->n_uncovered; i++)
-		evbuffer_add_printf(unc, "%lld\t%lld\t%lld\n", r,
-		                    (long long)p->uncovered[i].community_id,
-		                    (long long)p->uncovered[i].shortfall);
+		bad |= evbuffer_add_printf(unc, "%lld\t%lld\t%lld\n", r,
+		                           (long long)p->uncovered[i].community_id,
+		                           (long long)p->uncovered[i].shortfall) < 0;
 	for (i = 0; i < p->n_assignments; i++)
-		evbuffer_add_printf(
-		    asg, "%lld\t%lld\t%lld\t%lld\n", r, (long long)p->assignments[i].instructor_id,
-		    (long long)p->assignments[i].zone_id, (long long)p->assignments[i].period_id);
+		bad |= evbuffer_add_printf(asg, "%lld\t%lld\t%lld\t%lld\n", r,
+		                           (long long)p->assignments[i].instructor_id,
+		                           (long long)p->assignments[i].zone_id,
+		                           (long long)p->assignments[i].period_id) < 0;
 	for (i = 0; i < p->n_coverage; i++)
-		evbuffer_add_printf(
-		    cov, "%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\n", r,
-		    (long long)p->coverage[i].zone_id, (long long)p->coverage[i].period_id,
-		    (long long)p->coverage[i].workload, (long long)p->coverage[i].capacity,
-		    (long long)p->coverage[i].seats_full_time,
-		    (long long)p->coverage[i].seats_part_time);
+		bad |= evbuffer_add_printf(
+		           cov, "%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\n", r,
+		           (long long)p->coverage[i].zone_id, (long long)p->coverage[i].period_id,
+		           (long long)p->coverage[i].workload, (long long)p->coverage[i].capacity,
+		           (long long)p->coverage[i].seats_full_time,
+		           (long long)p->coverage[i].seats_part_time) < 0;
+	if (bad)
+		goto out;
 	rc = 0;
 	/* each evbuffer is the batch's once handed over, also when that fails */
 	if (evbuffer_get_length(pairs) > 0) {
@@ -289,6 +295,7 @@ store_run_failure(int64_t run_id, const struct snapshot *s, struct evbuffer *sna
 	struct evbuffer *rows;
 	char id[32];
 	size_t i;
+	bool bad = false;
 
 	if (b == NULL || db_batch_query(b, "BEGIN", 0, NULL, NULL, NULL) != 0)
 		goto fail_row;
@@ -297,17 +304,23 @@ store_run_failure(int64_t run_id, const struct snapshot *s, struct evbuffer *sna
 		rows = evbuffer_new();
 		if (rows == NULL)
 			goto fail_row;
-		for (i = 0; i < pr->n; i++) {
-			evbuffer_add_printf(rows, "%lld\t%zu\t", (long long)run_id, i + 1);
-			copytext_escape_str(pr->v[i].entity, store_emit, rows);
+		for (i = 0; i < pr->n && !bad; i++) {
+			bad |=
+			    evbuffer_add_printf(rows, "%lld\t%zu\t", (long long)run_id, i + 1) < 0;
+			bad |= copytext_escape_str(pr->v[i].entity, store_emit, rows) != 0;
 			if (pr->v[i].id != 0)
-				evbuffer_add_printf(rows, "\t%lld\t", (long long)pr->v[i].id);
+				bad |= evbuffer_add_printf(rows, "\t%lld\t",
+				                           (long long)pr->v[i].id) < 0;
 			else
-				evbuffer_add_printf(rows, "\t\\N\t");
-			copytext_escape_str(pr->v[i].field, store_emit, rows);
-			evbuffer_add(rows, "\t", 1);
-			copytext_escape_str(pr->v[i].reason, store_emit, rows);
-			evbuffer_add(rows, "\n", 1);
+				bad |= evbuffer_add(rows, "\t\\N\t", 4) != 0;
+			bad |= copytext_escape_str(pr->v[i].field, store_emit, rows) != 0;
+			bad |= evbuffer_add(rows, "\t", 1) != 0;
+			bad |= copytext_escape_str(pr->v[i].reason, store_emit, rows) != 0;
+			bad |= evbuffer_add(rows, "\n", 1) != 0;
+		}
+		if (bad) {
+			evbuffer_free(rows);
+			goto fail_row;
 		}
 		if (db_batch_copy(b,
 		                  "COPY plan_problem (run_id, seq, entity, entity_id, field, "
