@@ -1,6 +1,6 @@
 /*
  * cmd_solve.c - parkplanctl solve: a snapshot file in, a plan file out,
- * offline, with the solver in an isolated child process (isolate.h).
+ * offline, with the solver in an isolated child process (worker/solve.h).
  *
  *   parkplanctl solve --input SNAPSHOT [--output PLAN] [--export-lp PREFIX]
  *                     [--export-only] [--memory-mib N] [--quiet] [--json]
@@ -29,10 +29,10 @@
 
 #include "ctl.h"
 #include "index.h"
-#include "isolate.h"
 #include "plan.h"
 #include "print.h"
 #include "snapshot.h"
+#include "solve.h"
 #include "solver.h"
 #include "table.h"
 #include "validate.h"
@@ -267,7 +267,7 @@ run_solve(const struct ctl_args *args)
 	struct solve_args a;
 	struct snapshot s;
 	struct problems probs;
-	struct solver_limits lim;
+	struct worker_limits lim;
 	struct solver_options opt = {0};
 	struct progress pr = {false};
 	struct plan plan;
@@ -316,14 +316,14 @@ run_solve(const struct ctl_args *args)
 		}
 	}
 
-	solver_limits_default(&lim, &s);
+	solve_limits_default(&lim, &s);
 	if (a.memory_mib >= 0)
 		lim.memory_bytes = (size_t)a.memory_mib * 1024 * 1024;
 	if (!a.quiet && isatty(STDERR_FILENO)) {
 		opt.progress = show_progress;
 		opt.progress_arg = &pr;
 	}
-	rc = solver_run_isolated(&s, &lim, &opt, &plan, err, sizeof(err));
+	rc = solve_run(&s, &lim, &opt, &plan, err, sizeof(err));
 	if (pr.shown)
 		fputs("\r\033[K", stderr);
 	snapshot_free(&s);

@@ -9,6 +9,11 @@
  * daemon.max_request_bytes, one at a time per connection; a connection
  * idle for daemon.idle_timeout_s (no request pending) is closed, and no
  * more than daemon.max_clients are served at once.
+ *
+ * A request goes to the dispatch callback it was made with; a client is
+ * reference-counted across asynchronous answers, and its memory is let go
+ * on the loop's next pass after the last reference, never while a caller
+ * may still hold it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -31,30 +36,38 @@
 #include "sdnotify.h"
 
 struct ctl_client {
+	struct ctlsock *cs;
 	struct bufferevent *bev;
 	uid_t uid;
 	gid_t gid;
 	pid_t pid;
-	bool privileged;
 	bool busy;       /* a request awaits its reply */
 	bool processing; /* inside ctl_process() */
 	bool closing;    /* close once the output is written */
 	bool gone;
 	int refs;
 	char who[64];
-	struct run_waiter waiter;
-	TAILQ_ENTRY(ctl_client) link;
+	void *waiter; /* what a pending request waits on (opaque) */
+	void (*waiter_cancel)(void *waiter);
+	TAILQ_ENTRY(ctl_client) link; /* in clients, then in dead */
 };
 
 TAILQ_HEAD(ctl_clients, ctl_client);
 
-static struct {
+struct ctlsock {
+	struct parkpland *env;
+	ctl_dispatch_fn dispatch;
+	void *dispatch_arg;
 	struct evconnlistener *listener;
 	struct ctl_clients clients;
 	int n_clients;
+	struct ctl_clients dead; /* no reference left: freed on the loop's next pass */
+	struct event *reap;
 	bool created; /* the socket file is ours to remove */
 	char path[108];
-} ctl;
+	void (*drained)(void *arg); /* after ctlsock_close_all(): the last client went */
+	void *drained_arg;
+};
 
 static void ctl_process(struct ctl_client *c);
 static void ctl_close(struct ctl_client *c);
@@ -88,10 +101,9 @@ peer_in_group(uid_t uid, gid_t gid, const char *group)
 }
 
 static bool
-peer_may_connect(const struct ctl_client *c)
+peer_may_connect(const struct ctlsock *cs, uid_t uid, gid_t gid)
 {
-	return c->uid == 0 || c->uid == geteuid() ||
-	       peer_in_group(c->uid, c->gid, conf->socket_group);
+	return uid == 0 || uid == geteuid() || peer_in_group(uid, gid, cs->env->conf->socket_group);
 }
 
 bool
@@ -99,7 +111,7 @@ ctl_client_privileged(const struct ctl_client *c)
 {
 	/* Checked per call: a reload may have changed the groups. */
 	return c->uid == 0 || c->uid == geteuid() ||
-	       peer_in_group(c->uid, c->gid, conf->admin_group);
+	       peer_in_group(c->uid, c->gid, c->cs->env->conf->admin_group);
 }
 
 const char *
@@ -114,10 +126,11 @@ ctl_client_gone(const struct ctl_client *c)
 	return c->gone;
 }
 
-struct run_waiter *
-ctl_client_waiter(struct ctl_client *c)
+void
+ctl_client_set_waiter(struct ctl_client *c, void *waiter, void (*cancel)(void *waiter))
 {
-	return &c->waiter;
+	c->waiter = waiter;
+	c->waiter_cancel = cancel;
 }
 
 void
@@ -126,44 +139,84 @@ ctl_client_ref(struct ctl_client *c)
 	c->refs++;
 }
 
+static void
+ctl_reap(struct ctlsock *cs)
+{
+	struct ctl_client *c;
+
+	while ((c = TAILQ_FIRST(&cs->dead)) != NULL) {
+		TAILQ_REMOVE(&cs->dead, c, link);
+		free(c);
+	}
+}
+
+static void
+ctl_reap_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	ctl_reap(arg);
+}
+
 void
 ctl_client_unref(struct ctl_client *c)
 {
+	static const struct timeval now = {0, 0};
+	struct ctlsock *cs = c->cs;
+
 	if (--c->refs > 0)
 		return;
-	free(c);
+	/*
+	 * Freed on the next pass of the loop (a zero timeout), not here:
+	 * whoever dropped the last reference may still be in a function
+	 * that holds c.  A closed client is off the list of clients.
+	 */
+	TAILQ_INSERT_TAIL(&cs->dead, c, link);
+	evtimer_add(cs->reap, &now);
 }
 
 /* --- replies -------------------------------------------------------------- */
 
+/* json_dump_callback: into an evbuffer. */
+static int
+ctl_dump(const char *text, size_t size, void *data)
+{
+	return evbuffer_add(data, text, size);
+}
+
 static void
 ctl_send(struct ctl_client *c, json_t *msg)
 {
-	char *text;
+	struct evbuffer *line;
 
 	json_object_set_new(msg, "v", json_integer(PROTOCOL_VERSION));
-	text = json_dumps(msg, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_SORT_KEYS);
-	json_decref(msg);
 	if (c->gone || c->bev == NULL) {
-		free(text);
+		json_decref(msg);
 		return;
 	}
-	if (text == NULL) {
+	line = evbuffer_new();
+	if (line == NULL ||
+	    json_dump_callback(msg, ctl_dump, line,
+	                       JSON_COMPACT | JSON_ENSURE_ASCII | JSON_SORT_KEYS) != 0 ||
+	    evbuffer_add(line, "\n", 1) != 0) {
 		static const char oom[] =
 		    "{\"v\":1,\"ok\":false,\"code\":\"internal\",\"error\":\"out of memory\"}\n";
 
 		bufferevent_write(c->bev, oom, sizeof(oom) - 1);
 	} else {
-		bufferevent_write(c->bev, text, strlen(text));
-		bufferevent_write(c->bev, "\n", 1);
-		free(text);
+		bufferevent_write_buffer(c->bev, line);
 	}
+	if (line != NULL)
+		evbuffer_free(line);
+	json_decref(msg);
 }
 
 static void
 ctl_reply_done(struct ctl_client *c)
 {
 	c->busy = false;
+	c->waiter = NULL;
+	c->waiter_cancel = NULL;
 	if (c->gone)
 		return;
 	if (!c->closing)
@@ -184,7 +237,7 @@ ctl_reply_ok(struct ctl_client *c, json_t *data)
 }
 
 void
-ctl_reply_error(struct ctl_client *c, const char *code, const char *fmt, ...)
+ctl_reply_error(struct ctl_client *c, enum protocol_error code, const char *fmt, ...)
 {
 	json_t *msg = json_object();
 	char text[1024];
@@ -194,7 +247,7 @@ ctl_reply_error(struct ctl_client *c, const char *code, const char *fmt, ...)
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
 	json_object_set_new(msg, "ok", json_false());
-	json_object_set_new(msg, "code", json_string(code));
+	json_object_set_new(msg, "code", json_string(protocol_error_text(code)));
 	json_object_set_new(msg, "error", json_string(text));
 	ctl_send(c, msg);
 	ctl_reply_done(c);
@@ -212,7 +265,7 @@ ctl_request(struct ctl_client *c, const char *line, size_t len)
 	c->busy = true;
 	if (req == NULL || !json_is_object(req)) {
 		json_decref(req);
-		ctl_reply_error(c, "bad_request", "not a JSON object: %s",
+		ctl_reply_error(c, ERR_BAD_REQUEST, "not a JSON object: %s",
 		                req == NULL ? jerr.text : "wrong type");
 		return;
 	}
@@ -220,18 +273,18 @@ ctl_request(struct ctl_client *c, const char *line, size_t len)
 	cmd = json_object_get(req, "cmd");
 	args = json_object_get(req, "args");
 	if (!json_is_integer(v) || json_integer_value(v) != PROTOCOL_VERSION) {
-		ctl_reply_error(c, "version",
+		ctl_reply_error(c, ERR_VERSION,
 		                "protocol version %lld is not supported (this parkpland speaks %d)",
 		                json_is_integer(v) ? (long long)json_integer_value(v) : -1LL,
 		                PROTOCOL_VERSION);
 	} else if (!json_is_string(cmd)) {
-		ctl_reply_error(c, "bad_request", "\"cmd\" must be a string");
+		ctl_reply_error(c, ERR_BAD_REQUEST, "\"cmd\" must be a string");
 	} else if (args != NULL && !json_is_object(args) && !json_is_null(args)) {
-		ctl_reply_error(c, "bad_request", "\"args\" must be an object");
+		ctl_reply_error(c, ERR_BAD_REQUEST, "\"args\" must be an object");
 	} else {
 		json_t *a = json_is_object(args) ? json_incref(args) : json_object();
 
-		cmd_dispatch(c, json_string_value(cmd), a);
+		c->cs->dispatch(c->cs->dispatch_arg, c, json_string_value(cmd), a);
 		json_decref(a);
 	}
 	json_decref(req);
@@ -240,6 +293,7 @@ ctl_request(struct ctl_client *c, const char *line, size_t len)
 static void
 ctl_process(struct ctl_client *c)
 {
+	size_t max = (size_t)c->cs->env->conf->max_request_bytes;
 	struct evbuffer *in;
 	char *line;
 	size_t len;
@@ -254,12 +308,13 @@ ctl_process(struct ctl_client *c)
 		/* no whole line yet: what is buffered counts */
 		if (line == NULL)
 			len = evbuffer_get_length(in);
-		if (len > (size_t)conf->max_request_bytes) {
+		if (len > max) {
 			free(line);
-			c->busy = true;
-			ctl_reply_error(c, "too_large", "request longer than %d bytes",
-			                conf->max_request_bytes);
+			/* closing first: the reply does not turn reading on again */
 			c->closing = true;
+			c->busy = true;
+			bufferevent_disable(c->bev, EV_READ);
+			ctl_reply_error(c, ERR_TOO_LARGE, "request longer than %zu bytes", max);
 			break;
 		}
 		if (line == NULL)
@@ -284,15 +339,22 @@ ctl_process(struct ctl_client *c)
 static void
 ctl_close(struct ctl_client *c)
 {
+	struct ctlsock *cs = c->cs;
+
 	if (c->gone)
 		return;
 	c->gone = true;
-	run_waiter_cancel(&c->waiter);
+	if (c->waiter_cancel != NULL)
+		c->waiter_cancel(c->waiter);
+	c->waiter = NULL;
+	c->waiter_cancel = NULL;
 	bufferevent_free(c->bev);
 	c->bev = NULL;
-	TAILQ_REMOVE(&ctl.clients, c, link);
-	ctl.n_clients--;
+	TAILQ_REMOVE(&cs->clients, c, link);
+	cs->n_clients--;
 	ctl_client_unref(c);
+	if (cs->n_clients == 0 && cs->drained != NULL)
+		cs->drained(cs->drained_arg);
 }
 
 static void
@@ -324,74 +386,80 @@ ctl_event_cb(struct bufferevent *bev, short what, void *arg)
 }
 
 static void
-ctl_refuse(int fd, const char *code, const char *message)
+ctl_refuse(int fd, enum protocol_error code, const char *message)
 {
 	char buf[512];
 	int n =
-	    snprintf(buf, sizeof(buf), "{\"v\":1,\"ok\":false,\"code\":\"%s\",\"error\":\"%s\"}\n",
-	             code, message);
+	    snprintf(buf, sizeof(buf), "{\"v\":%d,\"ok\":false,\"code\":\"%s\",\"error\":\"%s\"}\n",
+	             PROTOCOL_VERSION, protocol_error_text(code), message);
 
 	if (n > 0)
 		(void)!write(fd, buf, (size_t)n);
 	close(fd);
 }
 
-static void
-ctl_accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa, int salen,
-              void *arg)
+int
+ctlsock_adopt(struct ctlsock *cs, int fd)
 {
+	const struct config *conf = cs->env->conf;
 	struct ucred cred;
 	socklen_t len = sizeof(cred);
 	struct ctl_client *c;
 	struct timeval idle;
 
-	(void)l;
-	(void)sa;
-	(void)salen;
-	(void)arg;
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) {
 		log_warn("control: SO_PEERCRED");
 		close(fd);
-		return;
+		return -1;
 	}
-	if (ctl.n_clients >= conf->max_clients) {
+	if (cs->n_clients >= conf->max_clients) {
 		log_warnx("control: client limit (%d) reached, refusing uid %u", conf->max_clients,
 		          (unsigned)cred.uid);
-		ctl_refuse(fd, "busy", "too many clients");
-		return;
+		ctl_refuse(fd, ERR_BUSY, "too many clients");
+		return -1;
+	}
+	if (!peer_may_connect(cs, cred.uid, cred.gid)) {
+		log_warnx("control: uid %u (pid %d) is not allowed (daemon.socket_group)",
+		          (unsigned)cred.uid, (int)cred.pid);
+		ctl_refuse(fd, ERR_DENIED, "not allowed: not in the control group");
+		return -1;
 	}
 	c = calloc(1, sizeof(*c));
 	if (c == NULL) {
 		close(fd);
-		return;
+		return -1;
 	}
+	c->cs = cs;
 	c->uid = cred.uid;
 	c->gid = cred.gid;
 	c->pid = cred.pid;
 	c->refs = 1;
 	snprintf(c->who, sizeof(c->who), "uid %u", (unsigned)cred.uid);
-	if (!peer_may_connect(c)) {
-		log_warnx("control: uid %u (pid %d) is not allowed (daemon.socket_group)",
-		          (unsigned)cred.uid, (int)cred.pid);
-		free(c);
-		ctl_refuse(fd, "denied", "not allowed: not in the control group");
-		return;
-	}
 	evutil_make_socket_nonblocking(fd);
-	c->bev = bufferevent_socket_new(base, fd, BEV_OPT_CLOSE_ON_FREE);
+	c->bev = bufferevent_socket_new(cs->env->base, fd, BEV_OPT_CLOSE_ON_FREE);
 	if (c->bev == NULL) {
 		free(c);
 		close(fd);
-		return;
+		return -1;
 	}
 	bufferevent_setcb(c->bev, ctl_read_cb, ctl_write_cb, ctl_event_cb, c);
-	idle.tv_sec = (time_t)conf->idle_timeout_s;
-	idle.tv_usec = (suseconds_t)((conf->idle_timeout_s - (double)idle.tv_sec) * 1e6);
+	idle = seconds_tv(conf->idle_timeout_s);
 	bufferevent_set_timeouts(c->bev, &idle, NULL);
 	bufferevent_enable(c->bev, EV_READ);
-	TAILQ_INSERT_TAIL(&ctl.clients, c, link);
-	ctl.n_clients++;
+	TAILQ_INSERT_TAIL(&cs->clients, c, link);
+	cs->n_clients++;
 	log_debug("control: %s connected (pid %d)", c->who, (int)c->pid);
+	return 0;
+}
+
+static void
+ctl_accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa, int salen,
+              void *arg)
+{
+	(void)l;
+	(void)sa;
+	(void)salen;
+	(void)ctlsock_adopt(arg, fd);
 }
 
 /* --- the listening socket ------------------------------------------------- */
@@ -412,8 +480,9 @@ ctlsock_from_systemd(void)
 }
 
 static int
-ctlsock_create(char *err, size_t errlen)
+ctlsock_create(struct ctlsock *cs, char *err, size_t errlen)
 {
+	const struct config *conf = cs->env->conf;
 	struct sockaddr_un sun;
 	mode_t old;
 	int fd;
@@ -451,8 +520,8 @@ ctlsock_create(char *err, size_t errlen)
 		return -1;
 	}
 	umask(old);
-	ctl.created = true;
-	snprintf(ctl.path, sizeof(ctl.path), "%s", conf->socket_path);
+	cs->created = true;
+	snprintf(cs->path, sizeof(cs->path), "%s", conf->socket_path);
 	if (conf->socket_group[0] != '\0') {
 		struct group *gr = getgrnam(conf->socket_group);
 
@@ -477,25 +546,44 @@ ctlsock_create(char *err, size_t errlen)
 	return fd;
 }
 
+struct ctlsock *
+ctlsock_new(struct parkpland *env, ctl_dispatch_fn dispatch, void *arg)
+{
+	struct ctlsock *cs = calloc(1, sizeof(*cs));
+
+	if (cs == NULL)
+		return NULL;
+	cs->env = env;
+	cs->dispatch = dispatch;
+	cs->dispatch_arg = arg;
+	TAILQ_INIT(&cs->clients);
+	TAILQ_INIT(&cs->dead);
+	cs->reap = evtimer_new(env->base, ctl_reap_cb, cs);
+	if (cs->reap == NULL) {
+		free(cs);
+		return NULL;
+	}
+	return cs;
+}
+
 int
-ctlsock_open(char *err, size_t errlen)
+ctlsock_listen(struct ctlsock *cs, char *err, size_t errlen)
 {
 	int fd;
 
-	TAILQ_INIT(&ctl.clients);
 	fd = ctlsock_from_systemd();
 	if (fd >= 0) {
 		log_info("control: socket passed by systemd");
 		evutil_make_socket_nonblocking(fd);
 	} else {
-		fd = ctlsock_create(err, errlen);
+		fd = ctlsock_create(cs, err, errlen);
 		if (fd < 0)
 			return -1;
-		log_info("control: listening on %s", conf->socket_path);
+		log_info("control: listening on %s", cs->env->conf->socket_path);
 	}
-	ctl.listener = evconnlistener_new(base, ctl_accept_cb, NULL,
+	cs->listener = evconnlistener_new(cs->env->base, ctl_accept_cb, cs,
 	                                  LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, -1, fd);
-	if (ctl.listener == NULL) {
+	if (cs->listener == NULL) {
 		snprintf(err, errlen, "cannot listen on the control socket");
 		close(fd);
 		return -1;
@@ -504,38 +592,62 @@ ctlsock_open(char *err, size_t errlen)
 }
 
 void
-ctlsock_stop(void)
+ctlsock_stop(struct ctlsock *cs)
 {
-	if (ctl.listener != NULL) {
-		evconnlistener_free(ctl.listener);
-		ctl.listener = NULL;
+	if (cs->listener != NULL) {
+		evconnlistener_free(cs->listener);
+		cs->listener = NULL;
 	}
-	if (ctl.created) {
-		(void)unlink(ctl.path);
-		ctl.created = false;
+	if (cs->created) {
+		(void)unlink(cs->path);
+		cs->created = false;
 	}
 }
 
 int
-ctlsock_clients(void)
+ctlsock_clients(const struct ctlsock *cs)
 {
-	return ctl.n_clients;
+	return cs->n_clients;
 }
 
 void
-ctlsock_close_all(const char *why)
+ctlsock_close_all(struct ctlsock *cs, const char *why, void (*drained)(void *arg), void *arg)
 {
 	struct ctl_client *c, *next;
 
-	for (c = TAILQ_FIRST(&ctl.clients); c != NULL; c = next) {
+	cs->drained = drained;
+	cs->drained_arg = arg;
+	if (cs->n_clients == 0) {
+		if (drained != NULL)
+			drained(arg);
+		return;
+	}
+	for (c = TAILQ_FIRST(&cs->clients); c != NULL; c = next) {
 		next = TAILQ_NEXT(c, link);
 		/* closing first: no further request is read from the buffer */
 		c->closing = true;
 		if (c->busy)
-			ctl_reply_error(c, "shutting_down", "%s", why);
+			ctl_reply_error(c, ERR_SHUTTING_DOWN, "%s", why);
 		if (evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
 			ctl_close(c);
 		else
 			bufferevent_disable(c->bev, EV_READ);
 	}
+}
+
+void
+ctlsock_free(struct ctlsock *cs)
+{
+	struct ctl_client *c;
+
+	if (cs == NULL)
+		return;
+	ctlsock_stop(cs);
+	cs->drained = NULL;
+	while ((c = TAILQ_FIRST(&cs->clients)) != NULL)
+		ctl_close(c);
+	/* a reference still held elsewhere is that holder's to drop: none at exit */
+	ctl_reap(cs);
+	event_free(cs->reap);
+	free(cs);
 }

@@ -8,7 +8,8 @@
  * this build and LISTEN parkplan_data is issued; a database of another
  * version is refused and retried slowly.  A lost connection fails the batch
  * that was running and is re-made with exponential backoff.  Once ready,
- * the first batch is leader.c's question for the planner lock.
+ * the first batch is the planner lock's question (leader.c, through the
+ * state callback).
  *
  * Work is queued as batches (parkpland.h): a batch holds the connection
  * alone from its first statement to its last, so a transaction is never
@@ -33,8 +34,7 @@ struct db_step {
 	char *sql;
 	int n;
 	char **values;
-	char *data; /* COPY */
-	size_t len, sent;
+	struct evbuffer *data; /* COPY: what is left to send */
 	db_result_fn fn;
 	void *arg;
 };
@@ -56,7 +56,9 @@ struct db_batch {
 TAILQ_HEAD(db_batch_queue, db_batch);
 
 struct db {
+	struct event_base *base;
 	char *dsn;
+	char application_name[64];
 	double backoff_min, backoff_max, backoff;
 	db_notify_fn notify;
 	db_state_fn state;
@@ -105,7 +107,8 @@ db_batch_free(struct db_batch *b)
 		for (j = 0; j < b->steps[i].n; j++)
 			free(b->steps[i].values[j]);
 		free(b->steps[i].values);
-		free(b->steps[i].data);
+		if (b->steps[i].data != NULL)
+			evbuffer_free(b->steps[i].data);
 	}
 	free(b->steps);
 	free(b);
@@ -160,17 +163,16 @@ db_batch_query(struct db_batch *b, const char *sql, int n, const char *const *va
 }
 
 int
-db_batch_copy(struct db_batch *b, const char *sql, char *data, size_t len)
+db_batch_copy(struct db_batch *b, const char *sql, struct evbuffer *data)
 {
 	struct db_step *s = batch_add(b, sql);
 
 	if (s == NULL) {
-		free(data);
+		evbuffer_free(data);
 		return -1;
 	}
 	s->kind = STEP_COPY;
 	s->data = data;
-	s->len = len;
 	return 0;
 }
 
@@ -240,7 +242,7 @@ db_wait(struct db *db)
 		what |= EV_WRITE;
 	if (db->copy_active)
 		what |= EV_WRITE;
-	event_assign(db->io, base, fd, what, db_io_cb, db);
+	event_assign(db->io, db->base, fd, what, db_io_cb, db);
 	event_add(db->io, NULL);
 }
 
@@ -401,17 +403,18 @@ db_copy_push(struct db *db)
 	struct db_step *s = &db->current->steps[db->current->cur];
 	int r;
 
-	while (s->sent < s->len) {
-		size_t chunk = s->len - s->sent;
+	while (s->data != NULL && evbuffer_get_length(s->data) > 0) {
+		size_t chunk = evbuffer_get_length(s->data);
 
 		if (chunk > COPY_CHUNK)
 			chunk = COPY_CHUNK;
-		r = PQputCopyData(db->conn, s->data + s->sent, (int)chunk);
+		r = PQputCopyData(db->conn, (const char *)evbuffer_pullup(s->data, (ssize_t)chunk),
+		                  (int)chunk);
 		if (r < 0)
 			return -1;
 		if (r == 0)
 			return 0; /* would block: wait until writable */
-		s->sent += chunk;
+		evbuffer_drain(s->data, chunk);
 		/*
 		 * In non-blocking mode libpq grows its output buffer instead of
 		 * refusing data: flush each chunk and give the loop back while
@@ -626,7 +629,7 @@ db_connect_step(struct db *db, PostgresPollingStatusType st)
 			return;
 		}
 		event_del(db->io);
-		event_assign(db->io, base, fd, st == PGRES_POLLING_READING ? EV_READ : EV_WRITE,
+		event_assign(db->io, db->base, fd, st == PGRES_POLLING_READING ? EV_READ : EV_WRITE,
 		             db_io_cb, db);
 		event_add(db->io, NULL);
 		return;
@@ -653,7 +656,7 @@ db_connect(struct db *db)
 	 * or PGAPPNAME sets one.
 	 */
 	const char *const keys[] = {"dbname", "fallback_application_name", NULL};
-	const char *const values[] = {db->dsn, leader_application_name(), NULL};
+	const char *const values[] = {db->dsn, db->application_name, NULL};
 
 	db->conn = PQconnectStartParams(keys, values, 1);
 	if (db->conn == NULL) {
@@ -707,13 +710,15 @@ db_timer_cb(evutil_socket_t fd, short what, void *arg)
 /* --- the connection ------------------------------------------------------- */
 
 struct db *
-db_new(const char *dsn, double backoff_min_s, double backoff_max_s, db_notify_fn notify,
-       db_state_fn state, void *arg)
+db_new(struct event_base *base, const char *dsn, const char *application_name, double backoff_min_s,
+       double backoff_max_s, db_notify_fn notify, db_state_fn state, void *arg)
 {
 	struct db *db = calloc(1, sizeof(*db));
 
 	if (db == NULL)
 		return NULL;
+	db->base = base;
+	snprintf(db->application_name, sizeof(db->application_name), "%s", application_name);
 	db->dsn = strdup(dsn);
 	db->backoff_min = db->backoff = backoff_min_s;
 	db->backoff_max = backoff_max_s;

@@ -26,12 +26,12 @@ load_take(void *arg, const PGresult *res, char *err, size_t errlen)
 {
 	struct load *l = arg;
 	size_t i = l->next++;
-	double t0 = now_s();
+	double t0 = monotonic_s();
 	int rc;
 
 	rc = db_loader_take(l->loader, i, res, err, errlen) == 0 ? 0 : -1;
 	log_debug("load: %d rows of result %zu taken in %.0f ms", PQntuples(res), i,
-	          1000 * (now_s() - t0));
+	          1000 * (monotonic_s() - t0));
 	return rc;
 }
 
@@ -50,9 +50,9 @@ load_batch_done(void *arg, int rc, const char *error)
 		return;
 	}
 	snapshot_init(&s);
-	t0 = now_s();
+	t0 = monotonic_s();
 	rc = db_loader_finish(l->loader, &s, err, sizeof(err));
-	log_debug("load: snapshot finished in %.0f ms", 1000 * (now_s() - t0));
+	log_debug("load: snapshot finished in %.0f ms", 1000 * (monotonic_s() - t0));
 	if (rc != 0) {
 		l->loader = NULL;
 		snapshot_free(&s);

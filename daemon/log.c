@@ -7,7 +7,7 @@
  * message is about (log_run).  Otherwise it is a line on stderr with a
  * syslog priority prefix ("<6>...") that the journal also understands.
  * Messages name rows by id only, never by a person's or an organisation's
- * name.
+ * name.  The state told to systemd (STATUS=) is a line of the log too.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -171,6 +171,23 @@ log_warn(const char *fmt, ...)
 	log_vwrite(LOG_LEVEL_WARNING, saved, 0, 0, fmt, ap);
 	va_end(ap);
 	errno = saved;
+}
+
+void
+log_status(const char *fmt, ...)
+{
+	static char last[256];
+	char text[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	if (strcmp(text, last) == 0)
+		return;
+	snprintf(last, sizeof(last), "%s", text);
+	sd_notifyf(0, "STATUS=%s", text);
+	log_debug("status: %s", text);
 }
 
 void

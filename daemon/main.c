@@ -1,9 +1,15 @@
 /*
- * main.c - parkpland's entry point: read the configuration, set up the
- * loop (signals as events, the systemd watchdog as a timer), open the
- * control socket, connect to PostgreSQL, run.
+ * main.c - parkpland's entry point: read the configuration, make the
+ * parts (struct parkpland) and wire what each reports to the parts that
+ * act on it, set up the loop (signals as events, the systemd watchdog as a
+ * timer), open the control socket, connect to PostgreSQL, run.
  *
  *	parkpland [-c FILE] [-o section.key=value]... [-t] [-V] [-h]
+ *
+ * Who tells whom:
+ *	db_conn  --state-->  leader  --role-->  triggers, run
+ *	db_conn  --NOTIFY--> triggers --request--> run
+ *	ctlsock  --request--> cmd*.c --> run, leader, triggers, store, ...
  */
 #include <errno.h>
 #include <getopt.h>
@@ -21,42 +27,16 @@
 #define DEFAULT_CONFIG "/etc/parkplan/parkplan.conf"
 #define SHUTDOWN_GRACE_S 5
 
-struct event_base *base;
-struct config *conf;
-struct db *database;
-
-static const char *config_path;
-static char **overrides;
-static size_t n_overrides;
-static struct event *shutdown_timer;
-static struct event *clients_poll;
-static bool shutting_down;
-static char last_status[256];
-
-double
-now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-void
-daemon_status(const char *fmt, ...)
-{
-	char text[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
-	va_end(ap);
-	if (strcmp(text, last_status) == 0)
-		return;
-	snprintf(last_status, sizeof(last_status), "%s", text);
-	sd_notifyf(0, "STATUS=%s", text);
-	log_debug("status: %s", text);
-}
+/* What main.c keeps besides the parts. */
+static struct {
+	const char *config_path;
+	char **overrides;
+	size_t n_overrides;
+	struct event *shutdown_timer;
+	struct event *signals[3];
+	bool shutting_down;
+	bool standby; /* the leader's last word */
+} daemon_state;
 
 static void
 apply_log_level(const struct config *c)
@@ -67,32 +47,110 @@ apply_log_level(const struct config *c)
 	log_set_level(level);
 }
 
-int
-daemon_reload(char *err, size_t errlen)
+static int
+daemon_reload(struct parkpland *env, char *err, size_t errlen)
 {
 	struct config *fresh = calloc(1, sizeof(*fresh));
+	const char *path = daemon_state.config_path;
 
 	if (fresh == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
 	sd_notify(0, "RELOADING=1");
-	if (config_load(config_path, overrides, n_overrides, fresh, err, errlen) != 0) {
+	if (config_load(path, daemon_state.overrides, daemon_state.n_overrides, fresh, err,
+	                errlen) != 0) {
 		free(fresh);
 		log_err("reload: keeping the old configuration: %s", err);
 		sd_notify(0, "READY=1");
 		return -1;
 	}
-	config_warn_restart(conf, fresh);
-	config_free(conf);
-	free(conf);
-	conf = fresh;
-	apply_log_level(conf);
-	run_config_changed();
-	log_notice("configuration reloaded%s%s", config_path ? " from " : "",
-	           config_path ? config_path : "");
+	config_warn_restart(env->conf, fresh);
+	config_free(env->conf);
+	free(env->conf);
+	env->conf = fresh;
+	apply_log_level(env->conf);
+	triggers_config_changed(env->triggers);
+	log_notice("configuration reloaded%s%s", path ? " from " : "", path ? path : "");
 	sd_notify(0, "READY=1");
 	return 0;
+}
+
+/* --- what the parts report ------------------------------------------------ */
+
+static void
+on_db_notify(void *arg, const char *channel, const char *payload)
+{
+	struct parkpland *env = arg;
+
+	log_debug("NOTIFY %s (%s)", channel, payload != NULL ? payload : "");
+	if (strcmp(channel, "parkplan_data") == 0)
+		triggers_data_changed(env->triggers);
+}
+
+static void
+on_db_state(void *arg, bool up)
+{
+	struct parkpland *env = arg;
+
+	/* the planner lock first; the planner follows when it is ours */
+	leader_db_state(env->leader, up);
+}
+
+static void
+on_role(void *arg, enum leader_role role, const char *text)
+{
+	struct parkpland *env = arg;
+	bool was_standby = daemon_state.standby;
+
+	daemon_state.standby = role == LEADER_STANDBY;
+	if (role == LEADER_STANDBY && !was_standby)
+		triggers_standby(env->triggers);
+	/* the start-up clean-up is queued before a run the planner takes up */
+	if (role == LEADER_ACTIVE)
+		triggers_active(env->triggers);
+	run_role(env->run, role, text);
+}
+
+static void
+on_standby_plan(void *arg, int64_t id)
+{
+	struct parkpland *env = arg;
+
+	if (id != run_plan_in_force(env->run))
+		run_set_plan_in_force(env->run, id);
+}
+
+static void
+on_trigger(void *arg, enum run_trigger trigger)
+{
+	struct parkpland *env = arg;
+
+	run_request(env->run, trigger, NULL, NULL);
+}
+
+static bool
+on_trigger_idle(void *arg)
+{
+	struct parkpland *env = arg;
+
+	return run_idle(env->run);
+}
+
+static int64_t
+on_trigger_current(void *arg)
+{
+	struct parkpland *env = arg;
+
+	return run_current(env->run);
+}
+
+static void
+on_trigger_plan(void *arg, int64_t id)
+{
+	struct parkpland *env = arg;
+
+	run_set_plan_in_force(env->run, id);
 }
 
 /* --- signals and timers --------------------------------------------------- */
@@ -100,59 +158,58 @@ daemon_reload(char *err, size_t errlen)
 static void
 shutdown_timeout_cb(evutil_socket_t fd, short what, void *arg)
 {
+	struct parkpland *env = arg;
+
 	(void)fd;
 	(void)what;
-	(void)arg;
-	event_base_loopbreak(base);
+	event_base_loopbreak(env->base);
+}
+
+/* The last client is gone after the shutdown began: stop. */
+static void
+clients_gone(void *arg)
+{
+	struct parkpland *env = arg;
+
+	event_base_loopbreak(env->base);
 }
 
 static void
-check_clients_gone_cb(evutil_socket_t fd, short what, void *arg)
+begin_shutdown(struct parkpland *env, const char *signame)
 {
-	(void)fd;
-	(void)what;
-	(void)arg;
-	if (ctlsock_clients() == 0)
-		event_base_loopbreak(base);
-}
+	struct timeval grace = {SHUTDOWN_GRACE_S, 0};
 
-static void
-begin_shutdown(const char *signame)
-{
-	struct timeval grace = {SHUTDOWN_GRACE_S, 0}, tick = {0, 20000};
-
-	if (shutting_down)
+	if (daemon_state.shutting_down)
 		return;
-	shutting_down = true;
+	daemon_state.shutting_down = true;
 	log_notice("%s: shutting down", signame);
 	sd_notify(0, "STOPPING=1");
-	ctlsock_stop();
-	run_shutdown();
-	ctlsock_close_all("parkpland is shutting down");
-	/* let the last answers go out, then stop */
-	shutdown_timer = evtimer_new(base, shutdown_timeout_cb, NULL);
-	evtimer_add(shutdown_timer, &grace);
-	clients_poll = event_new(base, -1, EV_PERSIST, check_clients_gone_cb, NULL);
-	event_add(clients_poll, &tick);
+	ctlsock_stop(env->ctl);
+	triggers_shutdown(env->triggers);
+	run_shutdown(env->run);
+	/* let the last answers go out, then stop (at the latest after the grace) */
+	daemon_state.shutdown_timer = evtimer_new(env->base, shutdown_timeout_cb, env);
+	evtimer_add(daemon_state.shutdown_timer, &grace);
+	ctlsock_close_all(env->ctl, "parkpland is shutting down", clients_gone, env);
 }
 
 static void
 signal_cb(evutil_socket_t sig, short what, void *arg)
 {
+	struct parkpland *env = arg;
 	char err[1024];
 
 	(void)what;
-	(void)arg;
 	switch (sig) {
 	case SIGTERM:
-		begin_shutdown("SIGTERM");
+		begin_shutdown(env, "SIGTERM");
 		break;
 	case SIGINT:
-		begin_shutdown("SIGINT");
+		begin_shutdown(env, "SIGINT");
 		break;
 	case SIGHUP:
 		log_notice("SIGHUP: reloading the configuration");
-		(void)daemon_reload(err, sizeof(err));
+		(void)daemon_reload(env, err, sizeof(err));
 		break;
 	default:
 		break;
@@ -166,23 +223,6 @@ watchdog_cb(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	(void)arg;
 	sd_notify(0, "WATCHDOG=1");
-}
-
-static void
-db_notify_cb(void *arg, const char *channel, const char *payload)
-{
-	(void)arg;
-	log_debug("NOTIFY %s (%s)", channel, payload != NULL ? payload : "");
-	if (strcmp(channel, "parkplan_data") == 0)
-		run_data_changed();
-}
-
-static void
-db_state_cb(void *arg, bool up)
-{
-	(void)arg;
-	/* the planner lock first; run_db_state() follows when it is ours */
-	leader_db_state(up);
 }
 
 /* --- start ---------------------------------------------------------------- */
@@ -204,37 +244,34 @@ usage(FILE *f)
 	           "  -h, --help          this help\n");
 }
 
-int
-main(int argc, char **argv)
+/* The command line; returns -1 to go on, else the exit status. */
+static int
+parse_args(int argc, char **argv, bool *test_only)
 {
-	struct event *sig_term, *sig_int, *sig_hup, *watchdog = NULL;
-	char err[1024], *dsn;
-	uint64_t wd_usec = 0;
-	bool test_only = false;
-	int ch;
-
 	static const struct option long_options[] = {
 	    {"config", required_argument, NULL, 'c'}, {"option", required_argument, NULL, 'o'},
 	    {"test", no_argument, NULL, 't'},         {"version", no_argument, NULL, 'V'},
 	    {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
 	};
+	int ch;
 
 	while ((ch = getopt_long(argc, argv, "c:o:tVh", long_options, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
-			config_path = optarg;
+			daemon_state.config_path = optarg;
 			break;
 		case 'o': {
-			char **v = realloc(overrides, (n_overrides + 1) * sizeof(*v));
+			char **v = realloc(daemon_state.overrides,
+			                   (daemon_state.n_overrides + 1) * sizeof(*v));
 
 			if (v == NULL)
 				fatalx("out of memory");
-			overrides = v;
-			overrides[n_overrides++] = optarg;
+			daemon_state.overrides = v;
+			daemon_state.overrides[daemon_state.n_overrides++] = optarg;
 			break;
 		}
 		case 't':
-			test_only = true;
+			*test_only = true;
 			break;
 		case 'V':
 			printf("parkpland %s\n", PARKPLAN_VERSION);
@@ -251,83 +288,129 @@ main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if (config_path == NULL && access(DEFAULT_CONFIG, R_OK) == 0)
-		config_path = DEFAULT_CONFIG;
+	return -1;
+}
 
-	conf = calloc(1, sizeof(*conf));
-	if (conf == NULL)
+/* The parts, each handed the env and the callbacks of what it reports. */
+static void
+make_parts(struct parkpland *env, const char *dsn)
+{
+	static const int signals[] = {SIGTERM, SIGINT, SIGHUP};
+	struct leader_hooks lh = {on_role, on_standby_plan, env};
+	struct trigger_hooks th = {on_trigger, on_trigger_idle, on_trigger_current, on_trigger_plan,
+	                           env};
+	char err[1024], app[64];
+	size_t i;
+
+	for (i = 0; i < sizeof(signals) / sizeof(signals[0]); i++) {
+		struct event *ev = evsignal_new(env->base, signals[i], signal_cb, env);
+
+		if (ev == NULL || evsignal_add(ev, NULL) != 0)
+			fatalx("cannot watch signals");
+		daemon_state.signals[i] = ev;
+	}
+	/* SIGCHLD: the worker children are reaped as they exit */
+	env->jobs = jobs_new(env->base);
+	if (env->jobs == NULL)
+		fatalx("cannot watch SIGCHLD");
+	env->ctl = ctlsock_new(env, cmd_dispatch, env);
+	if (env->ctl == NULL)
 		fatalx("out of memory");
-	if (config_load(config_path, overrides, n_overrides, conf, err, sizeof(err)) != 0)
+	if (ctlsock_listen(env->ctl, err, sizeof(err)) != 0)
+		fatalx("control socket: %s", err);
+	leader_application_name(app, sizeof(app));
+	env->db = db_new(env->base, dsn, app, env->conf->reconnect_min_s,
+	                 env->conf->reconnect_max_s, on_db_notify, on_db_state, env);
+	env->run = run_new(env);
+	env->triggers = triggers_new(env, &th);
+	env->leader = leader_new(env, &lh);
+	if (env->db == NULL || env->run == NULL || env->triggers == NULL || env->leader == NULL)
+		fatalx("out of memory");
+}
+
+static void
+watchdog_start(struct parkpland *env, struct event **watchdog)
+{
+	uint64_t wd_usec = 0;
+	struct timeval tv;
+	uint64_t half;
+
+	*watchdog = NULL;
+	if (sd_watchdog_enabled(0, &wd_usec) <= 0 || wd_usec == 0)
+		return;
+	half = wd_usec / 2;
+	tv.tv_sec = (time_t)(half / 1000000);
+	tv.tv_usec = (suseconds_t)(half % 1000000);
+	*watchdog = event_new(env->base, -1, EV_PERSIST, watchdog_cb, NULL);
+	event_add(*watchdog, &tv);
+	log_info("systemd watchdog: every %.3f s", (double)half / 1e6);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct parkpland env = {.reload = daemon_reload};
+	struct event *watchdog;
+	char err[1024], *dsn;
+	bool test_only = false;
+	int rc;
+
+	rc = parse_args(argc, argv, &test_only);
+	if (rc >= 0)
+		return rc;
+	if (daemon_state.config_path == NULL && access(DEFAULT_CONFIG, R_OK) == 0)
+		daemon_state.config_path = DEFAULT_CONFIG;
+
+	env.conf = calloc(1, sizeof(*env.conf));
+	if (env.conf == NULL)
+		fatalx("out of memory");
+	if (config_load(daemon_state.config_path, daemon_state.overrides, daemon_state.n_overrides,
+	                env.conf, err, sizeof(err)) != 0)
 		fatalx("configuration: %s", err);
-	apply_log_level(conf);
-	dsn = config_dsn(conf, err, sizeof(err));
+	apply_log_level(env.conf);
+	dsn = config_dsn(env.conf, err, sizeof(err));
 	if (dsn == NULL)
 		fatalx("configuration: %s", err);
 	if (test_only) {
 		printf("parkpland: configuration ok\n");
 		free(dsn);
-		config_free(conf);
-		free(conf);
-		free(overrides);
+		config_free(env.conf);
+		free(env.conf);
+		free(daemon_state.overrides);
 		return 0;
 	}
 
 	signal(SIGPIPE, SIG_IGN);
-	base = event_base_new();
-	if (base == NULL)
+	env.base = event_base_new();
+	if (env.base == NULL)
 		fatalx("cannot create the event loop");
-	sig_term = evsignal_new(base, SIGTERM, signal_cb, NULL);
-	sig_int = evsignal_new(base, SIGINT, signal_cb, NULL);
-	sig_hup = evsignal_new(base, SIGHUP, signal_cb, NULL);
-	if (sig_term == NULL || sig_int == NULL || sig_hup == NULL ||
-	    evsignal_add(sig_term, NULL) != 0 || evsignal_add(sig_int, NULL) != 0 ||
-	    evsignal_add(sig_hup, NULL) != 0)
-		fatalx("cannot watch signals");
-
-	if (ctlsock_open(err, sizeof(err)) != 0)
-		fatalx("control socket: %s", err);
-
-	database = db_new(dsn, conf->reconnect_min_s, conf->reconnect_max_s, db_notify_cb,
-	                  db_state_cb, NULL);
+	make_parts(&env, dsn);
 	memset(dsn, 0, strlen(dsn));
 	free(dsn);
-	if (database == NULL)
-		fatalx("out of memory");
-	run_init(database);
-	leader_init(database);
-	db_start(database);
-
-	if (sd_watchdog_enabled(0, &wd_usec) > 0 && wd_usec > 0) {
-		struct timeval tv;
-		uint64_t half = wd_usec / 2;
-
-		tv.tv_sec = (time_t)(half / 1000000);
-		tv.tv_usec = (suseconds_t)(half % 1000000);
-		watchdog = event_new(base, -1, EV_PERSIST, watchdog_cb, NULL);
-		event_add(watchdog, &tv);
-		log_info("systemd watchdog: every %.3f s", (double)half / 1e6);
-	}
+	db_start(env.db);
+	watchdog_start(&env, &watchdog);
 
 	log_notice("parkpland %s started (pid %d)", PARKPLAN_VERSION, (int)getpid());
 	sd_notify(0, "READY=1");
-	event_base_dispatch(base);
+	event_base_dispatch(env.base);
 
-	db_free(database);
-	database = NULL;
-	leader_free();
+	run_free(env.run);
+	triggers_free(env.triggers);
+	leader_free(env.leader);
+	ctlsock_free(env.ctl);
+	jobs_free(env.jobs);
+	/* the batches still queued go with the connection, unanswered */
+	db_free(env.db);
 	if (watchdog != NULL)
 		event_free(watchdog);
-	if (shutdown_timer != NULL)
-		event_free(shutdown_timer);
-	if (clients_poll != NULL)
-		event_free(clients_poll);
-	event_free(sig_term);
-	event_free(sig_int);
-	event_free(sig_hup);
-	config_free(conf);
-	free(conf);
-	free(overrides);
+	if (daemon_state.shutdown_timer != NULL)
+		event_free(daemon_state.shutdown_timer);
+	for (size_t i = 0; i < 3; i++)
+		event_free(daemon_state.signals[i]);
+	config_free(env.conf);
+	free(env.conf);
+	free(daemon_state.overrides);
 	log_notice("parkpland stopped");
-	event_base_free(base);
+	event_base_free(env.base);
 	return 0;
 }

@@ -13,28 +13,68 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/queue.h>
+#include <sys/time.h>
 #include <sys/types.h>
 #include <time.h>
 
+#include <event2/buffer.h>
 #include <event2/event.h>
 #include <jansson.h>
 #include <libpq-fe.h>
 
 #include "protocol.h"
 
-/* --- main.c ------------------------------------------------------------- */
+/* --- main.c: the daemon's parts, made and wired together ------------------ */
 
-extern struct event_base *base;
-/* The configuration in force (replaced as a whole by a good reload). */
-extern struct config *conf;
-/* The PostgreSQL connection. */
-extern struct db *database;
-/* Re-read the configuration; keeps the old one (and says why) when bad. */
-int daemon_reload(char *err, size_t errlen);
+struct config;
+struct db;
+struct jobs;
+struct run;
+struct leader;
+struct triggers;
+struct ctlsock;
+
+/*
+ * The context every part is handed at its creation (as OpenSMTPD's env):
+ * main.c makes it and the parts, and wires what each part reports (its
+ * callbacks) to the parts that act on it.  A part keeps the env it was
+ * given and calls no part that calls it back.
+ */
+struct parkpland {
+	struct event_base *base;
+	struct config *conf; /* the configuration in force, replaced as a whole by a good reload */
+	struct db *db;
+	struct jobs *jobs;
+	struct run *run;
+	struct leader *leader;
+	struct triggers *triggers;
+	struct ctlsock *ctl;
+	/* Re-read the configuration; keeps the old one (and says why) when bad. */
+	int (*reload)(struct parkpland *env, char *err, size_t errlen);
+};
+
 /* Seconds from a monotonic clock. */
-double now_s(void);
-/* Tell systemd the current state (STATUS=...). */
-void daemon_status(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static inline double
+monotonic_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* A delay in seconds as a timeval for a timer. */
+static inline struct timeval
+seconds_tv(double s)
+{
+	struct timeval tv;
+
+	if (!(s > 0))
+		s = 0;
+	tv.tv_sec = (time_t)s;
+	tv.tv_usec = (suseconds_t)((s - (double)tv.tv_sec) * 1e6);
+	return tv;
+}
 
 /* --- log.c -------------------------------------------------------------- */
 
@@ -65,6 +105,11 @@ void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  */
 void log_run(enum log_level level, int64_t run_id, int64_t plan_id, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/*
+ * Tell systemd the current state (STATUS=...), logged at debug; the same
+ * text again is not sent twice.
+ */
+void log_status(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Start-up only. */
 void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 void fatalx(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
@@ -117,13 +162,16 @@ void config_warn_restart(const struct config *old, const struct config *new_conf
 
 /* --- db_conn.c: the PostgreSQL connection ------------------------------- */
 
-struct db;
-
 typedef void (*db_notify_fn)(void *arg, const char *channel, const char *payload);
 /* up: the connection is ready (schema checked, LISTEN issued) or was lost. */
 typedef void (*db_state_fn)(void *arg, bool up);
 
-struct db *db_new(const char *dsn, double backoff_min_s, double backoff_max_s, db_notify_fn notify,
+/*
+ * application_name: the connection's fallback_application_name
+ * (leader_application_name()).
+ */
+struct db *db_new(struct event_base *base, const char *dsn, const char *application_name,
+                  double backoff_min_s, double backoff_max_s, db_notify_fn notify,
                   db_state_fn state, void *arg);
 void db_start(struct db *db);
 void db_free(struct db *db);
@@ -147,12 +195,41 @@ void db_batch_free(struct db_batch *b);
 /* values are copied; a NULL value is SQL NULL. */
 int db_batch_query(struct db_batch *b, const char *sql, int n, const char *const *values,
                    db_result_fn fn, void *arg);
-/* data (text format COPY) is taken over by the batch. */
-int db_batch_copy(struct db_batch *b, const char *sql, char *data, size_t len);
+/* data (text format COPY) is taken over by the batch, also when it fails. */
+int db_batch_copy(struct db_batch *b, const char *sql, struct evbuffer *data);
 /* Queue the batch (taken over).  -1 when the database is not ready. */
 int db_batch_run(struct db *db, struct db_batch *b, db_done_fn done, void *arg);
 /* done() will not be called; the batch is dropped once the connection lets go. */
 void db_batch_forget(struct db *db, struct db_batch *b);
+
+/* --- jobs.c: worker children on the loop ------------------------------- */
+
+struct job;
+struct worker;
+struct worker_spec;
+
+/* Watch SIGCHLD on loop: the children of the jobs are reaped as they exit. */
+struct jobs *jobs_new(struct event_base *loop);
+/* Kill and reap every job left (their done() is not called). */
+void jobs_free(struct jobs *js);
+int jobs_count(const struct jobs *js);
+/*
+ * The child has exited and its output is read: take the result from w
+ * (worker_end(), worker_error(), or solve_finish()).  w and the job are
+ * freed after the call.
+ */
+typedef void (*job_done_fn)(void *arg, struct worker *w);
+/* The deadline passed: the child is killed after this call (for a log). */
+typedef void (*job_deadline_fn)(void *arg);
+/*
+ * Start a worker (worker_start()) and watch it: its frames go to
+ * spec->frame as they arrive, its deadline is a timer.  NULL with err.
+ */
+struct job *job_start(struct jobs *js, const struct worker_spec *spec, job_done_fn done,
+                      job_deadline_fn on_deadline, void *arg, char *err, size_t errlen);
+pid_t job_pid(const struct job *j);
+/* Kill (worker_kill(why)) and reap the child; done() is not called.  NULL is a no-op. */
+void job_cancel(struct job *j, const char *why);
 
 /* --- load.c: the snapshot, read asynchronously ------------------------- */
 
@@ -165,9 +242,77 @@ struct load *load_start(struct db *db, load_done_fn done, void *arg);
 /* Drop a load (done() is not called). */
 void load_free(struct load *l);
 
-/* --- run.c: a run of the planner ---------------------------------------- */
+/* --- store.c: all of plan_run's SQL ------------------------------------- */
+
+struct plan;
+struct problems;
+
+struct run_timing {
+	double load_ms, solve_ms;
+};
+
+/* The plan_run row for a run that is starting; the id comes to *run_id. */
+struct db_batch *store_run_begin(const char *trigger, const char *requested_by, int64_t *run_id);
+/*
+ * The batch that stores a solved run (one transaction): plan rows by COPY,
+ * the snapshot, the run row, approval when asked, NOTIFY parkplan_plan.
+ * failed: the plan is not a plan (infeasible, solver error): only the
+ * snapshot, the run row and the error are kept.  snapshot_row (may be
+ * NULL): the plan_snapshot row already made as COPY text ("<run id>\t
+ * <escaped JSON>\n", off the loop), taken over; NULL: s is serialised here.
+ */
+struct db_batch *store_run_result(int64_t run_id, const struct snapshot *s,
+                                  struct evbuffer *snapshot_row, const struct plan *p,
+                                  const struct run_timing *t, bool failed, json_t *error,
+                                  bool approve);
+/* A run that failed before solving: validation rows, load or solver error. */
+struct db_batch *store_run_failure(int64_t run_id, const struct snapshot *s,
+                                   struct evbuffer *snapshot_row, const struct problems *pr,
+                                   const struct run_timing *t, json_t *error);
+/*
+ * The active planner's start-up: runs left 'running' by a planner that
+ * stopped in the middle are closed (but run keep_id, this planner's own),
+ * then one row (store_plans_read()) goes to fn.
+ */
+struct db_batch *store_startup(int64_t keep_id, db_result_fn fn, void *arg);
+/* Add the read of the plan in force (one row, store_plans_read()) to b. */
+int store_read_plan_in_force(struct db_batch *b, db_result_fn fn, void *arg);
+/* That row: the plan in force (0: none) and whether any run ever succeeded. */
+void store_plans_read(const PGresult *res, int64_t *plan_in_force, bool *has_plan);
+/* Approve plan $1 for $2: one row of JSON {id, approved_at, approved_by}, or none. */
+extern const char store_approve_sql[];
+
+/* --- prep.c: validation and the snapshot's row, in a child -------------- */
+
+struct prep;
+enum prep_state { PREP_RUNNING, PREP_DONE, PREP_FAILED };
+
+struct prep_hooks {
+	/* The child's problems are in *problems; from the loop, not from a read. */
+	void (*checked)(void *arg);
+	/* The child is gone (prep_state() says how). */
+	void (*done)(void *arg);
+	void *arg;
+};
+
+/*
+ * Validate s into *problems and make its plan_snapshot COPY row for run_id,
+ * in a child.  NULL when no child could be started (logged).
+ */
+struct prep *prep_start(struct parkpland *env, int64_t run_id, const struct snapshot *s,
+                        struct problems *problems, const struct prep_hooks *hooks);
+enum prep_state prep_state(const struct prep *p);
+/* The child's problems arrived (*problems holds them). */
+bool prep_checked(const struct prep *p);
+/* The row, once PREP_DONE; the caller takes it (NULL after). */
+struct evbuffer *prep_take_row(struct prep *p);
+/* Stop the child; NULL is a no-op. */
+void prep_free(struct prep *p);
+
+/* --- run.c: the phases of a run of the planner --------------------------- */
 
 enum run_trigger { TRIGGER_REPLAN, TRIGGER_DATA_CHANGE, TRIGGER_SCHEDULE, TRIGGER_STARTUP };
+enum leader_role { LEADER_WAITING, LEADER_STANDBY, LEADER_ACTIVE };
 
 struct run_waiter {
 	/* run_id 0 when the run could not even start; error NULL on success. */
@@ -177,113 +322,175 @@ struct run_waiter {
 	TAILQ_ENTRY(run_waiter) link;
 };
 
-void run_init(struct db *db);
+struct run *run_new(struct parkpland *env);
+void run_free(struct run *r);
 /* Ask for a run; coalesces with a pending one.  w (may be NULL) hears how it ended. */
-void run_request(enum run_trigger trigger, const char *requested_by, struct run_waiter *w);
-void run_waiter_cancel(struct run_waiter *w);
-void run_data_changed(void);
-void run_db_state(bool up);
-void run_config_changed(void);
-json_t *run_status_json(void);
-int64_t run_plan_in_force(void);
-void run_set_plan_in_force(int64_t id);
+void run_request(struct run *r, enum run_trigger trigger, const char *requested_by,
+                 struct run_waiter *w);
+void run_waiter_cancel(struct run *r, struct run_waiter *w);
+/*
+ * The planner's role (leader.c): active, the run goes on (a step waiting
+ * for the database is taken up); waiting, it waits; standby (text: why),
+ * the run and the requests are dropped, and later requests refused.
+ */
+void run_role(struct run *r, enum leader_role role, const char *text);
 /* SIGTERM: kill the solver, drop the store, answer the waiters. */
-void run_shutdown(void);
-/* Another parkpland is the active planner: drop the run and the requests. */
-void run_standby(const char *why);
-bool run_shutting_down(void);
+void run_shutdown(struct run *r);
+bool run_shutting_down(const struct run *r);
+/* No run in progress and none pending. */
+bool run_idle(const struct run *r);
+/* The id of the run in progress, 0 if none. */
+int64_t run_current(const struct run *r);
+json_t *run_status_json(const struct run *r);
+int64_t run_plan_in_force(const struct run *r);
+void run_set_plan_in_force(struct run *r, int64_t id);
 const char *run_trigger_name(enum run_trigger t);
+
+/* --- triggers.c: when a run is asked for ------------------------------- */
+
+struct trigger_hooks {
+	/* Ask for a run (run_request). */
+	void (*request)(void *arg, enum run_trigger trigger);
+	/* No run in progress and none pending: the start-up run is asked only then. */
+	bool (*idle)(void *arg);
+	/* The id of the run in progress (0: none): the start-up clean-up spares it. */
+	int64_t (*current_run)(void *arg);
+	/* The plan in force, as the start-up check read it. */
+	void (*plan_in_force)(void *arg, int64_t id);
+	void *arg;
+};
+
+/*
+ * A burst of data changes gives one run after planner.notify_quiet_s of
+ * quiet (or planner.notify_max_delay_s after the first change); the
+ * schedule; the start-up run when the database has no plan.
+ */
+struct triggers *triggers_new(struct parkpland *env, const struct trigger_hooks *hooks);
+void triggers_free(struct triggers *t);
+/* NOTIFY parkplan_data. */
+void triggers_data_changed(struct triggers *t);
+/* A reload: the schedule is armed again. */
+void triggers_config_changed(struct triggers *t);
+/* This parkpland is the active planner: the start-up clean-up and check. */
+void triggers_active(struct triggers *t);
+/* Another is: waiting changes are forgotten, the start-up check is done again later. */
+void triggers_standby(struct triggers *t);
+void triggers_shutdown(struct triggers *t);
+/* Adds "data_change_waiting" to a status object. */
+void triggers_status_json(const struct triggers *t, json_t *o);
 
 /* --- leader.c: one active planner per database ------------------------- */
 
-enum leader_role { LEADER_WAITING, LEADER_STANDBY, LEADER_ACTIVE };
+struct leader_hooks {
+	/* The role changed, or the standby's text did (who is the active planner). */
+	void (*role)(void *arg, enum leader_role role, const char *text);
+	/* A standby read the plan in force. */
+	void (*plan_in_force)(void *arg, int64_t id);
+	void *arg;
+};
 
-void leader_init(struct db *db);
-void leader_free(void);
-/* The connection is ready (schema checked) or was lost; replaces run_db_state. */
-void leader_db_state(bool up);
-/* This parkpland holds the planner lock on its current connection. */
-bool leader_active(void);
-/* Another parkpland holds it. */
-bool leader_standby(void);
+struct leader *leader_new(struct parkpland *env, const struct leader_hooks *hooks);
+void leader_free(struct leader *l);
+/* The connection is ready (schema checked) or was lost. */
+void leader_db_state(struct leader *l, bool up);
+/* Another parkpland holds the planner lock. */
+bool leader_standby(const struct leader *l);
 /* "standby: another parkpland (on HOST, pid PID) is the active planner" */
-const char *leader_standby_text(void);
-/* "active", "standby", "waiting for database" */
-const char *leader_role_name(void);
+const char *leader_standby_text(const struct leader *l);
 /* Adds "role" and "active_planner" to a status object. */
-void leader_status_json(json_t *o);
+void leader_status_json(const struct leader *l, json_t *o);
 /* "parkpland HOST PID": the connection's fallback_application_name. */
-const char *leader_application_name(void);
-
-/* --- store.c: writing a run's outcome ----------------------------------- */
-
-struct plan;
-struct problems;
-
-struct run_timing {
-	double load_ms, solve_ms;
-	double store_start; /* now_s() when the store began */
-};
-
-/* The plan_run row for a run that is starting; the id comes to fn. */
-struct db_batch *store_run_begin(enum run_trigger trigger, const char *requested_by,
-                                 int64_t *run_id);
-/*
- * The batch that stores a solved run (one transaction): plan rows by COPY,
- * the snapshot, the run row, approval when asked, NOTIFY parkplan_plan.
- * failed: the plan is not a plan (infeasible, solver error): only the
- * snapshot, the run row and the error are kept.
- */
-struct copybuf;
-/*
- * snapshot_row (may be NULL): the plan_snapshot row already made as COPY
- * text ("<run id>\t<escaped JSON>\n", off the loop); its data is taken
- * over (left empty).  NULL or empty: s is serialised here.
- */
-struct db_batch *store_run_result(int64_t run_id, const struct snapshot *s,
-                                  struct copybuf *snapshot_row, const struct plan *p,
-                                  const struct run_timing *t, bool failed, json_t *error,
-                                  bool approve);
-/* A run that failed before solving: validation rows, load or solver error. */
-struct db_batch *store_run_failure(int64_t run_id, const struct snapshot *s,
-                                   struct copybuf *snapshot_row, const struct problems *pr,
-                                   const struct run_timing *t, json_t *error);
-/* Text COPY escaping into a growing buffer. */
-struct copybuf {
-	char *data;
-	size_t len, cap;
-};
-void copybuf_printf(struct copybuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void copybuf_text(struct copybuf *b, const char *text);
+void leader_application_name(char *buf, size_t len);
 
 /* --- ctlsock.c: the control socket -------------------------------------- */
 
 struct ctl_client;
 
-int ctlsock_open(char *err, size_t errlen);
-/* Stop accepting (the listening socket is closed). */
-void ctlsock_stop(void);
-/* Answer every client still waiting, and close all connections. */
-void ctlsock_close_all(const char *why);
+/* A request, to be answered with ctl_reply_*, now or later. */
+typedef void (*ctl_dispatch_fn)(void *arg, struct ctl_client *c, const char *word, json_t *args);
+
+struct ctlsock *ctlsock_new(struct parkpland *env, ctl_dispatch_fn dispatch, void *arg);
+/* Listen on the socket systemd passed, else on daemon.socket. */
+int ctlsock_listen(struct ctlsock *cs, char *err, size_t errlen);
+/* Serve a connected socket (taken over), as an accepted one. */
+int ctlsock_adopt(struct ctlsock *cs, int fd);
+/* Stop accepting (the listening socket is closed and removed). */
+void ctlsock_stop(struct ctlsock *cs);
+/*
+ * Answer every client still waiting, and close all connections; drained()
+ * is called once the last one is closed (at once when there is none).
+ */
+void ctlsock_close_all(struct ctlsock *cs, const char *why, void (*drained)(void *arg), void *arg);
 /* Connections still open. */
-int ctlsock_clients(void);
+int ctlsock_clients(const struct ctlsock *cs);
+void ctlsock_free(struct ctlsock *cs);
+
 void ctl_reply_ok(struct ctl_client *c, json_t *data);
-void ctl_reply_error(struct ctl_client *c, const char *code, const char *fmt, ...)
+/* The one way to refuse: a code of protocol.h and a message. */
+void ctl_reply_error(struct ctl_client *c, enum protocol_error code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 bool ctl_client_privileged(const struct ctl_client *c);
 /* "uid 1000": who asked, for plan_run.requested_by. */
 const char *ctl_client_who(const struct ctl_client *c);
 /* The client went away: pending replies are dropped. */
 bool ctl_client_gone(const struct ctl_client *c);
-/* Keep c alive across an asynchronous handler; ctl_client_unref releases. */
+/*
+ * Keep c across an asynchronous handler; ctl_client_unref releases, and
+ * the last reference is dropped on the next pass of the loop.
+ */
 void ctl_client_ref(struct ctl_client *c);
 void ctl_client_unref(struct ctl_client *c);
-/* The waiter a replan --wait uses (one per client). */
-struct run_waiter *ctl_client_waiter(struct ctl_client *c);
+/*
+ * What the client waits on (a replan --wait): opaque here; cancel(waiter)
+ * is called when the client goes first.  NULL clears it.
+ */
+void ctl_client_set_waiter(struct ctl_client *c, void *waiter, void (*cancel)(void *waiter));
 
-/* --- cmd.c: the commands of the control socket -------------------------- */
+/* --- cmd*.c: the commands of the control socket ------------------------- */
 
-/* Run one request; the handler answers with ctl_reply_*, now or later. */
-void cmd_dispatch(struct ctl_client *c, const char *word, json_t *args);
+/* Run one request (arg: the env); the handler answers now or later. */
+void cmd_dispatch(void *arg, struct ctl_client *c, const char *word, json_t *args);
+
+/* The handlers, one signature for all, grouped by file. */
+typedef void (*cmd_fn)(struct parkpland *env, struct ctl_client *c, json_t *args);
+/* cmd_status.c */
+void cmd_status(struct parkpland *env, struct ctl_client *c, json_t *args);
+void cmd_reload(struct parkpland *env, struct ctl_client *c, json_t *args);
+/* cmd_run.c */
+void cmd_replan(struct parkpland *env, struct ctl_client *c, json_t *args);
+void cmd_approve(struct parkpland *env, struct ctl_client *c, json_t *args);
+/* cmd_plans.c */
+void cmd_plans(struct parkpland *env, struct ctl_client *c, json_t *args);
+void cmd_show(struct parkpland *env, struct ctl_client *c, json_t *args);
+void cmd_diff(struct parkpland *env, struct ctl_client *c, json_t *args);
+/* cmd_explain.c */
+void cmd_explain(struct parkpland *env, struct ctl_client *c, json_t *args);
+/* cmd_snapshot.c */
+void cmd_snapshot(struct parkpland *env, struct ctl_client *c, json_t *args);
+
+/* cmd_query.c: one statement, one JSON answer */
+struct cmd_query;
+/* With the statement's JSON in q->data: answer (take q->data or leave it). */
+typedef void (*cmd_then_fn)(struct cmd_query *q);
+struct cmd_query {
+	struct parkpland *env;
+	struct ctl_client *c;
+	json_t *data;
+	char not_found[256];
+	cmd_then_fn then;
+	char parse_error[256];
+};
+/*
+ * Run sql, whose one value is the answer as JSON; none: not_found.  The
+ * answer is sent (or then() called) when it comes.
+ */
+void cmd_query(struct parkpland *env, struct ctl_client *c, const char *sql, int n,
+               const char *const *values, const char *not_found, cmd_then_fn then);
+/* An optional id argument: 0 when absent, -1 when malformed. */
+int64_t cmd_arg_id(json_t *args, const char *key);
+/* The plan a command names, else the plan in force, else the latest plan. */
+#define CMD_PLAN_OR_DEFAULT(param)                                                                 \
+	"coalesce(" param "::bigint, (SELECT id FROM plan_in_force), "                             \
+	"(SELECT max(id) FROM plan_run WHERE status = 'succeeded'))"
 
 #endif

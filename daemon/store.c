@@ -1,5 +1,8 @@
 /*
- * store.c - a run's outcome, written as batches for db_conn.c.
+ * store.c - plan_run's SQL, as batches for db_conn.c: a run's row and its
+ * outcome, the active planner's start-up clean-up, the plan in force and
+ * approval.  (The commands' read-only answers are built by their own
+ * statements, cmd_*.c.)
  *
  * A solved plan is stored in one transaction: its rows by COPY (text
  * format, numbers and escaped text only), the snapshot it came from, the
@@ -16,69 +19,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "copytext.h"
 #include "parkpland.h"
 #include "plan.h"
 #include "snapshot.h"
 #include "validate.h"
 
-void
-copybuf_printf(struct copybuf *b, const char *fmt, ...)
+/* copytext's emit: into an evbuffer. */
+static int
+store_emit(void *arg, const char *data, size_t len)
 {
-	va_list ap;
-	int n;
-
-	for (;;) {
-		size_t room = b->cap - b->len;
-
-		va_start(ap, fmt);
-		n = vsnprintf(b->data ? b->data + b->len : NULL, room, fmt, ap);
-		va_end(ap);
-		if (n < 0)
-			return;
-		if ((size_t)n < room) {
-			b->len += (size_t)n;
-			return;
-		}
-		size_t cap = b->cap ? b->cap * 2 : 4096;
-		while (cap - b->len <= (size_t)n)
-			cap *= 2;
-		char *d = realloc(b->data, cap);
-		if (d == NULL)
-			abort(); /* out of memory while storing: nothing sensible left */
-		b->data = d;
-		b->cap = cap;
-	}
-}
-
-/* One text field of a COPY row: backslash, tab, newline and CR escaped. */
-void
-copybuf_text(struct copybuf *b, const char *text)
-{
-	const char *p;
-
-	if (text == NULL) {
-		copybuf_printf(b, "\\N");
-		return;
-	}
-	for (p = text; *p != '\0'; p++) {
-		switch (*p) {
-		case '\\':
-			copybuf_printf(b, "\\\\");
-			break;
-		case '\t':
-			copybuf_printf(b, "\\t");
-			break;
-		case '\n':
-			copybuf_printf(b, "\\n");
-			break;
-		case '\r':
-			copybuf_printf(b, "\\r");
-			break;
-		default:
-			copybuf_printf(b, "%c", *p);
-			break;
-		}
-	}
+	return evbuffer_add(arg, data, len);
 }
 
 static int
@@ -95,10 +46,10 @@ take_run_id(void *arg, const PGresult *res, char *err, size_t errlen)
 }
 
 struct db_batch *
-store_run_begin(enum run_trigger trigger, const char *requested_by, int64_t *run_id)
+store_run_begin(const char *trigger, const char *requested_by, int64_t *run_id)
 {
 	struct db_batch *b = db_batch_new(false);
-	const char *v[2] = {run_trigger_name(trigger), requested_by};
+	const char *v[2] = {trigger, requested_by};
 
 	if (b == NULL)
 		return NULL;
@@ -114,27 +65,25 @@ store_run_begin(enum run_trigger trigger, const char *requested_by, int64_t *run
 
 /*
  * The snapshot the run planned from: by COPY when its row was made off the
- * loop (see run.c), else serialised here.
+ * loop (prep.c; taken over: no copy of tens of MB on the loop), else
+ * serialised here.
  */
 static int
-add_snapshot(struct db_batch *b, const char *id, const struct snapshot *s, struct copybuf *row)
+add_snapshot(struct db_batch *b, const char *id, const struct snapshot *s, struct evbuffer *row)
 {
 	json_t *doc;
 	char *text;
 	int rc;
 
-	if (s == NULL)
+	if (s == NULL) {
+		if (row != NULL)
+			evbuffer_free(row);
 		return 0;
-	if (row != NULL && row->data != NULL && row->len > 0) {
-		char *data = row->data;
-		size_t len = row->len;
-
-		/* taken over: no copy of tens of MB on the loop */
-		row->data = NULL;
-		row->len = row->cap = 0;
-		return db_batch_copy(b, "COPY plan_snapshot (run_id, snapshot) FROM STDIN", data,
-		                     len);
 	}
+	if (row != NULL && evbuffer_get_length(row) > 0)
+		return db_batch_copy(b, "COPY plan_snapshot (run_id, snapshot) FROM STDIN", row);
+	if (row != NULL)
+		evbuffer_free(row);
 	doc = snapshot_to_json(s);
 	if (doc == NULL)
 		return -1;
@@ -223,72 +172,102 @@ add_run_update(struct db_batch *b, const char *id, const struct snapshot *s, con
 	return rc;
 }
 
+/* The plan's rows, each table by COPY (none when it has no rows). */
+static int
+add_plan_rows(struct db_batch *b, long long r, const struct plan *p)
+{
+	struct evbuffer *pairs = evbuffer_new(), *unc = evbuffer_new(), *asg = evbuffer_new(),
+	                *cov = evbuffer_new();
+	size_t i;
+	int rc = -1;
+	bool bad = false;
+
+	if (pairs == NULL || unc == NULL || asg == NULL || cov == NULL)
+		goto out;
+	/* an evbuffer that could not grow fails the store, never a plan cut short */
+	for (i = 0; i < p->n_pairs; i++)
+		bad |= evbuffer_add_printf(pairs, "%lld\t%lld\t%lld\t%lld\n", r,
+		                           (long long)p->pairs[i].enterprise_id,
+		                           (long long)p->pairs[i].community_id,
+		                           (long long)p->pairs[i].score) < 0;
+	for (i = 0; i < p->n_uncovered; i++)
+		bad |= evbuffer_add_printf(unc, "%lld\t%lld\t%lld\n", r,
+		                           (long long)p->uncovered[i].community_id,
+		                           (long long)p->uncovered[i].shortfall) < 0;
+	for (i = 0; i < p->n_assignments; i++)
+		bad |= evbuffer_add_printf(asg, "%lld\t%lld\t%lld\t%lld\n", r,
+		                           (long long)p->assignments[i].instructor_id,
+		                           (long long)p->assignments[i].zone_id,
+		                           (long long)p->assignments[i].period_id) < 0;
+	for (i = 0; i < p->n_coverage; i++)
+		bad |= evbuffer_add_printf(
+		           cov, "%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\n", r,
+		           (long long)p->coverage[i].zone_id, (long long)p->coverage[i].period_id,
+		           (long long)p->coverage[i].workload, (long long)p->coverage[i].capacity,
+		           (long long)p->coverage[i].seats_full_time,
+		           (long long)p->coverage[i].seats_part_time) < 0;
+	if (bad)
+		goto out;
+	rc = 0;
+	/* each evbuffer is the batch's once handed over, also when that fails */
+	if (evbuffer_get_length(pairs) > 0) {
+		rc |= db_batch_copy(b,
+		                    "COPY plan_pair (run_id, enterprise_id, community_id, score) "
+		                    "FROM STDIN",
+		                    pairs);
+		pairs = NULL;
+	}
+	if (evbuffer_get_length(unc) > 0) {
+		rc |= db_batch_copy(
+		    b, "COPY plan_uncovered (run_id, community_id, shortfall) FROM STDIN", unc);
+		unc = NULL;
+	}
+	if (evbuffer_get_length(asg) > 0) {
+		rc |= db_batch_copy(
+		    b,
+		    "COPY plan_assignment (run_id, instructor_id, zone_id, period_id) "
+		    "FROM STDIN",
+		    asg);
+		asg = NULL;
+	}
+	if (evbuffer_get_length(cov) > 0) {
+		rc |= db_batch_copy(b,
+		                    "COPY plan_coverage (run_id, zone_id, period_id, workload, "
+		                    "capacity, seats_full_time, seats_part_time) FROM STDIN",
+		                    cov);
+		cov = NULL;
+	}
+out:
+	if (pairs != NULL)
+		evbuffer_free(pairs);
+	if (unc != NULL)
+		evbuffer_free(unc);
+	if (asg != NULL)
+		evbuffer_free(asg);
+	if (cov != NULL)
+		evbuffer_free(cov);
+	return rc;
+}
+
 struct db_batch *
-store_run_result(int64_t run_id, const struct snapshot *s, struct copybuf *snapshot_row,
+store_run_result(int64_t run_id, const struct snapshot *s, struct evbuffer *snapshot_row,
                  const struct plan *p, const struct run_timing *t, bool failed, json_t *error,
                  bool approve)
 {
 	struct db_batch *b = db_batch_new(true);
-	struct copybuf pairs = {0}, unc = {0}, asg = {0}, cov = {0};
 	char id[32];
-	size_t i;
-	long long r = (long long)run_id;
 
-	if (b == NULL)
+	if (b == NULL) {
+		if (snapshot_row != NULL)
+			evbuffer_free(snapshot_row);
 		return NULL;
-	snprintf(id, sizeof(id), "%lld", r);
-	if (db_batch_query(b, "BEGIN", 0, NULL, NULL, NULL) != 0)
+	}
+	snprintf(id, sizeof(id), "%lld", (long long)run_id);
+	if (db_batch_query(b, "BEGIN", 0, NULL, NULL, NULL) != 0 ||
+	    (!failed && add_plan_rows(b, (long long)run_id, p) != 0)) {
+		if (snapshot_row != NULL)
+			evbuffer_free(snapshot_row);
 		goto fail;
-	if (!failed) {
-		for (i = 0; i < p->n_pairs; i++)
-			copybuf_printf(&pairs, "%lld\t%lld\t%lld\t%lld\n", r,
-			               (long long)p->pairs[i].enterprise_id,
-			               (long long)p->pairs[i].community_id,
-			               (long long)p->pairs[i].score);
-		for (i = 0; i < p->n_uncovered; i++)
-			copybuf_printf(&unc, "%lld\t%lld\t%lld\n", r,
-			               (long long)p->uncovered[i].community_id,
-			               (long long)p->uncovered[i].shortfall);
-		for (i = 0; i < p->n_assignments; i++)
-			copybuf_printf(&asg, "%lld\t%lld\t%lld\t%lld\n", r,
-			               (long long)p->assignments[i].instructor_id,
-			               (long long)p->assignments[i].zone_id,
-			               (long long)p->assignments[i].period_id);
-		for (i = 0; i < p->n_coverage; i++)
-			copybuf_printf(
-			    &cov, "%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\n", r,
-			    (long long)p->coverage[i].zone_id, (long long)p->coverage[i].period_id,
-			    (long long)p->coverage[i].workload, (long long)p->coverage[i].capacity,
-			    (long long)p->coverage[i].seats_full_time,
-			    (long long)p->coverage[i].seats_part_time);
-		if (pairs.len > 0 &&
-		    db_batch_copy(b,
-		                  "COPY plan_pair (run_id, enterprise_id, community_id, score) "
-		                  "FROM STDIN",
-		                  pairs.data, pairs.len) != 0)
-			goto fail_nofree_pairs;
-		pairs.data = NULL;
-		if (unc.len > 0 &&
-		    db_batch_copy(
-		        b, "COPY plan_uncovered (run_id, community_id, shortfall) FROM STDIN",
-		        unc.data, unc.len) != 0)
-			goto fail_nofree_unc;
-		unc.data = NULL;
-		if (asg.len > 0 &&
-		    db_batch_copy(
-		        b,
-		        "COPY plan_assignment (run_id, instructor_id, zone_id, period_id) "
-		        "FROM STDIN",
-		        asg.data, asg.len) != 0)
-			goto fail_nofree_asg;
-		asg.data = NULL;
-		if (cov.len > 0 &&
-		    db_batch_copy(b,
-		                  "COPY plan_coverage (run_id, zone_id, period_id, workload, "
-		                  "capacity, seats_full_time, seats_part_time) FROM STDIN",
-		                  cov.data, cov.len) != 0)
-			goto fail_nofree_cov;
-		cov.data = NULL;
 	}
 	if (add_snapshot(b, id, s, snapshot_row) != 0 ||
 	    add_run_update(b, id, s, p, t, failed, error, approve && !failed) != 0)
@@ -302,72 +281,113 @@ store_run_result(int64_t run_id, const struct snapshot *s, struct copybuf *snaps
 	}
 	if (db_batch_query(b, "COMMIT", 0, NULL, NULL, NULL) != 0)
 		goto fail;
-	free(pairs.data);
-	free(unc.data);
-	free(asg.data);
-	free(cov.data);
 	return b;
-fail_nofree_pairs:
-	pairs.data = NULL;
-	goto fail;
-fail_nofree_unc:
-	unc.data = NULL;
-	goto fail;
-fail_nofree_asg:
-	asg.data = NULL;
-	goto fail;
-fail_nofree_cov:
-	cov.data = NULL;
 fail:
-	free(pairs.data);
-	free(unc.data);
-	free(asg.data);
-	free(cov.data);
 	db_batch_free(b);
 	return NULL;
 }
 
 struct db_batch *
-store_run_failure(int64_t run_id, const struct snapshot *s, struct copybuf *snapshot_row,
+store_run_failure(int64_t run_id, const struct snapshot *s, struct evbuffer *snapshot_row,
                   const struct problems *pr, const struct run_timing *t, json_t *error)
 {
 	struct db_batch *b = db_batch_new(true);
-	struct copybuf rows = {0};
+	struct evbuffer *rows;
 	char id[32];
 	size_t i;
+	bool bad = false;
 
-	if (b == NULL)
-		return NULL;
+	if (b == NULL || db_batch_query(b, "BEGIN", 0, NULL, NULL, NULL) != 0)
+		goto fail_row;
 	snprintf(id, sizeof(id), "%lld", (long long)run_id);
-	if (db_batch_query(b, "BEGIN", 0, NULL, NULL, NULL) != 0)
-		goto fail;
 	if (pr != NULL && pr->n > 0) {
-		for (i = 0; i < pr->n; i++) {
-			copybuf_printf(&rows, "%lld\t%zu\t", (long long)run_id, i + 1);
-			copybuf_text(&rows, pr->v[i].entity);
+		rows = evbuffer_new();
+		if (rows == NULL)
+			goto fail_row;
+		for (i = 0; i < pr->n && !bad; i++) {
+			bad |=
+			    evbuffer_add_printf(rows, "%lld\t%zu\t", (long long)run_id, i + 1) < 0;
+			bad |= copytext_escape_str(pr->v[i].entity, store_emit, rows) != 0;
 			if (pr->v[i].id != 0)
-				copybuf_printf(&rows, "\t%lld\t", (long long)pr->v[i].id);
+				bad |= evbuffer_add_printf(rows, "\t%lld\t",
+				                           (long long)pr->v[i].id) < 0;
 			else
-				copybuf_printf(&rows, "\t\\N\t");
-			copybuf_text(&rows, pr->v[i].field);
-			copybuf_printf(&rows, "\t");
-			copybuf_text(&rows, pr->v[i].reason);
-			copybuf_printf(&rows, "\n");
+				bad |= evbuffer_add(rows, "\t\\N\t", 4) != 0;
+			bad |= copytext_escape_str(pr->v[i].field, store_emit, rows) != 0;
+			bad |= evbuffer_add(rows, "\t", 1) != 0;
+			bad |= copytext_escape_str(pr->v[i].reason, store_emit, rows) != 0;
+			bad |= evbuffer_add(rows, "\n", 1) != 0;
+		}
+		if (bad) {
+			evbuffer_free(rows);
+			goto fail_row;
 		}
 		if (db_batch_copy(b,
 		                  "COPY plan_problem (run_id, seq, entity, entity_id, field, "
 		                  "reason) FROM STDIN",
-		                  rows.data, rows.len) != 0) {
-			db_batch_free(b);
-			return NULL;
-		}
+		                  rows) != 0)
+			goto fail_row;
 	}
 	if (add_snapshot(b, id, s, snapshot_row) != 0 ||
 	    add_run_update(b, id, s, NULL, t, true, error, false) != 0 ||
 	    db_batch_query(b, "COMMIT", 0, NULL, NULL, NULL) != 0)
 		goto fail;
 	return b;
+fail_row:
+	if (snapshot_row != NULL)
+		evbuffer_free(snapshot_row);
 fail:
 	db_batch_free(b);
 	return NULL;
 }
+
+/* --- the planner's start-up and the plan in force ------------------------- */
+
+void
+store_plans_read(const PGresult *res, int64_t *plan_in_force, bool *has_plan)
+{
+	*plan_in_force = 0;
+	*has_plan = false;
+	if (PQntuples(res) != 1)
+		return;
+	if (!PQgetisnull(res, 0, 0))
+		*plan_in_force = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+	*has_plan = PQnfields(res) > 1 && strcmp(PQgetvalue(res, 0, 1), "t") == 0;
+}
+
+struct db_batch *
+store_startup(int64_t keep_id, db_result_fn fn, void *arg)
+{
+	struct db_batch *b = db_batch_new(false);
+	char id[32];
+	const char *v[1] = {id};
+
+	if (b == NULL)
+		return NULL;
+	snprintf(id, sizeof(id), "%lld", (long long)keep_id);
+	if (db_batch_query(b,
+	                   "UPDATE plan_run SET status = 'failed', finished_at = now(), "
+	                   "error = '{\"stage\": \"interrupted\", \"message\": \"the planner "
+	                   "stopped during the run\"}' WHERE status = 'running' AND id <> $1",
+	                   1, v, NULL, NULL) != 0 ||
+	    db_batch_query(b,
+	                   "SELECT (SELECT id FROM plan_in_force), "
+	                   "EXISTS (SELECT 1 FROM plan_run WHERE status = 'succeeded')",
+	                   0, NULL, fn, arg) != 0) {
+		db_batch_free(b);
+		return NULL;
+	}
+	return b;
+}
+
+int
+store_read_plan_in_force(struct db_batch *b, db_result_fn fn, void *arg)
+{
+	return db_batch_query(b, "SELECT (SELECT id FROM plan_in_force)", 0, NULL, fn, arg);
+}
+
+const char store_approve_sql[] =
+    "UPDATE plan_run SET approved_at = clock_timestamp(), approved_by = $2"
+    " WHERE id = $1::bigint AND status = 'succeeded'"
+    " RETURNING json_build_object('id', id, 'approved_at', approved_at,"
+    " 'approved_by', approved_by)";

@@ -3,8 +3,8 @@
  *
  * The solver is a pure library: GLPK lives here and nowhere else, and it
  * includes neither libevent nor libpq.  Callers that must survive a GLPK
- * abort, a memory blow-up or a runaway solve use solver_run_isolated()
- * (isolate.h), which runs solver_solve() in a child process.
+ * abort, a memory blow-up or a runaway solve use solve_run()
+ * (worker/solve.h), which runs solver_solve() in a child process.
  */
 #ifndef PARKPLAN_SOLVER_H
 #define PARKPLAN_SOLVER_H

@@ -12,11 +12,6 @@
 #include "check.h"
 #include "parkpland.h"
 
-/* config.c's neighbours in the daemon, not needed here. */
-struct event_base *base;
-struct config *conf;
-struct db *database;
-
 static char dir[] = "/tmp/ppd-config.XXXXXX";
 
 static const char *

@@ -52,3 +52,29 @@ endif()
 add_test(NAME test_daemon_pgrestart COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/test_daemon_pgrestart.sh)
 set_tests_properties(test_daemon_pgrestart PROPERTIES FIXTURES_REQUIRED pg
                      ENVIRONMENT "${PARKPLAN_TEST_ENV}" TIMEOUT 600)
+
+# Worker children on the daemon's loop (daemon/jobs.c): frames as they come,
+# the exit through SIGCHLD, the deadline as a timer, a cancelled job.
+add_executable(test_daemon_jobs test_daemon_jobs.c ${CMAKE_SOURCE_DIR}/daemon/jobs.c)
+target_include_directories(test_daemon_jobs PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}
+                           ${CMAKE_SOURCE_DIR}/daemon)
+target_link_libraries(test_daemon_jobs PRIVATE parkplan_worker PkgConfig::LIBEVENT
+                      PkgConfig::JANSSON PostgreSQL::PostgreSQL)
+add_test(NAME test_daemon_jobs COMMAND test_daemon_jobs)
+
+# Daemon parts as units, now that they take their dependencies as
+# arguments: the triggers (debounce, maximum delay, schedule) and the
+# control socket (framing, limits, a client gone while its reply is
+# pending), each on a real event loop.
+add_executable(test_daemon_triggers test_daemon_triggers.c ${CMAKE_SOURCE_DIR}/daemon/triggers.c
+               ${CMAKE_SOURCE_DIR}/daemon/store.c ${CMAKE_SOURCE_DIR}/daemon/db_conn.c
+               ${CMAKE_SOURCE_DIR}/daemon/config.c ${CMAKE_SOURCE_DIR}/daemon/log.c)
+add_executable(test_daemon_ctlsock test_daemon_ctlsock.c ${CMAKE_SOURCE_DIR}/daemon/ctlsock.c
+               ${CMAKE_SOURCE_DIR}/daemon/config.c ${CMAKE_SOURCE_DIR}/daemon/log.c)
+foreach(t triggers ctlsock)
+  target_include_directories(test_daemon_${t} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}
+                             ${CMAKE_SOURCE_DIR}/daemon)
+  target_link_libraries(test_daemon_${t} PRIVATE parkplan_db PkgConfig::INIH PkgConfig::LIBEVENT
+                        PkgConfig::JANSSON PostgreSQL::PostgreSQL)
+  add_test(NAME test_daemon_${t} COMMAND test_daemon_${t})
+endforeach()
