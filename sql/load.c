@@ -26,6 +26,8 @@
 
 #include "db.h"
 #include "dberr.h"
+#include "load.h"
+#include "pgcell.h"
 
 #define STR_(x) #x
 #define STR(x) STR_(x)
@@ -36,451 +38,10 @@ struct db_loader {
 	size_t next; /* the query whose result comes next */
 };
 
-/* Where a value comes from, for messages: "enterprise 12: lat: ...". */
-struct cell {
-	const PGresult *res;
-	int row;
-	const char *entity;
-	char *err;
-	size_t errlen;
-};
-
-static void cell_err(const struct cell *c, int col, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-/*
- * Name the row by its id (column 0 of every row query is the id or, for
- * the previous plan, the first id of the pair) and the column by its name.
- */
-static void
-cell_err(const struct cell *c, int col, const char *fmt, ...)
-{
-	char reason[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(reason, sizeof(reason), fmt, ap);
-	va_end(ap);
-	if (col != 0 && !PQgetisnull(c->res, c->row, 0))
-		dberr_set(c->err, c->errlen, "%s %.40s: %s: %s", c->entity,
-		          PQgetvalue(c->res, c->row, 0), PQfname(c->res, col), reason);
-	else
-		dberr_set(c->err, c->errlen, "%s (row %d): %s: %s", c->entity, c->row + 1,
-		          PQfname(c->res, col), reason);
-}
-
 static int
-cell_null(const struct cell *c, int col)
+parse_settings_rows(struct db_loader *ld, const PGresult *res, char *err, size_t errlen)
 {
-	return PQgetisnull(c->res, c->row, col);
-}
-
-/* The text of a cell that must not be NULL; NULL (error set) when it is. */
-static const char *
-cell_value(const struct cell *c, int col)
-{
-	if (cell_null(c, col)) {
-		cell_err(c, col, "unexpected NULL");
-		return NULL;
-	}
-	return PQgetvalue(c->res, c->row, col);
-}
-
-static int
-get_i64(const struct cell *c, int col, int64_t min, int64_t max, int64_t *out)
-{
-	const char *text = cell_value(c, col);
-	char *end;
-	long long v;
-
-	if (text == NULL)
-		return -1;
-	errno = 0;
-	v = strtoll(text, &end, 10);
-	if (errno != 0 || end == text || *end != '\0') {
-		cell_err(c, col, "bad integer '%.40s'", text);
-		return -1;
-	}
-	if (v < min || v > max) {
-		cell_err(c, col, "%lld is outside [%" PRId64 ", %" PRId64 "]", v, min, max);
-		return -1;
-	}
-	*out = v;
-	return 0;
-}
-
-static int
-get_id(const struct cell *c, int col, int64_t *out)
-{
-	return get_i64(c, col, 1, INT64_MAX, out);
-}
-
-/* A date selected as days since 1970-01-01; NULL gives DATE_NONE. */
-static int
-get_date(const struct cell *c, int col, int32_t *out)
-{
-	int64_t v;
-
-	if (cell_null(c, col)) {
-		*out = DATE_NONE;
-		return 0;
-	}
-	if (get_i64(c, col, (int64_t)INT32_MIN + 1, INT32_MAX, &v) < 0)
-		return -1;
-	*out = (int32_t)v;
-	return 0;
-}
-
-static int
-get_double(const struct cell *c, int col, double *out)
-{
-	const char *text = cell_value(c, col);
-	char *end;
-	double v;
-
-	if (text == NULL)
-		return -1;
-	errno = 0;
-	v = strtod(text, &end);
-	if (errno == ERANGE || end == text || *end != '\0' || !isfinite(v)) {
-		cell_err(c, col, "bad number '%.40s'", text);
-		return -1;
-	}
-	*out = v;
-	return 0;
-}
-
-static int
-get_bool(const struct cell *c, int col, bool *out)
-{
-	const char *text = cell_value(c, col);
-
-	if (text == NULL)
-		return -1;
-	if (strcmp(text, "t") == 0)
-		*out = true;
-	else if (strcmp(text, "f") == 0)
-		*out = false;
-	else {
-		cell_err(c, col, "bad boolean '%.40s'", text);
-		return -1;
-	}
-	return 0;
-}
-
-static int
-get_text(const struct cell *c, int col, char **out)
-{
-	const char *text = cell_value(c, col);
-	size_t len;
-
-	if (text == NULL)
-		return -1;
-	len = (size_t)PQgetlength(c->res, c->row, col);
-	if (len > SNAPSHOT_MAX_TEXT) {
-		cell_err(c, col, "text of %zu bytes (at most %d)", len, SNAPSHOT_MAX_TEXT);
-		return -1;
-	}
-	*out = strdup(text);
-	if (*out == NULL) {
-		cell_err(c, col, "out of memory");
-		return -1;
-	}
-	return 0;
-}
-
-/* Parse a JSON document selected as text (array_to_json(...)::text). */
-static json_t *
-get_json(const struct cell *c, int col)
-{
-	const char *text = cell_value(c, col);
-	json_error_t jerr;
-	json_t *doc;
-
-	if (text == NULL)
-		return NULL;
-	doc = json_loads(text, JSON_DECODE_ANY, &jerr);
-	if (doc == NULL)
-		cell_err(c, col, "bad JSON: %s", jerr.text);
-	return doc;
-}
-
-/*
- * A JSON array (array_to_json(...)::text) of at most max elements, with
- * zeroed room for them, size bytes each, in *out (NULL when there are none).
- * Returns the document for the caller to release, or NULL with the error set.
- */
-static json_t *
-get_array(const struct cell *c, int col, size_t max, const char *noun, size_t size, void **out)
-{
-	json_t *doc = get_json(c, col);
-	size_t n;
-
-	*out = NULL;
-	if (doc == NULL)
-		return NULL;
-	if (!json_is_array(doc)) {
-		cell_err(c, col, "expected an array");
-		goto fail;
-	}
-	n = json_array_size(doc);
-	if (n > max) {
-		cell_err(c, col, "%zu %s (at most %zu)", n, noun, max);
-		goto fail;
-	}
-	if (n > 0) {
-		*out = calloc(n, size);
-		if (*out == NULL) {
-			cell_err(c, col, "out of memory");
-			goto fail;
-		}
-	}
-	return doc;
-fail:
-	json_decref(doc);
-	return NULL;
-}
-
-/* A code list: array_to_json(text[])::text, made a set by codes_normalize. */
-static int
-get_codes(const struct cell *c, int col, struct codes *out)
-{
-	json_t *doc, *v;
-	size_t i;
-
-	out->n = 0;
-	doc = get_array(c, col, SNAPSHOT_MAX_CODES, "codes", sizeof(*out->v), (void **)&out->v);
-	if (doc == NULL)
-		return -1;
-	json_array_foreach(doc, i, v)
-	{
-		const char *code = json_string_value(v);
-
-		if (code == NULL) {
-			cell_err(c, col, "element %zu is not a string", i + 1);
-			goto fail;
-		}
-		if (json_string_length(v) > SNAPSHOT_MAX_TEXT) {
-			cell_err(c, col, "code of %zu bytes (at most %d)", json_string_length(v),
-			         SNAPSHOT_MAX_TEXT);
-			goto fail;
-		}
-		out->v[i] = strdup(code);
-		if (out->v[i] == NULL) {
-			cell_err(c, col, "out of memory");
-			goto fail;
-		}
-		out->n = i + 1;
-	}
-	json_decref(doc);
-	codes_normalize(out);
-	return 0;
-fail:
-	json_decref(doc);
-	codes_free(out);
-	return -1;
-}
-
-/* A sorted list of ids: array_to_json(bigint[])::text. */
-static int
-get_ids(const struct cell *c, int col, int64_t **out, size_t *n_out)
-{
-	json_t *doc, *v;
-	size_t i;
-
-	*n_out = 0;
-	doc = get_array(c, col, SNAPSHOT_MAX_ROWS, "ids", sizeof(**out), (void **)out);
-	if (doc == NULL)
-		return -1;
-	json_array_foreach(doc, i, v)
-	{
-		if (!json_is_integer(v) || json_integer_value(v) < 1) {
-			cell_err(c, col, "element %zu is not an id", i + 1);
-			free(*out);
-			*out = NULL;
-			json_decref(doc);
-			return -1;
-		}
-		(*out)[i] = json_integer_value(v);
-	}
-	*n_out = json_array_size(doc);
-	json_decref(doc);
-	return 0;
-}
-
-/* calloc for n rows; n == 0 gives NULL, which is not an error. */
-static void *
-rows_alloc(size_t n, size_t size, const char *entity, char *err, size_t errlen, int *failed)
-{
-	void *p;
-
-	*failed = 0;
-	if (n == 0)
-		return NULL;
-	p = calloc(n, size);
-	if (p == NULL) {
-		dberr_set(err, errlen, "%s: out of memory for %zu rows", entity, n);
-		*failed = 1;
-	}
-	return p;
-}
-
-/* --- settings ------------------------------------------------------------ */
-
-enum setting_type { SET_DOUBLE, SET_INT, SET_BOOL, SET_MAX_CHANGES, SET_ORG_WEIGHT };
-
-struct setting_entry {
-	const char *key;
-	enum setting_type type;
-	size_t offset;
-};
-
-static const struct setting_entry setting_table[] = {
-    {"pair_radius_m", SET_DOUBLE, offsetof(struct settings, pair_radius_m)},
-    {"w_need", SET_DOUBLE, offsetof(struct settings, w_need)},
-    {"w_distance", SET_DOUBLE, offsetof(struct settings, w_distance)},
-    {"w_keep_pair", SET_INT, offsetof(struct settings, w_keep_pair)},
-    {"w_uncovered", SET_INT, offsetof(struct settings, w_uncovered)},
-    {"diverse_industries", SET_BOOL, offsetof(struct settings, diverse_industries)},
-    {"max_changes", SET_MAX_CHANGES, offsetof(struct settings, max_changes)},
-    {"org_weight", SET_ORG_WEIGHT, offsetof(struct settings, org_weight)},
-    {"new_bonus", SET_INT, offsetof(struct settings, new_bonus)},
-    {"new_days", SET_INT, offsetof(struct settings, new_days)},
-    {"w_balance", SET_INT, offsetof(struct settings, w_balance)},
-    {"w_skill", SET_DOUBLE, offsetof(struct settings, w_skill)},
-    {"w_keep_zone", SET_INT, offsetof(struct settings, w_keep_zone)},
-    {"w_stay", SET_INT, offsetof(struct settings, w_stay)},
-    {"w_commute", SET_DOUBLE, offsetof(struct settings, w_commute)},
-    {"commute_scale_m", SET_DOUBLE, offsetof(struct settings, commute_scale_m)},
-    {"time_limit_s", SET_DOUBLE, offsetof(struct settings, time_limit_s)},
-    {"mip_gap", SET_DOUBLE, offsetof(struct settings, mip_gap)},
-};
-
-/* A JSON integer, or a real with an exact integer value (jsonb keeps 300.0). */
-static int
-json_to_i64(const json_t *v, int64_t *out)
-{
-	double d;
-
-	if (json_is_integer(v)) {
-		*out = json_integer_value(v);
-		return 0;
-	}
-	if (!json_is_real(v))
-		return -1;
-	d = json_real_value(v);
-	if (!isfinite(d) || d != floor(d) || fabs(d) > 9007199254740992.0)
-		return -1;
-	*out = (int64_t)d;
-	return 0;
-}
-
-static int
-setting_apply(struct settings *st, const struct setting_entry *e, const json_t *v, char *err,
-              size_t errlen)
-{
-	char *field = (char *)st + e->offset;
-	const char *key;
-	json_t *w;
-	int64_t i;
-	int c;
-
-	switch (e->type) {
-	case SET_DOUBLE:
-		if (!json_is_number(v) || !isfinite(json_number_value(v))) {
-			dberr_set(err, errlen, "setting %s: expected a number", e->key);
-			return -1;
-		}
-		*(double *)(void *)field = json_number_value(v);
-		return 0;
-	case SET_INT:
-		if (json_to_i64(v, &i) < 0) {
-			dberr_set(err, errlen, "setting %s: expected an integer", e->key);
-			return -1;
-		}
-		*(int64_t *)(void *)field = i;
-		return 0;
-	case SET_BOOL:
-		if (!json_is_boolean(v)) {
-			dberr_set(err, errlen, "setting %s: expected true or false", e->key);
-			return -1;
-		}
-		*(bool *)(void *)field = json_is_true(v);
-		return 0;
-	case SET_MAX_CHANGES:
-		if (json_is_null(v)) {
-			st->max_changes = -1;
-			return 0;
-		}
-		if (json_to_i64(v, &i) < 0 || i < 0) {
-			dberr_set(err, errlen,
-			          "setting max_changes: expected null or an integer >= 0");
-			return -1;
-		}
-		st->max_changes = i;
-		return 0;
-	case SET_ORG_WEIGHT:
-		if (!json_is_object(v)) {
-			dberr_set(err, errlen, "setting org_weight: expected an object of classes");
-			return -1;
-		}
-		/* Merged by class: a class not named keeps its default. */
-		json_object_foreach((json_t *)v, key, w)
-		{
-			for (c = 0; c < CLASS_COUNT; c++)
-				if (strcmp(key, org_class_name((enum org_class)c)) == 0)
-					break;
-			if (c == CLASS_COUNT) {
-				dberr_set(err, errlen, "setting org_weight: unknown class '%.64s'",
-				          key);
-				return -1;
-			}
-			if (json_to_i64(w, &i) < 0) {
-				dberr_set(err, errlen,
-				          "setting org_weight: %s: expected an integer", key);
-				return -1;
-			}
-			st->org_weight[c] = i;
-		}
-		return 0;
-	}
-	return -1;
-}
-
-static int
-parse_settings(struct db_loader *ld, const PGresult *res, char *err, size_t errlen)
-{
-	int row, n = PQntuples(res);
-	size_t k;
-
-	for (row = 0; row < n; row++) {
-		const char *key = PQgetvalue(res, row, 0);
-		json_error_t jerr;
-		json_t *v;
-		int rc;
-
-		for (k = 0; k < sizeof(setting_table) / sizeof(setting_table[0]); k++)
-			if (strcmp(key, setting_table[k].key) == 0)
-				break;
-		if (k == sizeof(setting_table) / sizeof(setting_table[0])) {
-			dberr_set(err, errlen, "setting '%.64s': unknown setting", key);
-			return -1;
-		}
-		if (PQgetisnull(res, row, 1)) {
-			dberr_set(err, errlen, "setting %s: unexpected NULL", key);
-			return -1;
-		}
-		v = json_loads(PQgetvalue(res, row, 1), JSON_DECODE_ANY, &jerr);
-		if (v == NULL) {
-			dberr_set(err, errlen, "setting %s: bad JSON: %s", key, jerr.text);
-			return -1;
-		}
-		rc = setting_apply(&ld->s.settings, &setting_table[k], v, err, errlen);
-		json_decref(v);
-		if (rc < 0)
-			return -1;
-	}
-	return 0;
+	return db_settings_parse(&ld->s.settings, res, err, errlen);
 }
 
 /* --- rows ------------------------------------------------------------------ */
@@ -492,17 +53,17 @@ parse_zones(struct db_loader *ld, const PGresult *res, char *err, size_t errlen)
 	struct cell c = {res, 0, "zone", err, errlen};
 	int failed;
 
-	ld->s.zones = rows_alloc(n, sizeof(*ld->s.zones), "zone", err, errlen, &failed);
+	ld->s.zones = cell_rows_alloc(n, sizeof(*ld->s.zones), "zone", err, errlen, &failed);
 	if (failed)
 		return -1;
 	for (c.row = 0; (size_t)c.row < n; c.row++) {
 		struct zone *z = &ld->s.zones[c.row];
 
 		ld->s.n_zones = (size_t)c.row + 1;
-		if (get_id(&c, 0, &z->id) < 0 || get_text(&c, 1, &z->code) < 0 ||
-		    get_text(&c, 2, &z->name) < 0 || get_double(&c, 3, &z->lat) < 0 ||
-		    get_double(&c, 4, &z->lon) < 0 ||
-		    get_i64(&c, 5, 0, SNAPSHOT_MAX_COUNT, &z->min_fulltime) < 0)
+		if (cell_id(&c, 0, &z->id) < 0 || cell_text(&c, 1, &z->code) < 0 ||
+		    cell_text(&c, 2, &z->name) < 0 || cell_double(&c, 3, &z->lat) < 0 ||
+		    cell_double(&c, 4, &z->lon) < 0 ||
+		    cell_i64(&c, 5, 0, SNAPSHOT_MAX_COUNT, &z->min_fulltime) < 0)
 			return -1;
 	}
 	return 0;
@@ -516,7 +77,7 @@ parse_enterprises(struct db_loader *ld, const PGresult *res, char *err, size_t e
 	int failed;
 
 	ld->s.enterprises =
-	    rows_alloc(n, sizeof(*ld->s.enterprises), "enterprise", err, errlen, &failed);
+	    cell_rows_alloc(n, sizeof(*ld->s.enterprises), "enterprise", err, errlen, &failed);
 	if (failed)
 		return -1;
 	for (c.row = 0; (size_t)c.row < n; c.row++) {
@@ -524,15 +85,15 @@ parse_enterprises(struct db_loader *ld, const PGresult *res, char *err, size_t e
 
 		ld->s.n_enterprises = (size_t)c.row + 1;
 		e->joined_on = DATE_NONE;
-		if (get_id(&c, 0, &e->id) < 0 || get_text(&c, 1, &e->name) < 0 ||
-		    get_id(&c, 2, &e->zone_id) < 0 || get_text(&c, 3, &e->industry) < 0 ||
-		    get_text(&c, 4, &e->party_org_text) < 0 ||
-		    get_i64(&c, 5, 0, SNAPSHOT_MAX_COUNT, &e->party_members) < 0 ||
-		    get_i64(&c, 6, 0, SNAPSHOT_MAX_COUNT, &e->employees) < 0 ||
-		    get_double(&c, 7, &e->lat) < 0 || get_double(&c, 8, &e->lon) < 0 ||
-		    get_codes(&c, 9, &e->offers) < 0 ||
-		    get_i64(&c, 10, 0, SNAPSHOT_MAX_COUNT, &e->max_communities) < 0 ||
-		    get_date(&c, 11, &e->joined_on) < 0)
+		if (cell_id(&c, 0, &e->id) < 0 || cell_text(&c, 1, &e->name) < 0 ||
+		    cell_id(&c, 2, &e->zone_id) < 0 || cell_text(&c, 3, &e->industry) < 0 ||
+		    cell_text(&c, 4, &e->party_org_text) < 0 ||
+		    cell_i64(&c, 5, 0, SNAPSHOT_MAX_COUNT, &e->party_members) < 0 ||
+		    cell_i64(&c, 6, 0, SNAPSHOT_MAX_COUNT, &e->employees) < 0 ||
+		    cell_double(&c, 7, &e->lat) < 0 || cell_double(&c, 8, &e->lon) < 0 ||
+		    cell_codes(&c, 9, &e->offers) < 0 ||
+		    cell_i64(&c, 10, 0, SNAPSHOT_MAX_COUNT, &e->max_communities) < 0 ||
+		    cell_date(&c, 11, &e->joined_on) < 0)
 			return -1;
 		/* ORG_INVALID is kept: validation names the row. */
 		e->party_org = party_org_parse(e->party_org_text);
@@ -548,18 +109,18 @@ parse_communities(struct db_loader *ld, const PGresult *res, char *err, size_t e
 	int failed;
 
 	ld->s.communities =
-	    rows_alloc(n, sizeof(*ld->s.communities), "community", err, errlen, &failed);
+	    cell_rows_alloc(n, sizeof(*ld->s.communities), "community", err, errlen, &failed);
 	if (failed)
 		return -1;
 	for (c.row = 0; (size_t)c.row < n; c.row++) {
 		struct community *m = &ld->s.communities[c.row];
 
 		ld->s.n_communities = (size_t)c.row + 1;
-		if (get_id(&c, 0, &m->id) < 0 || get_text(&c, 1, &m->name) < 0 ||
-		    get_double(&c, 2, &m->lat) < 0 || get_double(&c, 3, &m->lon) < 0 ||
-		    get_codes(&c, 4, &m->needs) < 0 ||
-		    get_i64(&c, 5, 0, SNAPSHOT_MAX_COUNT, &m->min_partners) < 0 ||
-		    get_i64(&c, 6, 0, SNAPSHOT_MAX_COUNT, &m->max_partners) < 0)
+		if (cell_id(&c, 0, &m->id) < 0 || cell_text(&c, 1, &m->name) < 0 ||
+		    cell_double(&c, 2, &m->lat) < 0 || cell_double(&c, 3, &m->lon) < 0 ||
+		    cell_codes(&c, 4, &m->needs) < 0 ||
+		    cell_i64(&c, 5, 0, SNAPSHOT_MAX_COUNT, &m->min_partners) < 0 ||
+		    cell_i64(&c, 6, 0, SNAPSHOT_MAX_COUNT, &m->max_partners) < 0)
 			return -1;
 	}
 	return 0;
@@ -573,19 +134,19 @@ parse_instructors(struct db_loader *ld, const PGresult *res, char *err, size_t e
 	int failed;
 
 	ld->s.instructors =
-	    rows_alloc(n, sizeof(*ld->s.instructors), "instructor", err, errlen, &failed);
+	    cell_rows_alloc(n, sizeof(*ld->s.instructors), "instructor", err, errlen, &failed);
 	if (failed)
 		return -1;
 	for (c.row = 0; (size_t)c.row < n; c.row++) {
 		struct instructor *in = &ld->s.instructors[c.row];
 
 		ld->s.n_instructors = (size_t)c.row + 1;
-		if (get_id(&c, 0, &in->id) < 0 || get_text(&c, 1, &in->name) < 0 ||
-		    get_bool(&c, 2, &in->full_time) < 0 ||
-		    get_i64(&c, 3, 1, SNAPSHOT_MAX_COUNT, &in->capacity) < 0 ||
-		    get_codes(&c, 4, &in->skills) < 0 || get_double(&c, 5, &in->home_lat) < 0 ||
-		    get_double(&c, 6, &in->home_lon) < 0 ||
-		    get_ids(&c, 7, &in->unavailable, &in->n_unavailable) < 0)
+		if (cell_id(&c, 0, &in->id) < 0 || cell_text(&c, 1, &in->name) < 0 ||
+		    cell_bool(&c, 2, &in->full_time) < 0 ||
+		    cell_i64(&c, 3, 1, SNAPSHOT_MAX_COUNT, &in->capacity) < 0 ||
+		    cell_codes(&c, 4, &in->skills) < 0 || cell_double(&c, 5, &in->home_lat) < 0 ||
+		    cell_double(&c, 6, &in->home_lon) < 0 ||
+		    cell_ids(&c, 7, &in->unavailable, &in->n_unavailable) < 0)
 			return -1;
 	}
 	return 0;
@@ -598,17 +159,17 @@ parse_periods(struct db_loader *ld, const PGresult *res, char *err, size_t errle
 	struct cell c = {res, 0, "period", err, errlen};
 	int failed;
 
-	ld->s.periods = rows_alloc(n, sizeof(*ld->s.periods), "period", err, errlen, &failed);
+	ld->s.periods = cell_rows_alloc(n, sizeof(*ld->s.periods), "period", err, errlen, &failed);
 	if (failed)
 		return -1;
 	for (c.row = 0; (size_t)c.row < n; c.row++) {
 		struct period *p = &ld->s.periods[c.row];
 
 		ld->s.n_periods = (size_t)c.row + 1;
-		if (get_id(&c, 0, &p->id) < 0 || get_text(&c, 1, &p->label) < 0)
+		if (cell_id(&c, 0, &p->id) < 0 || cell_text(&c, 1, &p->label) < 0)
 			return -1;
 		/* A period has a start: NULL is refused, not DATE_NONE. */
-		if (cell_value(&c, 2) == NULL || get_date(&c, 2, &p->start) < 0)
+		if (cell_value(&c, 2) == NULL || cell_date(&c, 2, &p->start) < 0)
 			return -1;
 	}
 	return 0;
@@ -621,7 +182,7 @@ parse_rules(struct db_loader *ld, const PGresult *res, char *err, size_t errlen)
 	struct cell c = {res, 0, "rule", err, errlen};
 	int failed;
 
-	ld->s.rules = rows_alloc(n, sizeof(*ld->s.rules), "rule", err, errlen, &failed);
+	ld->s.rules = cell_rows_alloc(n, sizeof(*ld->s.rules), "rule", err, errlen, &failed);
 	if (failed)
 		return -1;
 	for (c.row = 0; (size_t)c.row < n; c.row++) {
@@ -630,7 +191,7 @@ parse_rules(struct db_loader *ld, const PGresult *res, char *err, size_t errlen)
 		int64_t id;
 
 		ld->s.n_rules = (size_t)c.row + 1;
-		if (get_id(&c, 0, &id) < 0)
+		if (cell_id(&c, 0, &id) < 0)
 			return -1;
 		kind = PQgetvalue(res, c.row, 1);
 		if (strcmp(kind, "pin_pair") == 0)
@@ -646,14 +207,15 @@ parse_rules(struct db_loader *ld, const PGresult *res, char *err, size_t errlen)
 			return -1;
 		}
 		if (r->kind == RULE_PIN_PAIR || r->kind == RULE_FORBID_PAIR) {
-			if (get_id(&c, 2, &r->enterprise_id) < 0 ||
-			    get_id(&c, 3, &r->community_id) < 0)
+			if (cell_id(&c, 2, &r->enterprise_id) < 0 ||
+			    cell_id(&c, 3, &r->community_id) < 0)
 				return -1;
 		} else {
-			if (get_id(&c, 4, &r->instructor_id) < 0 || get_id(&c, 5, &r->zone_id) < 0)
+			if (cell_id(&c, 4, &r->instructor_id) < 0 ||
+			    cell_id(&c, 5, &r->zone_id) < 0)
 				return -1;
 			/* NULL: every period. */
-			if (!cell_null(&c, 6) && get_id(&c, 6, &r->period_id) < 0)
+			if (!cell_null(&c, 6) && cell_id(&c, 6, &r->period_id) < 0)
 				return -1;
 		}
 	}
@@ -668,12 +230,12 @@ parse_pairs(const PGresult *res, const char *entity, struct id_pair **out, size_
 	struct cell c = {res, 0, entity, err, errlen};
 	int failed;
 
-	*out = rows_alloc(n, sizeof(**out), entity, err, errlen, &failed);
+	*out = cell_rows_alloc(n, sizeof(**out), entity, err, errlen, &failed);
 	if (failed)
 		return -1;
 	for (c.row = 0; (size_t)c.row < n; c.row++) {
 		*n_out = (size_t)c.row + 1;
-		if (get_id(&c, 0, &(*out)[c.row].a) < 0 || get_id(&c, 1, &(*out)[c.row].b) < 0)
+		if (cell_id(&c, 0, &(*out)[c.row].a) < 0 || cell_id(&c, 1, &(*out)[c.row].b) < 0)
 			return -1;
 	}
 	return 0;
@@ -703,7 +265,8 @@ struct load_query {
 };
 
 static const struct load_query load_queries[] = {
-    {"settings", "SELECT key, value::text FROM setting ORDER BY key" ROW_LIMIT, 2, parse_settings},
+    {"settings", "SELECT key, value::text FROM setting ORDER BY key" ROW_LIMIT, 2,
+     parse_settings_rows},
     {"zones",
      "SELECT id, code, name, lat, lon, min_fulltime FROM zone WHERE active ORDER BY id" ROW_LIMIT,
      6, parse_zones},
