@@ -1,5 +1,5 @@
 /*
- * geo.h - distances on the Earth (MODEL.md: haversine, R = 6 371 008.8 m).
+ * geo.h - distances on the Earth (docs/model.md §1.5: haversine, R = 6 371 008.8 m).
  */
 #ifndef PARKPLAN_GEO_H
 #define PARKPLAN_GEO_H

@@ -1,6 +1,6 @@
 /*
  * plan.c - the output of a solve and its "parkplan-plan/1" JSON document
- * (MODEL.md section 4).
+ * (docs/model.md §4).
  *
  * The coverage rows of struct plan carry the seats beside them; in JSON they
  * are two arrays, "coverage" and "seats", with one row per zone and period in

@@ -1,5 +1,5 @@
 /*
- * plan.h - the output of a solve (MODEL.md section 4).
+ * plan.h - the output of a solve (docs/model.md §4).
  *
  * A plan owns its arrays and strings; plan_free() releases them.
  */

@@ -1,5 +1,5 @@
 /*
- * validate.c - bad input (MODEL.md section 5).
+ * validate.c - bad input (docs/model.md §5).
  *
  * Every rule is checked on every row, so that one run lists every offending
  * row in the planners' words: "enterprise 12: lat: 123 is outside

@@ -1,5 +1,5 @@
 /*
- * validate.h - bad input (MODEL.md section 5).
+ * validate.h - bad input (docs/model.md §5).
  *
  * Every offending row is reported, not only the first: a problem names the
  * entity ("enterprise", "community", "rule", "settings", ...), the row's id

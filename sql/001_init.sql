@@ -1,4 +1,4 @@
--- parkplan schema, version 1: the planning data (MODEL.md section 1) and the
+-- parkplan schema, version 1: the planning data (docs/model.md §1) and the
 -- plans computed from it.  Applied by `parkplanctl migrate` inside one
 -- transaction; schema_version is created and kept by the migrator itself.
 --
@@ -109,7 +109,7 @@ CREATE TABLE rule (
         END)
 );
 
--- Settings override the model's defaults (MODEL.md section 1).  The value is
+-- Settings override the model's defaults (docs/model.md §1).  The value is
 -- JSON: a number, a boolean, null (max_changes) or, for org_weight, an object.
 CREATE TABLE setting (
     key   text PRIMARY KEY CHECK (key IN (

@@ -1,6 +1,6 @@
 /*
  * load.c - the snapshot loader: one consistent read of the planning data
- * (MODEL.md section 1).
+ * (docs/model.md §1).
  *
  * The snapshot is a fixed list of queries run in order inside one
  * REPEATABLE READ READ ONLY transaction (DB_LOAD_BEGIN).  Each result is

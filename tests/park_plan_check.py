@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""park_plan_check.py SNAPSHOT PLAN [PLAN2]: check a plan against MODEL.md.
+"""park_plan_check.py SNAPSHOT PLAN [PLAN2]: check a plan against docs/model.md.
 
-An independent reading of /work/shared/design/MODEL.md (sections 2 and 3),
+An independent reading of docs/model.md (sections 2 and 3),
 written without looking at parkplan's C code and without calling parkplan:
 every pair's score, P, the pairing constraints and the uncovered
 shortfalls; the roster's one zone per available instructor per period,
@@ -114,7 +114,7 @@ def check(snap, plan):
     prev_pairs = {tuple(x) for x in prev.get("pairs", [])}
     prev_assign = {tuple(x) for x in prev.get("assignments", [])}
 
-    # ---------------- pairing (MODEL.md section 2) ----------------
+    # ---------------- pairing (docs/model.md §2) ----------------
     pa = plan["pairing"]
     proven(pa, "pairing")
     R = float(st["pair_radius_m"])
@@ -147,7 +147,7 @@ def check(snap, plan):
         if (e_id, c_id) in prev_pairs:
             want += int(st["w_keep_pair"])
         if want != score:
-            fail(f"pair {(e_id, c_id)}: score {score}, MODEL.md gives {want}")
+            fail(f"pair {(e_id, c_id)}: score {score}, docs/model.md gives {want}")
         P += want
         per_ent[e_id] = per_ent.get(e_id, 0) + 1
         per_comm.setdefault(c_id, []).append(e_id)
@@ -188,11 +188,11 @@ def check(snap, plan):
             fail(f"{dropped} pairs of the plan in force dropped > max_changes")
     P -= int(st["w_uncovered"]) * short_total
     if P != pa["objective"]:
-        fail(f"pairing objective {pa['objective']}, MODEL.md gives P = {P}")
+        fail(f"pairing objective {pa['objective']}, docs/model.md gives P = {P}")
     print(f"pairing: {pa['status']}, P = {P} (plan {pa['objective']}, bound {pa.get('bound')}), "
           f"{len(chosen)} pairs checked, shortfall {short_total}")
 
-    # ---------------- roster (MODEL.md section 3) ----------------
+    # ---------------- roster (docs/model.md §3) ----------------
     ro = plan["roster"]
     proven(ro, "roster")
     plan_date = days(periods[0]["start"])
@@ -296,7 +296,7 @@ def check(snap, plan):
                 Rval += int(st["w_stay"])
     Rval -= int(st["w_balance"]) * overflow
     if Rval != ro["objective"]:
-        fail(f"roster objective {ro['objective']}, MODEL.md gives R = {Rval}")
+        fail(f"roster objective {ro['objective']}, docs/model.md gives R = {Rval}")
     print(f"roster: {ro['status']}, R = {Rval} (plan {ro['objective']}, bound {ro.get('bound')}), "
           f"{len(where)} assignments checked, overflow {overflow}")
 

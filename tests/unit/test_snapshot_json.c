@@ -220,7 +220,7 @@ test_settings_default(void)
 	struct settings st;
 
 	settings_default(&st);
-	/* The numbers of MODEL.md section 1, written out again here. */
+	/* The numbers of docs/model.md §1, written out again here. */
 	CHECK(st.pair_radius_m == 3000);
 	CHECK(st.w_need == 600);
 	CHECK(st.w_distance == 400);

@@ -9,7 +9,7 @@
 set -euo pipefail
 T_NAME=pgrestart
 : "${PARKPLAN_TEST_DSN:?needs the pg fixture}"
-fixture=$(dirname "$0")/pg_fixture.sh
+fixture=$(dirname "$0")/../pg_fixture.sh
 
 pgbin=
 for v in 17 16 15 14 13; do

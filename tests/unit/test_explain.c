@@ -4,7 +4,7 @@
  *
  * The park lies along one meridian, so every distance is a multiple of the
  * metres per degree of latitude and every score below was worked out by
- * hand from MODEL.md section 2 (radius 3000, w_need 600, w_distance 400,
+ * hand from docs/model.md §2 (radius 3000, w_need 600, w_distance 400,
  * w_keep_pair 300):
  *
  *   community 101 at 0 m (needs 法律服务, 托育; max 1), 102 at -2500 m
@@ -168,7 +168,7 @@ int_at(const json_t *o, const char *key)
 	return (long long)json_integer_value(json_object_get(o, key));
 }
 
-/* Score of a pair from MODEL.md with the distance given in metres. */
+/* Score of a pair from docs/model.md with the distance given in metres. */
 static long long
 model_score(double d, size_t met, size_t needs, bool keep)
 {

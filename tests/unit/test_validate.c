@@ -1,5 +1,5 @@
 /*
- * test_validate.c - MODEL.md section 5: every rule has a test that feeds a
+ * test_validate.c - docs/model.md §5: every rule has a test that feeds a
  * bad row and checks that the problem names the row (entity, id, field) and
  * says why; several bad rows are all reported; a clean snapshot has none.
  */

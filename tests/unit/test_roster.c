@@ -1,11 +1,11 @@
 /*
- * test_roster.c - the instructor roster (MODEL.md section 3) against an
+ * test_roster.c - the instructor roster (docs/model.md §3) against an
  * independent brute force.
  *
  * The brute force below has its own workloads, its own Hamilton
  * apportionment (sorting exact remainders), its own haversine and its own
  * skill (exact integer rounding) and commute terms, all written from
- * MODEL.md without calling roster.c.  It enumerates every assignment of
+ * docs/model.md without calling roster.c.  It enumerates every assignment of
  * the instructors to the zones in each period and joins the periods with a
  * dynamic programme over the stays (cross-checked by a plain enumeration of
  * whole rosters when there are few), and must agree with roster_solve on
@@ -105,7 +105,7 @@ random_ids(int64_t *ids, int n, int range)
 }
 
 /* ------------------------------------------------------------------ */
-/* The reference: MODEL.md section 3 written out again                  */
+/* The reference: docs/model.md §3 written out again                  */
 
 #define MAXI 8
 #define MAXZ 6

@@ -1,7 +1,7 @@
 #!/bin/bash
 # test_ctl_solve_explain.sh - parkplanctl solve and explain, offline, on the
 # small park of tests/data/explain_park.json (its optimum is worked out by
-# hand in tests/test_explain.c: pairs (1,101) (2,102) (3,102) (8,104),
+# hand in tests/unit/test_explain.c: pairs (1,101) (2,102) (3,102) (8,104),
 # communities 103 and 105 uncovered, P = -17347).
 #
 # usage: test_ctl_solve_explain.sh PARKPLANCTL DATA_DIR

@@ -4,7 +4,7 @@
 # real PostgreSQL, snapshot, solved twice offline.
 #
 # Both parts must be proven optimal, the two runs must give the same plan,
-# and the plan is checked against MODEL.md by tests/park_plan_check.py, an
+# and the plan is checked against docs/model.md by tests/park_plan_check.py, an
 # independent recomputation in Python (scores, P, shortfalls, seats by
 # Hamilton, R, every constraint).  A third solve adds pins, forbids and a
 # plan in force to the same snapshot (rules and previous are part of the
@@ -61,9 +61,9 @@ solve() {
 step "solve, twice"
 solve plan1 "$tmp/park.json"
 solve plan2 "$tmp/park.json"
-step "plan 1 against MODEL.md, and the same as plan 2"
+step "plan 1 against docs/model.md, and the same as plan 2"
 python3 "$check" "$tmp/park.json" "$tmp/plan1.json" "$tmp/plan2.json" ||
-	fail "plan 1 / plan 2 against MODEL.md"
+	fail "plan 1 / plan 2 against docs/model.md"
 
 step "the same park with pins, forbids and a plan in force"
 python3 - "$tmp/park.json" "$tmp/plan1.json" "$tmp/rules.json" <<'EOF' || fail "building the rules snapshot"
@@ -141,7 +141,7 @@ json.dump(snap, open(sys.argv[3], "w"), ensure_ascii=False)
 print(f"rules: {len(rules)}, previous pairs {len(prev_pairs)}, assignments {len(prev_assign)}")
 EOF
 solve plan3 "$tmp/rules.json"
-python3 "$check" "$tmp/rules.json" "$tmp/plan3.json" || fail "plan 3 (rules) against MODEL.md"
+python3 "$check" "$tmp/rules.json" "$tmp/plan3.json" || fail "plan 3 (rules) against docs/model.md"
 
 step "the checker rejects tampered plans"
 # tamper NAME PYTHON-STATEMENT: plan1 changed by the statement (on p) must fail

@@ -10,7 +10,7 @@ set -euo pipefail
 
 : "${PARKPLANCTL:?PARKPLANCTL is not set}"
 here=$(cd "$(dirname "$0")" && pwd)
-examples=${1:-$here/../docs/examples}
+examples=${1:-$here/../../docs/examples}
 tmp=$(mktemp -d /tmp/parkplan-model.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -66,7 +66,7 @@ for b in bad:
 sys.exit(1 if bad else 0)
 EOF
 	# The independent checker agrees with the plan.
-	python3 "$here/park_plan_check.py" "$examples/model-example.json" "$tmp/plan.json" \
+	python3 "$here/../park_plan_check.py" "$examples/model-example.json" "$tmp/plan.json" \
 		>"$tmp/check.out" 2>&1 || {
 		fail "tests/park_plan_check.py rejects the plan"
 		sed 's/^/  | /' "$tmp/check.out" >&2

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A snapshot that breaks MODEL.md section 5 fails the run: the run row says
+# A snapshot that breaks docs/model.md §5 fails the run: the run row says
 # failed with the validation report, plan_problem names each offending row,
 # nothing is planned, and the plan in force does not change.
 set -euo pipefail

@@ -1,5 +1,5 @@
 /*
- * test_plan_json.c - the plan document (MODEL.md section 4): status names,
+ * test_plan_json.c - the plan document (docs/model.md §4): status names,
  * reasons, round trip, a non-finite bound, structural errors with their JSON
  * path, and a fuzz loop that must never crash.
  */

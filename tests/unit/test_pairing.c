@@ -2,7 +2,7 @@
  * test_pairing.c - the pairing model against an independent brute force.
  *
  * Random small snapshots are solved by pairing_solve() and by an exhaustive
- * search written here from MODEL.md section 2 alone: its own distance, its
+ * search written here from docs/model.md §2 alone: its own distance, its
  * own need_fit, its own candidate rule, every subset of candidate pairs and
  * every shortfall.  Both must agree on feasibility and on the optimal P, and
  * the plan returned must meet every row.  Targeted tests cover the spatial
@@ -164,7 +164,7 @@ add_prev(struct snapshot *s, int64_t e, int64_t c)
 }
 
 /* ------------------------------------------------------------------ */
-/* The model, written again from MODEL.md section 2                    */
+/* The model, written again from docs/model.md §2                    */
 /* ------------------------------------------------------------------ */
 
 /* Great-circle distance, atan2 form of the haversine. */
@@ -283,7 +283,7 @@ ref_candidates(struct ref *r, const struct snapshot *s)
 		}
 }
 
-/* Every row of MODEL.md section 2 for a set of chosen candidates. */
+/* Every row of docs/model.md §2 for a set of chosen candidates. */
 static bool
 ref_feasible(const struct ref *r, const unsigned char *chosen)
 {
@@ -984,7 +984,7 @@ row_of(const int64_t *ids, size_t n, int64_t id)
 }
 
 /*
- * Every row of MODEL.md section 2 for a plan of any size, and its P,
+ * Every row of docs/model.md §2 for a plan of any size, and its P,
  * from the snapshot alone.  Returns the number of broken rows.
  */
 static int
