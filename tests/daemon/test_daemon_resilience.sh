@@ -36,9 +36,14 @@ t_status database | grep -q "parkplanctl migrate" || fail "the refusal does not 
 grep -q '^<3>database refused: .*schema version 0' "$T_LOG" || fail "the refusal is not logged as an error"
 ok "schema version 0 refused: $(t_status database)"
 
-# 3. migrated and filled: connects, and the start-up run plans (no plan yet)
+# 3. migrated and filled: connects, and the start-up run plans (no plan yet).
+# The daemon is held still while the schema and the sample are written: it
+# makes its start-up run as soon as it sees the schema, and the sample
+# refuses a database that already holds runs.
+kill -STOP "$DAEMON_PID"
 t_migrate
 t_sample
+kill -CONT "$DAEMON_PID"
 connected() { [ "$(t_status database)" = connected ]; }
 t_wait_for "the connection" 60 connected
 startup_run() { [ "$(q "SELECT count(*) FROM plan_run WHERE trigger = 'startup' AND status = 'succeeded'")" = 1 ]; }
