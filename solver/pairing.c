@@ -29,6 +29,7 @@ pairing_solve(const struct snapshot *s, const struct snapshot_index *ix,
 	unsigned char *chosen = NULL, *warm = NULL;
 	size_t *buf = NULL;
 	const char *method = "";
+	char method_buf[sizeof(part->method)];
 	bool verbose = opt != NULL && opt->verbose;
 	bool warm_ok = false;
 	int direct, rc = 0;
@@ -61,24 +62,19 @@ pairing_solve(const struct snapshot *s, const struct snapshot_index *ix,
 	buf = calloc(d.pc.n + 1, sizeof(*buf));
 	if (chosen == NULL || warm == NULL || buf == NULL)
 		goto oom;
-	if (opt == NULL || !opt->force_mip) {
-		method = "min-cost flow";
-		switch (pairing_flow_solve(&d, chosen, buf, sr.started + sr.limit_s)) {
+	if ((opt == NULL || !opt->force_mip) && s->settings.max_changes < 0) {
+		switch (pairing_flow_solve(&d, chosen, buf)) {
 		case PAIRING_FLOW_OPTIMAL:
+			snprintf(method_buf, sizeof(method_buf), "min-cost flow (%s)",
+			         pairing_net_method());
+			method = method_buf;
 			part->status = PART_OPTIMAL;
-			goto solved;
-		case PAIRING_FLOW_STOPPED:
-			/* the better of the flow so far and the plan in force */
-			part->status = PART_FEASIBLE; /* bound: pairing_quick_bound() below */
-			if (pairing_warm_start(&d, warm, buf) &&
-			    pairing_value(&d, warm) > pairing_value(&d, chosen))
-				memcpy(chosen, warm, d.pc.n);
 			goto solved;
 		case PAIRING_FLOW_INFEASIBLE:
 			part->status = PART_INFEASIBLE;
 			plan_part_add_reason(part, "no pairing meets the pins, forbids and limits");
 			goto done;
-		case PAIRING_FLOW_UNSUITABLE:
+		case PAIRING_FLOW_FAILED:
 			break;
 		}
 	}

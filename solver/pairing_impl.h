@@ -118,22 +118,66 @@ enum pairing_run pairing_mip(const struct pairing_data *d, struct lp_search *sr,
                              const unsigned char *warm, unsigned char *chosen, double *lp_bound,
                              struct plan_part *part);
 
-enum pairing_flow {
-	PAIRING_FLOW_OPTIMAL,
-	PAIRING_FLOW_STOPPED,
-	PAIRING_FLOW_INFEASIBLE,
-	PAIRING_FLOW_UNSUITABLE,
+/*
+ * The pairing as a network (pairing_flow.c): the arcs of each candidate,
+ * enterprise and community, for the min-cost flow of mcf.h.
+ */
+struct pairing_net {
+	struct mcf *f;
+	size_t source, sink;
+	uint32_t *arc; /* per candidate: its arc, UINT32_MAX when pinned or not in the network */
+	uint32_t *to;  /* per candidate, with diverse_industries: c's node or (c,k)'s */
+	size_t *e_arc; /* per enterprise: S -> e; MCF_NONE while it has no node */
+	size_t *e_node_of; /* per enterprise: its node, MCF_NONE while no arc of it is in */
+	int64_t *e_cap;    /* per enterprise: the capacity of S -> e */
+	size_t *c_node;    /* per community: its node; MCF_NONE without candidates */
+	size_t *c_min;     /* per community: c -> T up to min_partners */
+	size_t *c_rest;    /* per community: c -> T beyond, up to max_partners */
+	size_t group0;     /* the first (c,k) node */
+	size_t *group_in;  /* per (c,k) node: arcs into it in the network */
+	int64_t den, num;  /* the costs in force (pairing_net_costs) */
+	size_t n_active, rounds;
 };
 
 /*
- * The pairing as a min-cost flow: fills chosen and returns
- * PAIRING_FLOW_OPTIMAL, or _STOPPED at the deadline (lp_now() time; the
- * flow so far is a feasible plan: every phase keeps every row), or
- * _INFEASIBLE (the pins cannot all be met), or _UNSUITABLE when the data
- * does not fit (the caller then runs the branch-and-cut); _UNSUITABLE when
- * out of memory too: the branch-and-cut reports it.
+ * Build the network: full, with an arc for every candidate (the network of
+ * docs/model.md §2.4, as exported); or with each community's best few
+ * candidates and the pairs of the plan in force, the other arcs joining as
+ * pairing_net_solve() prices them in.
+ */
+/* Returns 0, 1 when the pins cannot all be met, -1 when out of memory. */
+int pairing_net_build(struct pairing_net *net, const struct pairing_data *d, bool full);
+void pairing_net_free(struct pairing_net *net);
+/*
+ * The arcs' costs for a flow of greatest den * P + num * (pairs of the
+ * plan in force kept): a keep bonus raised by lambda = num / den.  den 0,
+ * num 1: the most pairs of the plan in force kept, nothing else counted.
+ * Returns 0, or -1 when a cost would leave the flow's bounds.
+ */
+int pairing_net_costs(struct pairing_net *net, const struct pairing_data *d, int64_t den,
+                      int64_t num);
+/*
+ * Solve with the costs set, the arcs left out priced in until none has a
+ * negative reduced cost: the flow is then the cheapest over every
+ * candidate.  chosen receives the pins and the flow's pairs.  0 or -1.
+ */
+int pairing_net_solve(struct pairing_net *net, const struct pairing_data *d, unsigned char *chosen);
+/* The solver's name for the plan part's method: "LEMON network simplex". */
+const char *pairing_net_method(void);
+
+enum pairing_flow {
+	PAIRING_FLOW_OPTIMAL,
+	PAIRING_FLOW_INFEASIBLE,
+	PAIRING_FLOW_FAILED,
+};
+
+/*
+ * Without max_changes: the pairing as a min-cost flow.  Fills chosen and
+ * returns PAIRING_FLOW_OPTIMAL, or _INFEASIBLE (the pins cannot all be
+ * met), or _FAILED (out of memory, or numbers beyond the flow's bounds:
+ * the caller then runs the branch-and-cut, which reports it).
  */
 enum pairing_flow pairing_flow_solve(const struct pairing_data *d, unsigned char *chosen,
-                                     size_t *buf, double deadline);
+                                     size_t *buf);
 
 #endif

@@ -60,6 +60,12 @@ int roster_solve(const struct snapshot *s, const struct snapshot_index *ix,
 /* Write the models in CPLEX LP format (glp_write_lp). Returns 0 or -1. */
 int pairing_export_lp(const struct snapshot *s, const struct snapshot_index *ix, const char *path,
                       char *err, size_t errlen);
+/*
+ * The pairing's network (docs/model.md §2.4) as a DIMACS min-cost flow
+ * file, the flow parkplan solves without max_changes.  Returns 0 or -1.
+ */
+int pairing_export_network(const struct snapshot *s, const struct snapshot_index *ix,
+                           const char *path, char *err, size_t errlen);
 int roster_export_lp(const struct snapshot *s, const struct snapshot_index *ix, const char *path,
                      char *err, size_t errlen);
 

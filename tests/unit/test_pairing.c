@@ -30,7 +30,7 @@
 static bool
 by_min_cost_flow(const struct plan_part *part)
 {
-	return strcmp(part->method, "min-cost flow") == 0 && part->status != PART_INFEASIBLE;
+	return strncmp(part->method, "min-cost flow", 13) == 0 && part->status != PART_INFEASIBLE;
 }
 
 static bool
