@@ -3,11 +3,13 @@
  * reads off the data what makes it infeasible, else solves it and stores
  * the plan part.
  *
- * Without max_changes the pairing is solved as a min-cost flow
- * (pairing_flow.c): a proven optimum in seconds where the branch-and-cut
- * stops at its time limit.  The branch-and-cut (pairing_model.c) stays for
- * max_changes, for data the flow does not take (force_mip makes it serve
- * always, for the tests), and for the LP export.
+ * Without max_changes the pairing is a min-cost flow (pairing_flow.c,
+ * LEMON's network simplex): a proven optimum in seconds where the
+ * branch-and-cut stops at its time limit.  With max_changes, the same flow
+ * under a Lagrangian multiplier on its one side row (pairing_lagrange.c).
+ * The branch-and-cut on the whole model (pairing_model.c) stays for
+ * numbers beyond the flow's bounds, as the tests' cross-check (force_mip
+ * makes it serve always) and for the LP export.
  */
 #include "pairing_impl.h"
 
@@ -76,6 +78,30 @@ pairing_solve(const struct snapshot *s, const struct snapshot_index *ix,
 			goto done;
 		case PAIRING_FLOW_FAILED:
 			break;
+		}
+	} else if (opt == NULL || !opt->force_mip) {
+		double fb = INFINITY;
+
+		switch (pairing_lagrange(&d, &sr, verbose, chosen, &fb, method_buf,
+		                         sizeof(method_buf), part)) {
+		case PAIRING_RUN_OPTIMAL:
+		case PAIRING_RUN_FEASIBLE:
+			method = method_buf;
+			part->status =
+			    fb <= (double)pairing_value(&d, chosen) ? PART_OPTIMAL : PART_FEASIBLE;
+			/* stopped early: the greedy plan may still be better */
+			if (part->status == PART_FEASIBLE && pairing_warm_start(&d, warm, buf) &&
+			    pairing_value(&d, warm) > pairing_value(&d, chosen))
+				memcpy(chosen, warm, d.pc.n);
+			if (fb < sr.bound)
+				sr.bound = fb;
+			goto solved;
+		case PAIRING_RUN_INFEASIBLE:
+			method = method_buf;
+			part->status = PART_INFEASIBLE;
+			goto done;
+		default:
+			break; /* the branch-and-cut on the whole model */
 		}
 	}
 	method = "branch-and-cut";

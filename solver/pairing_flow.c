@@ -47,6 +47,7 @@ pairing_net_free(struct pairing_net *net)
 	free(net->c_min);
 	free(net->c_rest);
 	free(net->group_in);
+	free(net->group_arc);
 	memset(net, 0, sizeof(*net));
 }
 
@@ -113,11 +114,23 @@ community_groups(struct pairing_net *net, const struct pairing_data *d, size_t c
 		if (pairing_cand_industry(d, buf[k]) != NULL && j - k >= 2) {
 			if (gpins > 1)
 				return 1;
+			size_t ga;
+
 			to = mcf_add_node(net->f);
-			if (to == MCF_NONE ||
-			    mcf_add_arc(net->f, to, net->c_node[c], 1 - gpins, 0) == MCF_NONE ||
-			    to > UINT32_MAX)
+			if (to == MCF_NONE || to > UINT32_MAX)
 				return -1;
+			ga = mcf_add_arc(net->f, to, net->c_node[c], 1 - gpins, 0);
+			if (ga == MCF_NONE)
+				return -1;
+			if (net->n_groups % 256 == 0) {
+				size_t *g2 =
+				    realloc(net->group_arc, (net->n_groups + 256) * sizeof(*g2));
+
+				if (g2 == NULL)
+					return -1;
+				net->group_arc = g2;
+			}
+			net->group_arc[net->n_groups++] = ga;
 		}
 		for (i = k; i < j; i++)
 			net->to[buf[i]] = (uint32_t)to;
@@ -387,68 +400,106 @@ pairing_net_costs(struct pairing_net *net, const struct pairing_data *d, int64_t
 }
 
 /*
+ * The potentials the pricing uses.  Enterprise e's is raised as far as its
+ * own arcs allow (every arc at its node keeps its reduced cost's sign):
+ * into *up; false when nothing bounds it (the enterprise can take no more,
+ * so no arc of it could join).  A (c,k) node no arc reaches yet is taken
+ * at its community's.  Both leave the flow optimal on the network as it
+ * is, and price out as many arcs as they can.
+ */
+static bool
+enterprise_up(const struct pairing_net *net, const struct pairing_data *d, size_t e, int64_t *up)
+{
+	int64_t ps = mcf_potential(net->f, net->source);
+	bool bounded = false;
+	size_t i;
+
+	*up = INT64_MAX;
+	if (net->e_node_of[e] == MCF_NONE) {
+		if (net->e_cap[e] > 0) {
+			*up = ps;
+			bounded = true;
+		}
+		return bounded;
+	}
+	if (mcf_flow(net->f, net->e_arc[e]) < net->e_cap[e]) {
+		*up = ps;
+		bounded = true;
+	}
+	for (i = d->e_start[e]; i < d->e_start[e + 1]; i++) {
+		int64_t lim;
+
+		if (net->arc[i] == ARC_NONE || mcf_flow(net->f, net->arc[i]) <= 0)
+			continue;
+		lim = mcf_potential(net->f, cand_to(net, d, i)) - cand_cost(net, &d->pc.v[i]);
+		if (!bounded || lim < *up)
+			*up = lim;
+		bounded = true;
+	}
+	return bounded;
+}
+
+static int64_t
+target_pot(const struct pairing_net *net, const struct pairing_data *d, size_t i)
+{
+	size_t to = cand_to(net, d, i);
+
+	if (net->group_in != NULL && to >= net->group0 && net->group_in[to - net->group0] == 0)
+		to = net->c_node[d->pc.v[i].c];
+	return mcf_potential(net->f, to);
+}
+
+int
+pairing_net_reduced_costs(const struct pairing_net *net, const struct pairing_data *d, int64_t *rc)
+{
+	size_t e, i;
+
+	for (e = 0; e < d->s->n_enterprises; e++) {
+		int64_t up;
+		bool bounded = enterprise_up(net, d, e, &up);
+
+		for (i = d->e_start[e]; i < d->e_start[e + 1]; i++) {
+			if (d->pc.v[i].pinned)
+				rc[i] = 0;
+			else if (!bounded)
+				rc[i] = INT64_MAX;
+			else
+				rc[i] = cand_cost(net, &d->pc.v[i]) + up - target_pot(net, d, i);
+		}
+	}
+	return 0;
+}
+
+/*
  * Whether the flow in hand is the cheapest over every candidate arc, the
- * arcs not in the network included: with the potentials of the flow, an
- * arc left out whose reduced cost is negative joins the network (and
- * false is returned).  Each enterprise's potential is first raised as far
- * as its own arcs allow (every arc at its node stays within its reduced
- * cost's sign), and a (c,k) node no arc reaches yet is taken at its
- * community's: both leave the flow optimal on the network as it is, and
- * price out as many arcs as they can.  -1 when out of memory.
+ * arcs not in the network included: under the potentials above, an arc
+ * left out whose reduced cost is negative joins the network (the most
+ * negative few of each enterprise at a time) and false is returned.  -1
+ * when out of memory.
  */
 static int
 price_out(struct pairing_net *net, const struct pairing_data *d)
 {
 	const struct snapshot *s = d->s;
-	int64_t ps = mcf_potential(net->f, net->source), krc[PRICE_PER_ENTERPRISE];
+	int64_t krc[PRICE_PER_ENTERPRISE];
 	size_t e, i, k, kn, added = 0, ki[PRICE_PER_ENTERPRISE];
 
 	for (e = 0; e < s->n_enterprises; e++) {
 		size_t lo = d->e_start[e], hi = d->e_start[e + 1];
-		int64_t up = INT64_MAX;
-		bool bounded = false;
+		int64_t up;
 
-		if (lo == hi)
+		if (lo == hi || !enterprise_up(net, d, e, &up))
 			continue;
-		if (net->e_node_of[e] == MCF_NONE) {
-			if (net->e_cap[e] > 0) {
-				up = ps;
-				bounded = true;
-			}
-		} else {
-			if (mcf_flow(net->f, net->e_arc[e]) < net->e_cap[e]) {
-				up = ps;
-				bounded = true;
-			}
-			for (i = lo; i < hi; i++) {
-				int64_t lim;
-
-				if (net->arc[i] == ARC_NONE || mcf_flow(net->f, net->arc[i]) <= 0)
-					continue;
-				lim = mcf_potential(net->f, cand_to(net, d, i)) -
-				      cand_cost(net, &d->pc.v[i]);
-				if (!bounded || lim < up)
-					up = lim;
-				bounded = true;
-			}
-		}
-		if (!bounded)
-			continue; /* the enterprise is full: nothing it could add */
 		/* the most negative reduced costs, a few at a time */
 		kn = 0;
 		k = per_enterprise(d, e);
 		for (i = lo; i < hi; i++) {
-			size_t to, at;
-			int64_t pv, rc;
+			size_t at;
+			int64_t rc;
 
 			if (net->arc[i] != ARC_NONE || d->pc.v[i].pinned)
 				continue;
-			to = cand_to(net, d, i);
-			pv = mcf_potential(net->f, to);
-			if (net->group_in != NULL && to >= net->group0 &&
-			    net->group_in[to - net->group0] == 0)
-				pv = mcf_potential(net->f, net->c_node[d->pc.v[i].c]);
-			rc = cand_cost(net, &d->pc.v[i]) + up - pv;
+			rc = cand_cost(net, &d->pc.v[i]) + up - target_pot(net, d, i);
 			if (rc >= 0 || (kn == k && rc >= krc[kn - 1]))
 				continue;
 			/* insertion into the k best, most negative first */

@@ -7,8 +7,13 @@
  *   pairing_data.c        the candidates by enterprise and by community,
  *                         plans as 0/1 vectors over them, the plan part
  *   pairing_reasons.c     infeasibility in planners' words
- *   pairing_model.c       the GLPK model and its search, the LP export
- *   pairing_flow.c        without max_changes: the pairing as a min-cost flow
+ *   pairing_model.c       the GLPK model and its search (whole, or with columns
+ *                         fixed), the LP export
+ *   pairing_flow.c        the pairing as a network, solved by LEMON (mcf.h)
+ *                         with its candidate arcs priced in; its DIMACS file
+ *   pairing_lagrange.c    max_changes: a multiplier on the network's one side
+ *                         row, the face between two flows, the reason when
+ *                         the row cannot be met
  *   pairing.c             pairing_solve(): which method, and the plan part
  */
 #ifndef PARKPLAN_PAIRING_IMPL_H
@@ -86,6 +91,9 @@ size_t pairing_by_industry(const struct pairing_data *d, size_t c, size_t *buf);
 
 /* Plans as 0/1 vectors over the candidates (chosen); buf as long as they. */
 bool pairing_feasible(const struct pairing_data *d, const unsigned char *chosen, size_t *buf);
+/* Every row but max_changes's. */
+bool pairing_feasible_but_keep(const struct pairing_data *d, const unsigned char *chosen,
+                               size_t *buf);
 int64_t pairing_value(const struct pairing_data *d, const unsigned char *chosen);
 bool pairing_warm_start(const struct pairing_data *d, unsigned char *chosen, size_t *buf);
 double pairing_quick_bound(const struct pairing_data *d);
@@ -135,7 +143,9 @@ struct pairing_net {
 	size_t *c_rest;    /* per community: c -> T beyond, up to max_partners */
 	size_t group0;     /* the first (c,k) node */
 	size_t *group_in;  /* per (c,k) node: arcs into it in the network */
-	int64_t den, num;  /* the costs in force (pairing_net_costs) */
+	size_t *group_arc; /* per (c,k) node: its arc (c,k) -> c */
+	size_t n_groups;
+	int64_t den, num; /* the costs in force (pairing_net_costs) */
 	size_t n_active, rounds;
 };
 
@@ -162,8 +172,39 @@ int pairing_net_costs(struct pairing_net *net, const struct pairing_data *d, int
  * candidate.  chosen receives the pins and the flow's pairs.  0 or -1.
  */
 int pairing_net_solve(struct pairing_net *net, const struct pairing_data *d, unsigned char *chosen);
+/*
+ * After pairing_net_solve(): each candidate's reduced cost under potentials
+ * that prove the flow optimal over every candidate (INT64_MAX: its
+ * enterprise can take no more; 0 for a pin).  For any plan x,
+ * den * P(x) + num * kept(x) <= the flow's value - sum |rc_i| over the
+ * candidates where x differs from the flow.  Returns 0.
+ */
+int pairing_net_reduced_costs(const struct pairing_net *net, const struct pairing_data *d,
+                              int64_t *rc);
 /* The solver's name for the plan part's method: "LEMON network simplex". */
 const char *pairing_net_method(void);
+
+/*
+ * The same over the model with the candidates whose fix is 0 or 1 fixed at
+ * that value (no column: the model is smaller); chosen receives the plan,
+ * fixed values included, *bound a bound on P over the plans the fixing
+ * allows.
+ */
+enum pairing_run pairing_mip_fixed(const struct pairing_data *d, struct lp_search *sr, bool verbose,
+                                   const signed char *fix, const unsigned char *warm,
+                                   unsigned char *chosen, double *bound, struct plan_part *part);
+
+/*
+ * max_changes by a Lagrangian multiplier over the flow (pairing_lagrange.c):
+ * chosen receives the plan, *bound the bound proven, method how it was
+ * found.  Returns PAIRING_RUN_OPTIMAL, _FEASIBLE (the time ran out, or no
+ * plan on the multiplier's face keeps exactly the pairs max_changes asks
+ * and the branch-and-cut did not close the rest), _INFEASIBLE (the reason
+ * in part) or _FAILED (numbers beyond the flow's bounds, out of memory).
+ */
+enum pairing_run pairing_lagrange(const struct pairing_data *d, struct lp_search *sr, bool verbose,
+                                  unsigned char *chosen, double *bound, char *method,
+                                  size_t method_len, struct plan_part *part);
 
 enum pairing_flow {
 	PAIRING_FLOW_OPTIMAL,
