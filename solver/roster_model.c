@@ -151,6 +151,7 @@ roster_model_build(struct roster_model *m, bool names, size_t p0, size_t p1, int
 				if (ocol == 0)
 					continue;
 				row = glp_add_rows(lp, 1);
+				m->seatrow[(p * nz + z) * 2 + (size_t)c] = row;
 				if (names)
 					lp_set_name(lp, LP_ROW, row,
 					            "seats_%s_%" PRId64 "_%" PRId64,
@@ -170,6 +171,7 @@ roster_model_build(struct roster_model *m, bool names, size_t p0, size_t p1, int
 			if (m->s->zones[z].min_fulltime <= 0)
 				continue;
 			row = glp_add_rows(lp, 1);
+			m->minrow[p * nz + z] = row;
 			if (names)
 				lp_set_name(lp, LP_ROW, row, "minft_%" PRId64 "_%" PRId64,
 				            m->s->zones[z].id, m->s->periods[p].id);
@@ -226,6 +228,8 @@ roster_model_clear(struct roster_model *m)
 	memset(m->xcol, 0, m->np * m->ni * m->nz * sizeof(*m->xcol));
 	memset(m->ycol, 0, m->np * m->ni * m->nz * sizeof(*m->ycol));
 	memset(m->ocol, 0, m->np * m->nz * 2 * sizeof(*m->ocol));
+	memset(m->seatrow, 0, m->np * m->nz * 2 * sizeof(*m->seatrow));
+	memset(m->minrow, 0, m->np * m->nz * sizeof(*m->minrow));
 }
 
 /* ------------------------------------------------------------------ */

@@ -28,7 +28,11 @@ struct solver_options {
 	solver_progress_fn progress; /* may be NULL */
 	void *progress_arg;
 	int verbose; /* GLPK's own output on (the isolated child sends it to stderr) */
-	/* The pairing by its branch-and-cut even without max_changes (tests compare both). */
+	/*
+	 * Each part by GLPK's branch-and-cut on its whole model: the pairing
+	 * without its flow, the roster without its column generation (tests
+	 * compare both).
+	 */
 	bool force_mip;
 	/* A cap on the roster's memory budget, in MiB; 0: none. */
 	double memory_budget_mib;
