@@ -346,8 +346,8 @@ roster_by_paths(struct roster_model *m, const struct solver_options *opt, double
 			goto out;
 		have[c] = r == 0;
 	}
-	/* the column generation: at most three fifths of the time */
-	cg_end = isfinite(deadline) ? t0 + (deadline - t0) * 0.6 : INFINITY;
+	/* the column generation: at most three quarters of the time */
+	cg_end = isfinite(deadline) ? t0 + (deadline - t0) * 0.75 : INFINITY;
 	for (int c = 0; c < 2; c++)
 		if (have[c]) {
 			if (master_round(&mc[c], cg_end) != 0)
@@ -420,7 +420,7 @@ settle:
 		for (int c = 0; c < 2; c++)
 			if (have[c])
 				master_rounding(&mc[c]);
-		if (roster_by_flows(m, lp_now() + left * 0.2, 2) != 0 ||
+		if (roster_by_flows(m, lp_now() + left * 0.3, 2) != 0 ||
 		    roster_local(m, lp_now() + left * 0.05) != 0) {
 			free(saved);
 			goto out;
@@ -448,7 +448,7 @@ settle:
 				if (mc[c].ps.min_row[k] != 0)
 					sg.min[k] = mc[c].centre.min[k];
 		}
-		b = roster_lagrangian_from(m, target, lp_now() + (deadline - lp_now()) * 0.3, true,
+		b = roster_lagrangian_from(m, target, lp_now() + (deadline - lp_now()) * 0.4, true,
 		                           sg.seat, sg.min);
 		if (b < bound)
 			bound = b;
