@@ -23,6 +23,8 @@
 
 #include <glpk.h>
 
+#include "lp_write.h"
+
 /* ------------------------------------------------------------------ */
 /* The model                                                           */
 /* ------------------------------------------------------------------ */
@@ -501,29 +503,136 @@ pairing_mip_fixed(const struct pairing_data *d, struct lp_search *sr, bool verbo
 /* The LP export                                                       */
 /* ------------------------------------------------------------------ */
 
+/*
+ * The model of docs/model.md §2.3 written row by row as it is generated
+ * (lp_write.h), the same rows and columns model_build() makes, without
+ * building it: a city's model is written in the memory of its candidates.
+ */
+static int
+write_model(const struct pairing_data *d, const char *path)
+{
+	const struct snapshot *s = d->s;
+	struct lp_writer w;
+	char zero[64] = "";
+	size_t i, e, c, *buf = calloc(d->pc.n + 1, sizeof(*buf));
+
+	if (buf == NULL || lpw_open(&w, path, "parkplan_pairing") != 0) {
+		free(buf);
+		return -1;
+	}
+	if (d->pc.n > 0)
+		snprintf(zero, sizeof(zero), "x_%lld_%lld", pairing_eid(d, d->pc.v[0].e),
+		         pairing_cid(d, d->pc.v[0].c));
+	else
+		for (c = 0; c < s->n_communities && zero[0] == '\0'; c++)
+			if (s->communities[c].min_partners > 0)
+				snprintf(zero, sizeof(zero), "u_%lld", pairing_cid(d, c));
+	if (zero[0] == '\0') {
+		/* no column at all: as glp_write_lp() writes an empty problem */
+		free(buf);
+		return lpw_close(&w);
+	}
+	lpw_section(&w, "Maximize");
+	lpw_row(&w, "P");
+	for (i = 0; i < d->pc.n; i++)
+		lpw_term(&w, (double)d->pc.v[i].score, "x_%lld_%lld", pairing_eid(d, d->pc.v[i].e),
+		         pairing_cid(d, d->pc.v[i].c));
+	for (c = 0; c < s->n_communities; c++)
+		if (s->communities[c].min_partners > 0)
+			lpw_term(&w, -(double)s->settings.w_uncovered, "u_%lld", pairing_cid(d, c));
+	lpw_end_objective(&w, zero);
+	lpw_section(&w, "Subject To");
+	for (e = 0; e < s->n_enterprises; e++) {
+		if (d->e_start[e] == d->e_start[e + 1])
+			continue;
+		lpw_row(&w, "ent_%lld", pairing_eid(d, e));
+		for (i = d->e_start[e]; i < d->e_start[e + 1]; i++)
+			lpw_term(&w, 1.0, "x_%lld_%lld", pairing_eid(d, e),
+			         pairing_cid(d, d->pc.v[i].c));
+		lpw_end(&w, "<=", (double)s->enterprises[e].max_communities, zero);
+	}
+	for (c = 0; c < s->n_communities; c++) {
+		const struct community *cm = &s->communities[c];
+		size_t lo = d->c_start[c], hi = d->c_start[c + 1], k, j, n, group = 0;
+
+		if (cm->min_partners > 0) {
+			lpw_row(&w, "cover_%lld", pairing_cid(d, c));
+			for (i = lo; i < hi; i++)
+				lpw_term(&w, 1.0, "x_%lld_%lld",
+				         pairing_eid(d, d->pc.v[d->c_list[i]].e),
+				         pairing_cid(d, c));
+			lpw_term(&w, 1.0, "u_%lld", pairing_cid(d, c));
+			lpw_end(&w, ">=", (double)cm->min_partners, zero);
+		}
+		if (lo == hi)
+			continue;
+		lpw_row(&w, "cap_%lld", pairing_cid(d, c));
+		for (i = lo; i < hi; i++)
+			lpw_term(&w, 1.0, "x_%lld_%lld", pairing_eid(d, d->pc.v[d->c_list[i]].e),
+			         pairing_cid(d, c));
+		lpw_end(&w, "<=", (double)cm->max_partners, zero);
+		if (!s->settings.diverse_industries)
+			continue;
+		n = pairing_by_industry(d, c, buf);
+		for (k = 0; k < n; k = j) {
+			for (j = k;
+			     j < n && pairing_industry_cmp(pairing_cand_industry(d, buf[k]),
+			                                   pairing_cand_industry(d, buf[j])) == 0;
+			     j++)
+				;
+			if (pairing_cand_industry(d, buf[k]) == NULL || j - k < 2)
+				continue;
+			lpw_row(&w, "div_%lld_%zu", pairing_cid(d, c), ++group);
+			for (i = k; i < j; i++)
+				lpw_term(&w, 1.0, "x_%lld_%lld", pairing_eid(d, d->pc.v[buf[i]].e),
+				         pairing_cid(d, c));
+			lpw_end(&w, "<=", 1.0, zero);
+		}
+	}
+	if (d->has_keep_row) {
+		lpw_row(&w, "keep");
+		for (i = 0; i < d->pc.n; i++)
+			if (d->pc.v[i].previous)
+				lpw_term(&w, 1.0, "x_%lld_%lld", pairing_eid(d, d->pc.v[i].e),
+				         pairing_cid(d, d->pc.v[i].c));
+		lpw_end(&w, ">=", (double)d->keep_min, zero);
+	}
+	lpw_section(&w, "\nBounds");
+	for (i = 0; i < d->pc.n; i++) {
+		long long ei = pairing_eid(d, d->pc.v[i].e), ci = pairing_cid(d, d->pc.v[i].c);
+
+		if (d->pc.v[i].pinned)
+			lpw_line(&w, "x_%lld_%lld = 1", ei, ci);
+		else
+			lpw_line(&w, "0 <= x_%lld_%lld <= 1", ei, ci);
+	}
+	for (c = 0; c < s->n_communities; c++)
+		if (s->communities[c].min_partners > 0)
+			lpw_line(&w, "0 <= u_%lld <= %lld", pairing_cid(d, c),
+			         (long long)s->communities[c].min_partners);
+	lpw_section(&w, "\nGenerals");
+	for (i = 0; i < d->pc.n; i++)
+		lpw_line(&w, "x_%lld_%lld", pairing_eid(d, d->pc.v[i].e),
+		         pairing_cid(d, d->pc.v[i].c));
+	for (c = 0; c < s->n_communities; c++)
+		if (s->communities[c].min_partners > 0)
+			lpw_line(&w, "u_%lld", pairing_cid(d, c));
+	free(buf);
+	return lpw_close(&w);
+}
+
 int
 pairing_export_lp(const struct snapshot *s, const struct snapshot_index *ix, const char *path,
                   char *err, size_t errlen)
 {
 	struct pairing_data d;
-	struct model m;
-	glp_cpxcp parm;
-	int term_was, ret;
+	int ret;
 
 	if (pairing_data_build(&d, s, ix) != 0) {
 		snprintf(err, errlen, "out of memory building the pairing candidates");
 		return -1;
 	}
-	if (model_build(&m, &d, GOAL_PAIRING, NULL) != 0) {
-		pairing_data_free(&d);
-		snprintf(err, errlen, "out of memory building the pairing model");
-		return -1;
-	}
-	glp_init_cpxcp(&parm);
-	term_was = glp_term_out(GLP_OFF);
-	ret = glp_write_lp(m.lp, &parm, path);
-	glp_term_out(term_was);
-	model_free(&m);
+	ret = write_model(&d, path);
 	pairing_data_free(&d);
 	if (ret != 0) {
 		snprintf(err, errlen, "cannot write the pairing model to %s", path);

@@ -21,16 +21,21 @@
 /* The search                                                          */
 /* ------------------------------------------------------------------ */
 
-/* Bytes the masters may take: about fifty paths per instructor, each a column of 2 np + 1. */
+/*
+ * Bytes the masters may take: thirty paths per instructor (the sample
+ * city's masters end with 15 to 25), each a column of at most 2 np + 1,
+ * and the scratch of the pricing and of the subgradient search.
+ */
 double
 roster_paths_bytes(const struct roster_model *m)
 {
 	struct roster_size sz;
+	double npz = (double)m->np * (double)m->nz;
 
-	sz.rows = (double)m->ni + 3.0 * (double)m->np * (double)m->nz;
-	sz.cols = 50.0 * (double)m->ni + 2.0 * (double)m->np * (double)m->nz;
-	sz.nnz = 50.0 * (double)m->ni * (2.0 * (double)m->np + 1.0);
-	return roster_model_bytes(sz, false);
+	sz.rows = (double)m->ni + 3.0 * npz;
+	sz.cols = 30.0 * (double)m->ni + 2.0 * npz;
+	sz.nnz = 30.0 * (double)m->ni * (2.0 * (double)m->np + 1.0);
+	return roster_model_bytes(sz, false) + 200.0 * npz;
 }
 
 struct master {
