@@ -164,7 +164,7 @@ roster_solve(const struct snapshot *s, const struct snapshot_index *ix,
 		int r;
 
 		/* a good roster first: each period's best with the others held, by flows */
-		if (roster_by_flows(&m, isfinite(left) ? lp_now() + left * 0.1 : deadline, 2) != 0)
+		if (roster_by_flows(&m, isfinite(left) ? lp_now() + left * 0.1 : deadline, 1) != 0)
 			goto done;
 		left = deadline - lp_now();
 		r = roster_by_paths(&m, opt, isfinite(left) ? lp_now() + left * 0.95 : deadline,
