@@ -8,7 +8,7 @@
 #include "parkpland.h"
 
 void
-cmd_plans(struct parkpland *env, struct ctl_client *c, json_t *args)
+cmd_plans(struct parkpland *env, struct req *rq, json_t *args)
 {
 	json_t *lv = json_object_get(args, "limit");
 	char limit[32];
@@ -18,14 +18,14 @@ cmd_plans(struct parkpland *env, struct ctl_client *c, json_t *args)
 	if (lv != NULL) {
 		if (!json_is_integer(lv) || json_integer_value(lv) < 1 ||
 		    json_integer_value(lv) > 100000) {
-			ctl_reply_error(c, ERR_BAD_REQUEST,
+			req_reply_error(rq, ERR_BAD_REQUEST,
 			                "\"limit\" must be an integer in [1, 100000]");
 			return;
 		}
 		n = json_integer_value(lv);
 	}
 	snprintf(limit, sizeof(limit), "%lld", n);
-	cmd_query(env, c,
+	cmd_query(env, rq,
 	          "SELECT coalesce(json_agg(x ORDER BY x.id DESC), '[]') FROM ("
 	          " SELECT r.id, r.trigger, r.requested_by, r.status, r.created_at, r.finished_at,"
 	          "  r.plan_date, r.load_ms, r.solve_ms, r.store_ms,"
@@ -75,20 +75,20 @@ static const char show_sql[] = "WITH r AS (SELECT * FROM plan_run WHERE id = " C
           ") FROM r";
 
 void
-cmd_show(struct parkpland *env, struct ctl_client *c, json_t *args)
+cmd_show(struct parkpland *env, struct req *rq, json_t *args)
 {
 	int64_t id = cmd_arg_id(args, "plan");
 	char text[32];
 	const char *v[1] = {text};
 
 	if (id < 0) {
-		ctl_reply_error(c, ERR_BAD_REQUEST, "\"plan\" must be a positive integer");
+		req_reply_error(rq, ERR_BAD_REQUEST, "\"plan\" must be a positive integer");
 		return;
 	}
 	snprintf(text, sizeof(text), "%lld", (long long)id);
 	if (id == 0)
 		v[0] = NULL;
-	cmd_query(env, c, show_sql, 1, v, id ? "no such plan" : "no plan yet", NULL);
+	cmd_query(env, rq, show_sql, 1, v, id ? "no such plan" : "no plan yet", NULL);
 }
 
 static const char diff_sql[] =
@@ -130,17 +130,17 @@ static const char diff_sql[] =
     " AND EXISTS (SELECT 1 FROM plan_run WHERE id = $2::bigint AND status = 'succeeded')";
 
 void
-cmd_diff(struct parkpland *env, struct ctl_client *c, json_t *args)
+cmd_diff(struct parkpland *env, struct req *rq, json_t *args)
 {
 	int64_t a = cmd_arg_id(args, "a"), b = cmd_arg_id(args, "b");
 	char ta[32], tb[32];
 	const char *v[2] = {ta, tb};
 
 	if (a <= 0 || b <= 0) {
-		ctl_reply_error(c, ERR_BAD_REQUEST, "\"a\" and \"b\" must be plan ids");
+		req_reply_error(rq, ERR_BAD_REQUEST, "\"a\" and \"b\" must be plan ids");
 		return;
 	}
 	snprintf(ta, sizeof(ta), "%lld", (long long)a);
 	snprintf(tb, sizeof(tb), "%lld", (long long)b);
-	cmd_query(env, c, diff_sql, 2, v, "both plans must exist and have succeeded", NULL);
+	cmd_query(env, rq, diff_sql, 2, v, "both plans must exist and have succeeded", NULL);
 }

@@ -402,14 +402,62 @@ void leader_status_json(const struct leader *l, json_t *o);
 /* "parkpland HOST PID": the connection's fallback_application_name. */
 void leader_application_name(char *buf, size_t len);
 
+/* --- req.c: a request to a command, from either door ------------------- */
+
+/*
+ * The commands (cmd*.c) answer requests without knowing where they came
+ * from: a control socket client (ctlsock.c) or an HTTP request
+ * (http_api.c).  Each door embeds a struct req and implements its
+ * operations; a handler answers once, now or later, through req_reply_*.
+ */
+struct req;
+struct req_ops {
+	/* The answer: data (taken; NULL is JSON null). */
+	void (*reply_ok)(struct req *rq, json_t *data);
+	/* The refusal: a code of protocol.h and a message for people. */
+	void (*reply_error)(struct req *rq, enum protocol_error code, const char *message);
+	void (*ref)(struct req *rq);
+	void (*unref)(struct req *rq);
+	/* The asker went away: answers are dropped. */
+	bool (*gone)(const struct req *rq);
+	/* May approve and reload (never over HTTP). */
+	bool (*privileged)(const struct req *rq);
+	/* "uid 1000", "http": who asked, for logs and plan_run.requested_by. */
+	const char *(*who)(const struct req *rq);
+	/* What the request waits on; cancel(waiter) when the asker goes first. */
+	void (*set_waiter)(struct req *rq, void *waiter, void (*cancel)(void *waiter));
+};
+struct req {
+	const struct req_ops *ops;
+	/* The command being served: a word of cmd.c's table, "unknown", or NULL before. */
+	const char *cmd;
+};
+
+/* A request, to be answered with req_reply_*, now or later. */
+typedef void (*req_dispatch_fn)(void *arg, struct req *rq, const char *word, json_t *args);
+
+void req_reply_ok(struct req *rq, json_t *data);
+/* The one way to refuse: a code of protocol.h and a message. */
+void req_reply_error(struct req *rq, enum protocol_error code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+bool req_privileged(const struct req *rq);
+const char *req_who(const struct req *rq);
+bool req_gone(const struct req *rq);
+/*
+ * Keep rq across an asynchronous handler; req_unref releases.  The door
+ * holds a reference while it dispatches, so a handler may drop its own
+ * before it answers.
+ */
+void req_ref(struct req *rq);
+void req_unref(struct req *rq);
+/* What the request waits on (a replan --wait); NULL clears it. */
+void req_set_waiter(struct req *rq, void *waiter, void (*cancel)(void *waiter));
+
 /* --- ctlsock.c: the control socket -------------------------------------- */
 
 struct ctl_client;
 
-/* A request, to be answered with ctl_reply_*, now or later. */
-typedef void (*ctl_dispatch_fn)(void *arg, struct ctl_client *c, const char *word, json_t *args);
-
-struct ctlsock *ctlsock_new(struct parkpland *env, ctl_dispatch_fn dispatch, void *arg);
+struct ctlsock *ctlsock_new(struct parkpland *env, req_dispatch_fn dispatch, void *arg);
 /* Listen on the socket systemd passed, else on daemon.socket. */
 int ctlsock_listen(struct ctlsock *cs, char *err, size_t errlen);
 /* Serve a connected socket (taken over), as an accepted one. */
@@ -425,48 +473,30 @@ void ctlsock_close_all(struct ctlsock *cs, const char *why, void (*drained)(void
 int ctlsock_clients(const struct ctlsock *cs);
 void ctlsock_free(struct ctlsock *cs);
 
-void ctl_reply_ok(struct ctl_client *c, json_t *data);
-/* The one way to refuse: a code of protocol.h and a message. */
-void ctl_reply_error(struct ctl_client *c, enum protocol_error code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-bool ctl_client_privileged(const struct ctl_client *c);
-/* "uid 1000": who asked, for plan_run.requested_by. */
-const char *ctl_client_who(const struct ctl_client *c);
-/* The client went away: pending replies are dropped. */
-bool ctl_client_gone(const struct ctl_client *c);
-/*
- * Keep c across an asynchronous handler; ctl_client_unref releases, and
- * the last reference is dropped on the next pass of the loop.
- */
-void ctl_client_ref(struct ctl_client *c);
-void ctl_client_unref(struct ctl_client *c);
-/*
- * What the client waits on (a replan --wait): opaque here; cancel(waiter)
- * is called when the client goes first.  NULL clears it.
- */
-void ctl_client_set_waiter(struct ctl_client *c, void *waiter, void (*cancel)(void *waiter));
-
 /* --- cmd*.c: the commands of the control socket ------------------------- */
 
-/* Run one request (arg: the env); the handler answers now or later. */
-void cmd_dispatch(void *arg, struct ctl_client *c, const char *word, json_t *args);
+/*
+ * Run one request (arg: the env); the handler answers now or later.  The
+ * door's request says whether it may run the privileged commands.
+ */
+void cmd_dispatch(void *arg, struct req *rq, const char *word, json_t *args);
 
 /* The handlers, one signature for all, grouped by file. */
-typedef void (*cmd_fn)(struct parkpland *env, struct ctl_client *c, json_t *args);
+typedef void (*cmd_fn)(struct parkpland *env, struct req *rq, json_t *args);
 /* cmd_status.c */
-void cmd_status(struct parkpland *env, struct ctl_client *c, json_t *args);
-void cmd_reload(struct parkpland *env, struct ctl_client *c, json_t *args);
+void cmd_status(struct parkpland *env, struct req *rq, json_t *args);
+void cmd_reload(struct parkpland *env, struct req *rq, json_t *args);
 /* cmd_run.c */
-void cmd_replan(struct parkpland *env, struct ctl_client *c, json_t *args);
-void cmd_approve(struct parkpland *env, struct ctl_client *c, json_t *args);
+void cmd_replan(struct parkpland *env, struct req *rq, json_t *args);
+void cmd_approve(struct parkpland *env, struct req *rq, json_t *args);
 /* cmd_plans.c */
-void cmd_plans(struct parkpland *env, struct ctl_client *c, json_t *args);
-void cmd_show(struct parkpland *env, struct ctl_client *c, json_t *args);
-void cmd_diff(struct parkpland *env, struct ctl_client *c, json_t *args);
+void cmd_plans(struct parkpland *env, struct req *rq, json_t *args);
+void cmd_show(struct parkpland *env, struct req *rq, json_t *args);
+void cmd_diff(struct parkpland *env, struct req *rq, json_t *args);
 /* cmd_explain.c */
-void cmd_explain(struct parkpland *env, struct ctl_client *c, json_t *args);
+void cmd_explain(struct parkpland *env, struct req *rq, json_t *args);
 /* cmd_snapshot.c */
-void cmd_snapshot(struct parkpland *env, struct ctl_client *c, json_t *args);
+void cmd_snapshot(struct parkpland *env, struct req *rq, json_t *args);
 
 /* cmd_query.c: one statement, one JSON answer */
 struct cmd_query;
@@ -474,7 +504,7 @@ struct cmd_query;
 typedef void (*cmd_then_fn)(struct cmd_query *q);
 struct cmd_query {
 	struct parkpland *env;
-	struct ctl_client *c;
+	struct req *rq;
 	json_t *data;
 	char not_found[256];
 	cmd_then_fn then;
@@ -484,7 +514,7 @@ struct cmd_query {
  * Run sql, whose one value is the answer as JSON; none: not_found.  The
  * answer is sent (or then() called) when it comes.
  */
-void cmd_query(struct parkpland *env, struct ctl_client *c, const char *sql, int n,
+void cmd_query(struct parkpland *env, struct req *rq, const char *sql, int n,
                const char *const *values, const char *not_found, cmd_then_fn then);
 /* An optional id argument: 0 when absent, -1 when malformed. */
 int64_t cmd_arg_id(json_t *args, const char *key);
