@@ -236,6 +236,7 @@ ctl_reply_ok(struct ctl_client *c, json_t *data)
 {
 	json_t *msg = json_object();
 
+	metrics_control_request(c->cs->env->metrics, c->req.cmd, "ok");
 	json_object_set_new(msg, "ok", json_true());
 	json_object_set_new(msg, "data", data != NULL ? data : json_null());
 	ctl_send(c, msg);
@@ -252,6 +253,7 @@ ctl_reply_error(struct ctl_client *c, enum protocol_error code, const char *fmt,
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
+	metrics_control_request(c->cs->env->metrics, c->req.cmd, protocol_error_text(code));
 	json_object_set_new(msg, "ok", json_false());
 	json_object_set_new(msg, "code", json_string(protocol_error_text(code)));
 	json_object_set_new(msg, "error", json_string(text));
@@ -454,13 +456,14 @@ ctl_event_cb(struct bufferevent *bev, short what, void *arg)
 }
 
 static void
-ctl_refuse(int fd, enum protocol_error code, const char *message)
+ctl_refuse(struct ctlsock *cs, int fd, enum protocol_error code, const char *message)
 {
 	char buf[512];
 	int n =
 	    snprintf(buf, sizeof(buf), "{\"v\":%d,\"ok\":false,\"code\":\"%s\",\"error\":\"%s\"}\n",
 	             PROTOCOL_VERSION, protocol_error_text(code), message);
 
+	metrics_control_request(cs->env->metrics, NULL, protocol_error_text(code));
 	if (n > 0)
 		(void)!write(fd, buf, (size_t)n);
 	close(fd);
@@ -483,13 +486,13 @@ ctlsock_adopt(struct ctlsock *cs, int fd)
 	if (cs->n_clients >= conf->max_clients) {
 		log_warnx("control: client limit (%d) reached, refusing uid %u", conf->max_clients,
 		          (unsigned)cred.uid);
-		ctl_refuse(fd, ERR_BUSY, "too many clients");
+		ctl_refuse(cs, fd, ERR_BUSY, "too many clients");
 		return -1;
 	}
 	if (!peer_may_connect(cs, cred.uid, cred.gid)) {
 		log_warnx("control: uid %u (pid %d) is not allowed (daemon.socket_group)",
 		          (unsigned)cred.uid, (int)cred.pid);
-		ctl_refuse(fd, ERR_DENIED, "not allowed: not in the control group");
+		ctl_refuse(cs, fd, ERR_DENIED, "not allowed: not in the control group");
 		return -1;
 	}
 	c = calloc(1, sizeof(*c));

@@ -33,6 +33,8 @@ struct run;
 struct leader;
 struct triggers;
 struct ctlsock;
+struct metrics;
+struct http;
 
 /*
  * The context every part is handed at its creation (as OpenSMTPD's env):
@@ -49,6 +51,8 @@ struct parkpland {
 	struct leader *leader;
 	struct triggers *triggers;
 	struct ctlsock *ctl;
+	struct metrics *metrics;
+	struct http *http; /* NULL: http.listen is empty */
 	/* Re-read the configuration; keeps the old one (and says why) when bad. */
 	int (*reload)(struct parkpland *env, char *err, size_t errlen);
 };
@@ -141,6 +145,23 @@ struct config {
 	int solver_memory_mib;
 	double solver_wall_s;  /* 0: derived from the snapshot's time_limit_s */
 	double leader_retry_s; /* a standby asks for the planner lock this often */
+	/* [http] */
+	char *http_listen;         /* "": no HTTP listener */
+	bool http_allow_remote;    /* else loopback addresses and Unix sockets only */
+	int http_max_connections;  /* served at once; past it 503, past twice it closed */
+	int http_max_header_bytes; /* request line and headers */
+	int http_max_uri_bytes;    /* 414 past it */
+	double http_timeout_s;     /* a request, from its first byte to its answer's last */
+	int http_max_renders;      /* report renders (worker children) at once */
+};
+
+/* http.listen, parsed: "HOST:PORT", "[V6]:PORT" (numeric) or "unix:/PATH". */
+struct http_listen {
+	int family;             /* AF_INET, AF_INET6 or AF_UNIX */
+	unsigned char addr[16]; /* AF_INET: 4 bytes, AF_INET6: 16 */
+	int port;
+	char path[108]; /* AF_UNIX */
+	bool loopback;  /* 127.0.0.0/8, ::1, ::ffff:127.0.0.0/104, or a Unix socket */
 };
 
 /*
@@ -159,6 +180,8 @@ char *config_dsn(const struct config *c, char *err, size_t errlen);
 double config_daily_delay(int minute_of_day, const struct tm *now);
 /* Log the settings that differ and cannot change without a restart. */
 void config_warn_restart(const struct config *old, const struct config *new_conf);
+/* Parse an http.listen value (not empty).  Returns 0, or -1 with the reason. */
+int config_http_listen(const char *text, struct http_listen *out, char *err, size_t errlen);
 
 /* --- db_conn.c: the PostgreSQL connection ------------------------------- */
 
@@ -248,7 +271,8 @@ struct plan;
 struct problems;
 
 struct run_timing {
-	double load_ms, solve_ms;
+	double load_ms, solve_ms; /* -1: the phase did not run */
+	double store_ms;          /* as parkpland saw it (the row's store_ms is the server's) */
 };
 
 /* The plan_run row for a run that is starting; the id comes to *run_id. */
@@ -395,12 +419,44 @@ void leader_free(struct leader *l);
 void leader_db_state(struct leader *l, bool up);
 /* Another parkpland holds the planner lock. */
 bool leader_standby(const struct leader *l);
+enum leader_role leader_role(const struct leader *l);
+/* "active", "standby", "waiting for database": the role as status tells it. */
+const char *leader_role_name(const struct leader *l);
 /* "standby: another parkpland (on HOST, pid PID) is the active planner" */
 const char *leader_standby_text(const struct leader *l);
 /* Adds "role" and "active_planner" to a status object. */
 void leader_status_json(const struct leader *l, json_t *o);
 /* "parkpland HOST PID": the connection's fallback_application_name. */
 void leader_application_name(char *buf, size_t len);
+
+/* --- metrics.c: what parkpland counts, for /metrics ---------------------- */
+
+/* The state of other parts, passed in when the text is made. */
+struct metrics_gauges {
+	int64_t plan_in_force; /* 0: none */
+	bool db_connected;
+	enum leader_role role;
+	int control_clients;
+	int http_connections;
+	int http_renders;
+};
+
+/* A leaf: the parts report with plain calls; every call takes NULL as a no-op. */
+struct metrics *metrics_new(void);
+void metrics_free(struct metrics *m);
+/* A run ended (stored as succeeded or failed); phases with a negative time did not run. */
+void metrics_run(struct metrics *m, const char *trigger, bool succeeded,
+                 const struct run_timing *t);
+/* A part ("pairing", "roster") of the last plan made. */
+void metrics_plan(struct metrics *m, const char *part, double objective, double bound, double gap);
+/* A control socket answer: the command served (NULL: none) and "ok" or the error code. */
+void metrics_control_request(struct metrics *m, const char *command, const char *result);
+/* An HTTP answer's status code. */
+void metrics_http_request(struct metrics *m, int code);
+/* An HTTP connection accepted; refused: past http.max_connections. */
+void metrics_http_connection(struct metrics *m, bool refused);
+/* The text exposition format, version 0.0.4. */
+void metrics_render(const struct metrics *m, const struct metrics_gauges *g, struct evbuffer *out);
 
 /* --- req.c: a request to a command, from either door ------------------- */
 

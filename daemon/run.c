@@ -80,6 +80,7 @@ run_end(struct run *r, const char *error)
 	         error != NULL ? "failed" : "succeeded");
 	snprintf(r->last_error, sizeof(r->last_error), "%s", error != NULL ? error : "");
 	r->runs_done++;
+	metrics_run(r->env->metrics, run_trigger_name(r->trigger), error == NULL, &r->timing);
 	if (error != NULL)
 		log_run(LOG_LEVEL_WARNING, id, 0, "run %lld failed: %s", (long long)id, error);
 	run_clear(r);
@@ -122,6 +123,8 @@ run_stored(void *arg, int rc, const char *error)
 	char msg[1024];
 
 	r->batch = NULL;
+	if (rc == 0)
+		r->timing.store_ms = 1000 * (monotonic_s() - r->phase_start);
 	if (rc != 0) {
 		if (!db_ready(r->env->db)) {
 			/* rolled back by the lost connection: store again once back */
@@ -151,6 +154,10 @@ run_stored(void *arg, int rc, const char *error)
 		        approve ? ", approved" : ", a draft until approved");
 		if (approve)
 			r->plan_in_force = r->run_id;
+		metrics_plan(r->env->metrics, "pairing", (double)r->plan.pairing.objective,
+		             r->plan.pairing.bound, r->plan.pairing.gap);
+		metrics_plan(r->env->metrics, "roster", (double)r->plan.roster.objective,
+		             r->plan.roster.bound, r->plan.roster.gap);
 		run_end(r, NULL);
 		return;
 	}
@@ -199,6 +206,7 @@ run_step_store(struct run *r)
 		return;
 	}
 	t1 = monotonic_s();
+	r->phase_start = t1; /* the store's time, from its batch queued to its end */
 	r->batch = b;
 	if (db_batch_run(r->env->db, b, run_stored, r) != 0) {
 		r->batch = NULL;
@@ -516,6 +524,7 @@ run_start_next(struct run *r)
 	memset(&r->timing, 0, sizeof(r->timing));
 	r->timing.load_ms = -1;
 	r->timing.solve_ms = -1;
+	r->timing.store_ms = -1;
 	r->run_id = 0;
 	run_step_start(r);
 }
