@@ -4,8 +4,8 @@
  * stored plan.
  *
  * The statement reads the stored snapshot and the plan's rows back as the
- * plan document plan_from_json() reads (parkplan-plan/1): one reader of a
- * plan for files, the solver's pipe and the database alike.
+ * plan document plan_from_json() reads (parkplan-plan/1, plan_sql.h): one
+ * reader of a plan for files, the solver's pipe and the database alike.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,40 +14,17 @@
 #include "explain.h"
 #include "parkpland.h"
 #include "plan.h"
+#include "plan_sql.h"
 #include "snapshot.h"
 #include "worker.h"
 
 static const char explain_sql[] =
     "SELECT json_build_object('run', json_build_object('id', r.id),"
     " 'snapshot', s.snapshot,"
-    " 'plan', json_build_object('format', 'parkplan-plan/1',"
-    "  'pairing', json_build_object('status', r.pairing_status,"
-    "   'objective', r.pairing_objective,"
-    "   'pairs', (SELECT coalesce(json_agg(json_build_object('enterprise_id', enterprise_id,"
-    "     'community_id', community_id, 'score', score)"
-    "     ORDER BY enterprise_id, community_id), '[]') FROM plan_pair WHERE run_id = r.id),"
-    "   'uncovered', (SELECT coalesce(json_agg(json_build_object('community_id', community_id,"
-    "     'shortfall', shortfall) ORDER BY community_id), '[]')"
-    "     FROM plan_uncovered WHERE run_id = r.id)),"
-    "  'roster', json_build_object('status', r.roster_status,"
-    "   'objective', r.roster_objective,"
-    "   'assignments', (SELECT coalesce(json_agg(json_build_object('instructor_id',"
-    "     a.instructor_id, 'zone_id', a.zone_id, 'period_id', a.period_id)"
-    "     ORDER BY pe.start, pe.id, a.instructor_id), '[]')"
-    "     FROM plan_assignment a JOIN period pe ON pe.id = a.period_id"
-    "     WHERE a.run_id = r.id),"
-    "   'coverage', (SELECT coalesce(json_agg(json_build_object('zone_id', v.zone_id,"
-    "     'period_id', v.period_id, 'workload', v.workload, 'capacity', v.capacity)"
-    "     ORDER BY pe.start, pe.id, v.zone_id), '[]')"
-    "     FROM plan_coverage v JOIN period pe ON pe.id = v.period_id"
-    "     WHERE v.run_id = r.id),"
-    "   'seats', (SELECT coalesce(json_agg(json_build_object('zone_id', v.zone_id,"
-    "     'period_id', v.period_id, 'seats_full_time', v.seats_full_time,"
-    "     'seats_part_time', v.seats_part_time) ORDER BY pe.start, pe.id, v.zone_id), '[]')"
-    "     FROM plan_coverage v JOIN period pe ON pe.id = v.period_id"
-    "     WHERE v.run_id = r.id)))) "
-    "FROM plan_run r JOIN plan_snapshot s ON s.run_id = r.id "
-    "WHERE r.status = 'succeeded' AND r.id = " CMD_PLAN_OR_DEFAULT("$1");
+    " 'plan', " PLAN_SQL_DOCUMENT(
+        "r") ") "
+             "FROM plan_run r JOIN plan_snapshot s ON s.run_id = r.id "
+             "WHERE r.status = 'succeeded' AND r.id = " CMD_PLAN_OR_DEFAULT("$1");
 
 /*
  * explain() on a city's snapshot means reading tens of MB of JSON: the
