@@ -386,6 +386,13 @@ http_close_cb(struct evhttp_connection *evcon, void *arg)
 	conn->evcon = NULL;
 	if (hq != NULL) {
 		hq->conn = NULL;
+		/*
+		 * A request whose answer was not ended when the peer went (a
+		 * read or write error) is detached from the connection and left
+		 * to us; one still attached goes with the connection.
+		 */
+		if (hq->er != NULL && evhttp_request_get_connection(hq->er) == NULL)
+			evhttp_request_free(hq->er);
 		if (hq->er != NULL)
 			http_request_lost(hq);
 		http_request_unref(hq);
