@@ -114,25 +114,23 @@ report_period(const struct report_ctx *c, int64_t id)
 	ROW(period, periods);
 }
 
+/*
+ * "A 漕河泾开发区第一片区": the code, then the name, unless the name already
+ * holds the code ("片区 A") or one of them is empty.
+ */
 void
 report_zone_label(const struct report_ctx *c, int64_t zone_id, struct report_buf *b)
 {
 	const struct zone *z = report_zone(c, zone_id);
-	size_t code_len;
 
-	if (z == NULL) {
+	if (z == NULL || (z->code[0] == '\0' && z->name[0] == '\0'))
 		report_buf_printf(b, "片区 #%" PRId64, zone_id);
-		return;
-	}
-	code_len = strlen(z->code);
-	if (code_len == 0 || strncmp(z->name, z->code, code_len) == 0)
-		report_buf_puts(b, z->name[0] != '\0' ? z->name : z->code);
+	else if (z->code[0] == '\0' || strstr(z->name, z->code) != NULL)
+		report_buf_puts(b, z->name);
 	else if (z->name[0] == '\0')
 		report_buf_puts(b, z->code);
 	else
 		report_buf_printf(b, "%s %s", z->code, z->name);
-	if (code_len == 0 && z->name[0] == '\0')
-		report_buf_printf(b, "片区 #%" PRId64, zone_id);
 }
 
 void

@@ -55,6 +55,7 @@ reserve(struct report_buf *b, size_t more)
 	}
 	b->s = s;
 	b->cap = cap;
+	b->s[b->len] = '\0';
 	return true;
 }
 

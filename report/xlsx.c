@@ -5,6 +5,7 @@
  * frozen, an autofilter, column widths that fit their content (CJK
  * characters count double) and numbers stored as numbers.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -233,9 +234,17 @@ report_xlsx(const struct report_input *in, const char *path, char *err, size_t e
 	struct report_ctx c;
 	struct book b = {0};
 	lxw_error closed;
+	FILE *probe;
 	size_t i;
 	int rc = -1;
 
+	/* the file is written at the end: find out now whether it can be */
+	probe = fopen(path, "wb");
+	if (probe == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	fclose(probe);
 	if (report_ctx_init(&c, in, err, errlen) != 0)
 		return -1;
 	b.wb = workbook_new(path);
