@@ -79,6 +79,7 @@ static const char style[] =
     ".bars small{color:#57606a;white-space:nowrap}"
     ".note{color:#57606a;font-size:13px}"
     ".cols{columns:3;column-gap:24px;padding-left:18px}"
+    ".cols2{columns:2;column-gap:24px;padding-left:18px;font-size:13px}"
     "a{color:#0b5cad;text-decoration:none}a:hover{text-decoration:underline}"
     "footer{margin-top:32px;color:#8c959f;font-size:12px;border-top:1px solid #d0d7de;"
     "padding-top:8px}"
@@ -338,12 +339,12 @@ report_html(const struct report_input *in, FILE *out, char *err, size_t errlen)
 	}
 	report_html_roster(&c, out);
 	report_html_uncovered(&c, out);
-	report_html_pairs(&c, out);
 	if (report_html_changes(&c, out) != 0) {
 		snprintf(err, errlen, "out of memory comparing with the plan in force");
 		rc = -1;
 		goto out;
 	}
+	report_html_pairs(&c, out);
 	report_html_links(&c, out);
 	fputs("<footer>parkplan " PARKPLAN_VERSION
 	      " 生成 · 数据与计划以数据库中的记录为准 · 距离按大圆距离计算</footer>\n"

@@ -78,7 +78,7 @@ pair_list(const struct report_ctx *c, FILE *out, const char *title, const struct
 
 	if (total == 0)
 		return;
-	fprintf(out, "<h3>%s</h3><ul>", title);
+	fprintf(out, "<h3>%s</h3><ul class=\"cols2\">", title);
 	for (i = 0; i < n && shown < CHANGES_MAX; i++) {
 		if (!mark[i])
 			continue;
@@ -164,11 +164,14 @@ report_html_changes(const struct report_ctx *c, FILE *out)
 			j++;
 		}
 	}
+	fputs("<p>与现行计划", out);
+	if (c->in->in_force_id > 0)
+		fprintf(out, "（第 %" PRId64 " 号）", c->in->in_force_id);
 	fprintf(out,
-	        "<p>与现行计划（第 %" PRId64 " 号）相比：<b>新增结对 %zu 对</b>，<b>取消结对 %zu "
-	        "对</b>，保留 %zu 对；<b>调整派驻 %zu 人次</b>（同一指导员同一时段换了片区），"
+	        "相比：<b>新增结对 %zu 对</b>，<b>取消结对 %zu 对</b>，保留 %zu 对；"
+	        "<b>调整派驻 %zu 人次</b>（同一指导员同一时段换了片区），"
 	        "新派驻 %zu 人次，不再派驻 %zu 人次。</p>\n",
-	        c->in->in_force_id, n_add, n_rem, n_kept, n_move, n_new, n_gone);
+	        n_add, n_rem, n_kept, n_move, n_new, n_gone);
 	pair_list(c, out, "新增结对", pb, added, p->n_pairs, n_add);
 	pair_list(c, out, "取消结对", pa, removed, f->n_pairs, n_rem);
 	if (n_move > 0) {

@@ -36,12 +36,13 @@ struct proj {
 	double lon0, lat1; /* west and north edges */
 	double coslat, k;  /* px per degree of latitude: k; of longitude: k·coslat */
 	double w, h;       /* the map's size in px */
+	double x0;         /* where the west edge is drawn: the map centred */
 };
 
 static double
 px(const struct proj *pr, double lon)
 {
-	return PAD + (lon - pr->lon0) * pr->coslat * pr->k;
+	return pr->x0 + (lon - pr->lon0) * pr->coslat * pr->k;
 }
 
 static double
@@ -104,6 +105,7 @@ proj_fit(struct proj *pr, struct bbox *b)
 	pr->lon0 = b->lon0;
 	pr->lat1 = b->lat1;
 	pr->w = MAP_W;
+	pr->x0 = (MAP_W - span_x * pr->k) / 2;
 	pr->h = span_y * pr->k + 2 * PAD;
 }
 

@@ -422,6 +422,32 @@ def district(tmp):
           "district: the enterprises are not aggregated into grid cells")
 
 
+def changes(tmp):
+    """What changes against the plan in force, counted here from the two plans."""
+    snap = json.load(open(os.path.join(DATA, "explain_park.json")))
+    snap.setdefault("settings", {})["w_need"] = 0
+    snap["settings"]["w_commute"] = 5000
+    path = os.path.join(tmp, "changed.json")
+    json.dump(snap, open(path, "w"), ensure_ascii=False)
+    plan_path = os.path.join(tmp, "changed-plan.json")
+    old_path = os.path.join(tmp, "explain_park-plan.json")
+    subprocess.run([CTL, "solve", "--quiet", "--input", path, "--output", plan_path])
+    out = os.path.join(tmp, "changed.html")
+    run("export", "--input", path, "--plan", plan_path, "--in-force", old_path, "--html", out)
+    new, old = json.load(open(plan_path)), json.load(open(old_path))
+    pn = {(p["enterprise_id"], p["community_id"]) for p in new["pairing"]["pairs"]}
+    po = {(p["enterprise_id"], p["community_id"]) for p in old["pairing"]["pairs"]}
+    an = {(a["instructor_id"], a["period_id"]): a["zone_id"] for a in new["roster"]["assignments"]}
+    ao = {(a["instructor_id"], a["period_id"]): a["zone_id"] for a in old["roster"]["assignments"]}
+    moved = sum(1 for k in an if k in ao and an[k] != ao[k])
+    page = open(out, encoding="utf-8").read()
+    check(pn != po or moved > 0, "changes: the two plans do not differ")
+    want = (f"新增结对 {len(pn - po)} 对</b>，<b>取消结对 {len(po - pn)} 对</b>，"
+            f"保留 {len(pn & po)} 对；<b>调整派驻 {moved} 人次</b>")
+    check(want in page, f"changes: the page does not say {want!r}")
+    check_page(out, snap, "changes")
+
+
 def refusals(tmp):
     park = os.path.join(DATA, "explain_park.json")
     plan = os.path.join(tmp, "explain_park-plan.json")
@@ -446,6 +472,7 @@ def main():
         case(tmp, "explain_park", os.path.join(DATA, "explain_park.json"))
         case(tmp, "model", os.path.join(EXAMPLES, "model-example.json"))
         hostile(tmp)
+        changes(tmp)
         refusals(tmp)
         district(tmp)
     print(f"test_report: {checks} checks, {failures} failed")
