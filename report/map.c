@@ -10,51 +10,17 @@
  * marks of their own, with a red ring when short of partners; the
  * pairing lines enterprise -> community (aggregated to cell -> community
  * when they would be too many).  A legend below the map.
+ *
+ * Here: what the map shows and its projection, the enterprises (marks or
+ * grid cells), the pairing lines and the communities; the zones are
+ * map_zones.c's, the symbols, scale bar and legend map_legend.c's.
  */
 #include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "geo.h"
-#include "report_impl.h"
-
-#define MAP_W 1000.0
-#define MAP_HMAX 760.0
-#define PAD 28.0
-#define LEGEND_H 78.0
-#define MARKS_MAX 8000            /* enterprises drawn one by one up to this many */
-#define LINES_MAX 3000            /* pairing lines drawn one by one up to this many */
-#define CELL_PX 16.0              /* a grid cell, when enterprises are aggregated */
-#define COMMUNITY_MARKS_SMALL 600 /* beyond, communities get a smaller mark */
-#define COMMUNITY_TITLES_MAX 1500 /* beyond, only communities short of partners have a tooltip */
-#define LEVELS 5                  /* shades of the grid cells */
-#define ZONE_NAMES_MAX 12         /* beyond this many zones a map labels them by code */
-#define LABEL_PX_PER_COLUMN 7.8   /* a zone's label: 15 px, a CJK character 2 columns */
-
-struct proj {
-	double lon0, lat1; /* west and north edges */
-	double coslat, k;  /* px per degree of latitude: k; of longitude: k·coslat */
-	double w, h;       /* the map's size in px */
-	double x0;         /* where the west edge is drawn: the map centred */
-};
-
-static double
-px(const struct proj *pr, double lon)
-{
-	return pr->x0 + (lon - pr->lon0) * pr->coslat * pr->k;
-}
-
-static double
-py(const struct proj *pr, double lat)
-{
-	return PAD + (pr->lat1 - lat) * pr->k;
-}
-
-struct bbox {
-	double lat0, lat1, lon0, lon1;
-	bool any;
-};
+#include "map.h"
 
 static void
 bbox_add(struct bbox *b, double lat, double lon)
@@ -108,44 +74,6 @@ proj_fit(struct proj *pr, struct bbox *b)
 	pr->x0 = (MAP_W - span_x * pr->k) / 2;
 	pr->h = span_y * pr->k + 2 * PAD;
 }
-
-/* --- what a map shows ------------------------------------------------------ */
-
-struct map {
-	const struct report_ctx *c;
-	FILE *out;
-	struct proj pr;
-	struct bbox view;
-	size_t zone_row; /* IDMAP_NONE: the whole park */
-	bool *ent_in;    /* [enterprise row]: drawn */
-	size_t n_ent;    /* drawn */
-	size_t by_org[ORG_INVALID + 1];
-	int64_t *partners;  /* [community row] */
-	int64_t *shortfall; /* [community row] */
-	bool grid;          /* enterprises as grid cells */
-	int gw, gh;         /* grid size in cells */
-	int64_t grid_levels[LEVELS + 1];
-	size_t n_short, n_com, n_lines;
-	bool lines_aggregated;
-	bool label_codes;        /* zones labelled by code, not by name */
-	const char *com_mark;    /* c0, or the smaller c1 when communities are many */
-	size_t *zcount;          /* [zone row]: its enterprises */
-	struct report_buf *poly; /* [zone row]: its region's points, "" when not drawn */
-};
-
-static size_t
-org_index(enum party_org o)
-{
-	return o <= ORG_INVALID ? (size_t)o : ORG_NONE;
-}
-
-static bool
-in_zone(const struct map *m, const struct enterprise *e)
-{
-	return m->zone_row == IDMAP_NONE || e->zone_id == m->c->s->zones[m->zone_row].id;
-}
-
-static bool labels_overlap(const struct map *m);
 
 static int
 map_prepare(struct map *m)
@@ -201,281 +129,11 @@ map_prepare(struct map *m)
 	proj_fit(&m->pr, &m->view);
 	m->grid = m->n_ent > MARKS_MAX;
 	m->com_mark = "c0";
-	m->label_codes =
-	    s->n_zones > ZONE_NAMES_MAX || (m->zone_row == IDMAP_NONE && labels_overlap(m));
+	m->label_codes = s->n_zones > ZONE_NAMES_MAX ||
+	                 (m->zone_row == IDMAP_NONE && report_map_labels_overlap(m));
 	m->gw = (int)ceil(m->pr.w / CELL_PX);
 	m->gh = (int)ceil(m->pr.h / CELL_PX);
 	return 0;
-}
-
-/* --- zones ---------------------------------------------------------------- */
-
-struct pt {
-	double x, y;
-};
-
-static int
-cmp_pt(const void *a, const void *b)
-{
-	const struct pt *p = a, *q = b;
-
-	if (p->x != q->x)
-		return p->x < q->x ? -1 : 1;
-	return (p->y > q->y) - (p->y < q->y);
-}
-
-static double
-cross(struct pt o, struct pt a, struct pt b)
-{
-	return (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x);
-}
-
-/* Andrew's monotone chain: the hull of v (sorted here) into h; returns its size. */
-static size_t
-hull(struct pt *v, size_t n, struct pt *h)
-{
-	size_t k = 0, i, lower;
-
-	qsort(v, n, sizeof(*v), cmp_pt);
-	for (i = 0; i < n; i++) {
-		while (k >= 2 && cross(h[k - 2], h[k - 1], v[i]) <= 0)
-			k--;
-		h[k++] = v[i];
-	}
-	lower = k + 1;
-	for (i = n - 1; i-- > 0;) {
-		while (k >= lower && cross(h[k - 2], h[k - 1], v[i]) <= 0)
-			k--;
-		h[k++] = v[i];
-	}
-	return k > 1 ? k - 1 : k;
-}
-
-/*
- * The regions of the zones: the hull of each zone's enterprises (a box at
- * the centroid for fewer than three), as SVG points in m->poly[z]; empty
- * for a zone not drawn (on a zone's page, another zone out of view).
- */
-static int
-zones_compute(struct map *m)
-{
-	const struct snapshot *s = m->c->s;
-	size_t nz = s->n_zones, i, z;
-	size_t *at = calloc(nz + 1, sizeof(*at));
-	struct pt *pts = malloc((s->n_enterprises + 1) * sizeof(*pts));
-	struct pt *h = malloc((s->n_enterprises + 2) * sizeof(*h));
-	int rc = -1;
-
-	m->zcount = calloc(nz + 1, sizeof(*m->zcount));
-	m->poly = calloc(nz + 1, sizeof(*m->poly));
-	if (m->zcount == NULL || m->poly == NULL || at == NULL || pts == NULL || h == NULL)
-		goto out;
-	for (i = 0; i < s->n_enterprises; i++) {
-		size_t zr = idmap_get(&m->c->ix.zone, s->enterprises[i].zone_id);
-
-		if (zr != IDMAP_NONE && isfinite(s->enterprises[i].lat) &&
-		    isfinite(s->enterprises[i].lon))
-			m->zcount[zr]++;
-	}
-	for (z = 1; z < nz; z++)
-		at[z] = at[z - 1] + m->zcount[z - 1];
-	for (i = 0; i < s->n_enterprises; i++) {
-		const struct enterprise *e = &s->enterprises[i];
-		size_t zr = idmap_get(&m->c->ix.zone, e->zone_id);
-
-		if (zr != IDMAP_NONE && isfinite(e->lat) && isfinite(e->lon))
-			pts[at[zr]++] = (struct pt){px(&m->pr, e->lon), py(&m->pr, e->lat)};
-	}
-	for (z = 0; z < nz; z++) {
-		const struct zone *zn = &s->zones[z];
-		size_t start = at[z] - m->zcount[z], nh;
-		bool seen = m->zone_row == IDMAP_NONE || m->zone_row == z;
-
-		report_buf_init(&m->poly[z]);
-		/* another zone on a zone's page: only when it is in view */
-		for (i = 0; i < m->zcount[z] && !seen; i++)
-			seen = pts[start + i].x >= 0 && pts[start + i].x <= m->pr.w &&
-			       pts[start + i].y >= 0 && pts[start + i].y <= m->pr.h;
-		if (!seen)
-			continue;
-		nh = m->zcount[z] >= 3 ? hull(pts + start, m->zcount[z], h) : 0;
-		if (nh < 3) {
-			double x = px(&m->pr, zn->lon), y = py(&m->pr, zn->lat);
-
-			h[0] = (struct pt){x - 14, y - 14};
-			h[1] = (struct pt){x + 14, y - 14};
-			h[2] = (struct pt){x + 14, y + 14};
-			h[3] = (struct pt){x - 14, y + 14};
-			nh = 4;
-		}
-		for (i = 0; i < nh; i++)
-			report_buf_printf(&m->poly[z], "%s%.1f,%.1f", i ? " " : "", h[i].x, h[i].y);
-		if (m->poly[z].failed)
-			goto out;
-	}
-	rc = 0;
-out:
-	free(at);
-	free(pts);
-	free(h);
-	return rc;
-}
-
-static const char *const zone_fill[] = {"#dbe7f3", "#e6efd9", "#f3e6d4",
-                                        "#e9def0", "#d8ecec", "#f1dede"};
-
-/* The zones' regions, filled, each with its name and linked to its page. */
-static void
-draw_zones(struct map *m)
-{
-	const struct snapshot *s = m->c->s;
-	bool links = m->c->in->plan_id != 0 && m->zone_row == IDMAP_NONE;
-	struct report_buf b;
-	size_t z;
-
-	report_buf_init(&b);
-	fputs("<g class=\"zones\">", m->out);
-	for (z = 0; z < s->n_zones; z++) {
-		if (m->poly[z].len == 0)
-			continue;
-		if (links) {
-			fputs("<a href=\"", m->out);
-			report_put_href(m->c, m->out, "report?plan=%" PRId64 "&zone=%" PRId64,
-			                m->c->in->plan_id, s->zones[z].id);
-			fputs("\">", m->out);
-		}
-		fprintf(m->out, "<polygon class=\"zone%s\" fill=\"%s\" points=\"%s\"><title>",
-		        m->zone_row == IDMAP_NONE || m->zone_row == z ? "" : " other",
-		        zone_fill[z % (sizeof(zone_fill) / sizeof(zone_fill[0]))],
-		        report_buf_text(&m->poly[z]));
-		report_buf_reset(&b);
-		report_zone_label(m->c, s->zones[z].id, &b);
-		report_put_html(m->out, report_buf_text(&b));
-		fprintf(m->out, "：企业 %zu 家</title></polygon>%s", m->zcount[z],
-		        links ? "</a>" : "");
-	}
-	fputs("</g>\n", m->out);
-	report_buf_free(&b);
-}
-
-/* Over the grid cells, which hide the regions: their outlines. */
-static void
-draw_zone_edges(struct map *m)
-{
-	size_t z;
-
-	fputs("<g class=\"zedge\">", m->out);
-	for (z = 0; z < m->c->s->n_zones; z++)
-		if (m->poly[z].len > 0)
-			fprintf(m->out, "<polygon points=\"%s\"/>", report_buf_text(&m->poly[z]));
-	fputs("</g>\n", m->out);
-}
-
-static bool
-zone_in_view(const struct map *m, const struct zone *zn)
-{
-	double x = px(&m->pr, zn->lon), y = py(&m->pr, zn->lat);
-
-	return x >= 0 && x <= m->pr.w && y >= 0 && y <= m->pr.h;
-}
-
-/* Whether the zones' full labels, centred on their centroids, would overlap. */
-static bool
-labels_overlap(const struct map *m)
-{
-	const struct snapshot *s = m->c->s;
-	struct report_buf b;
-	size_t i, j;
-	bool overlap = false;
-
-	report_buf_init(&b);
-	for (i = 0; i < s->n_zones && !overlap; i++) {
-		double xi = px(&m->pr, s->zones[i].lon), yi = py(&m->pr, s->zones[i].lat), wi;
-
-		report_buf_reset(&b);
-		report_zone_label(m->c, s->zones[i].id, &b);
-		wi = (double)report_text_width(report_buf_text(&b)) * LABEL_PX_PER_COLUMN;
-		if (xi - wi / 2 < 0 || xi + wi / 2 > m->pr.w)
-			overlap = true;
-		for (j = 0; j < i && !overlap; j++) {
-			double xj = px(&m->pr, s->zones[j].lon), yj = py(&m->pr, s->zones[j].lat),
-			       wj;
-
-			report_buf_reset(&b);
-			report_zone_label(m->c, s->zones[j].id, &b);
-			wj = (double)report_text_width(report_buf_text(&b)) * LABEL_PX_PER_COLUMN;
-			overlap = fabs(xi - xj) < (wi + wj) / 2 + 4 && fabs(yi - yj) < 22;
-		}
-	}
-	report_buf_free(&b);
-	return overlap;
-}
-
-/*
- * A label per zone at its centroid: the full label when they fit, else the
- * code (the codes' key follows the map, key_after); on a zone's page the
- * zone's full label and the others' codes.
- */
-static void
-draw_zone_labels(struct map *m)
-{
-	const struct snapshot *s = m->c->s;
-	struct report_buf b;
-	size_t z;
-	int pass;
-
-	report_buf_init(&b);
-	for (pass = 0; pass < 2; pass++) {
-		bool full = pass == 0 ? !m->label_codes : false;
-
-		fprintf(m->out, "<g class=\"zlabel%s\">",
-		        full || (m->zone_row == IDMAP_NONE && s->n_zones <= ZONE_NAMES_MAX)
-		            ? ""
-		            : " small");
-		for (z = 0; z < s->n_zones; z++) {
-			const struct zone *zn = &s->zones[z];
-			bool zone_full =
-			    m->zone_row != IDMAP_NONE ? z == m->zone_row : !m->label_codes;
-
-			if (!zone_in_view(m, zn) || zone_full != full)
-				continue;
-			report_buf_reset(&b);
-			if (full || zn->code[0] == '\0')
-				report_zone_label(m->c, zn->id, &b);
-			else
-				report_buf_puts(&b, zn->code);
-			fprintf(m->out, "<text x=\"%.1f\" y=\"%.1f\">", px(&m->pr, zn->lon),
-			        py(&m->pr, zn->lat));
-			report_put_html(m->out, report_buf_text(&b));
-			fputs("</text>", m->out);
-		}
-		fputs("</g>\n", m->out);
-	}
-	report_buf_free(&b);
-}
-
-/* The key to the codes on the map, when there are few enough zones to list. */
-static void
-key_after(struct map *m)
-{
-	const struct snapshot *s = m->c->s;
-	struct report_buf b;
-	size_t z, n = 0;
-
-	if (!m->label_codes || m->zone_row != IDMAP_NONE || s->n_zones > ZONE_NAMES_MAX)
-		return;
-	report_buf_init(&b);
-	fputs("<p class=\"note\">片区代码：", m->out);
-	for (z = 0; z < s->n_zones; z++) {
-		if (s->zones[z].code[0] == '\0')
-			continue;
-		report_buf_reset(&b);
-		report_zone_label(m->c, s->zones[z].id, &b);
-		fputs(n++ > 0 ? "；" : "", m->out);
-		report_put_html(m->out, report_buf_text(&b));
-	}
-	fputs("</p>\n", m->out);
-	report_buf_free(&b);
 }
 
 /* --- enterprises ----------------------------------------------------------- */
@@ -483,9 +141,6 @@ key_after(struct map *m)
 /* Drawn least important first, so that committees stay on top. */
 static const enum party_org draw_order[] = {ORG_NONE, ORG_JOINT_BRANCH, ORG_BRANCH,
                                             ORG_GENERAL_BRANCH, ORG_COMMITTEE};
-static const char *const org_id[] = {
-    [ORG_COMMITTEE] = "m1",    [ORG_GENERAL_BRANCH] = "m2", [ORG_BRANCH] = "m3",
-    [ORG_JOINT_BRANCH] = "m4", [ORG_NONE] = "m5",           [ORG_INVALID] = "m5"};
 
 static void
 draw_marks(struct map *m)
@@ -501,15 +156,13 @@ draw_marks(struct map *m)
 			if (!m->ent_in[i] || org_index(e->party_org) != (size_t)draw_order[k])
 				continue;
 			fprintf(m->out, "<use href=\"#%s\" x=\"%.1f\" y=\"%.1f\"><title>",
-			        org_id[draw_order[k]], px(&m->pr, e->lon), py(&m->pr, e->lat));
+			        report_map_org_mark(draw_order[k]), px(&m->pr, e->lon),
+			        py(&m->pr, e->lat));
 			report_put_html(m->out, e->name);
 			fprintf(m->out, "（%s）</title></use>", report_org_words(e->party_org));
 		}
 	fputs("</g>\n", m->out);
 }
-
-static const char *const grid_fill[LEVELS] = {"#dfe6f0", "#b9c9de", "#8ea8c9", "#5f82b0",
-                                              "#2f558f"};
 
 static int
 level_of(const struct map *m, int64_t n)
@@ -567,7 +220,7 @@ draw_grid(struct map *m)
 		        "<title>企业 %" PRId64 " 家",
 		        (double)(i % (size_t)m->gw) * CELL_PX,
 		        (double)(i / (size_t)m->gw) * CELL_PX, CELL_PX, CELL_PX,
-		        grid_fill[level_of(m, tot[i])], tot[i]);
+		        report_map_grid_fill(level_of(m, tot[i])), tot[i]);
 		for (t = 0, first = true; t < ORG_INVALID; t++) {
 			int64_t n = cnt[i * (ORG_INVALID + 1) + t] +
 			            (t == ORG_NONE ? cnt[i * (ORG_INVALID + 1) + ORG_INVALID] : 0);
@@ -733,122 +386,6 @@ draw_communities(struct map *m)
 	fputs("</g>\n", m->out);
 }
 
-/* --- scale, north, legend --------------------------------------------------- */
-
-static void
-draw_scale(struct map *m)
-{
-	double mpp = M_PI / 180.0 * EARTH_RADIUS_M / m->pr.k; /* metres per px */
-	double want = 140.0 * mpp, step = pow(10.0, floor(log10(want))), len;
-	double x = PAD, y = m->pr.h - 14.0;
-
-	if (want >= 5 * step)
-		step *= 5;
-	else if (want >= 2 * step)
-		step *= 2;
-	len = step / mpp;
-	fprintf(m->out,
-	        "<g class=\"scale\"><rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"5\"/>"
-	        "<rect class=\"half\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"5\"/>"
-	        "<text x=\"%.1f\" y=\"%.1f\">0</text>",
-	        x, y, len, x + len / 2, y, len / 2, x, y - 4);
-	if (step >= 1000)
-		fprintf(m->out, "<text x=\"%.1f\" y=\"%.1f\">%g 公里</text></g>\n", x + len, y - 4,
-		        step / 1000);
-	else
-		fprintf(m->out, "<text x=\"%.1f\" y=\"%.1f\">%g 米</text></g>\n", x + len, y - 4,
-		        step);
-	fprintf(m->out,
-	        "<g class=\"north\" transform=\"translate(%.1f %.1f)\">"
-	        "<path d=\"M0 -16L7 6L0 1L-7 6Z\"/><text y=\"20\">北</text></g>\n",
-	        m->pr.w - PAD - 6, PAD + 20);
-}
-
-static void
-legend_item(struct map *m, double *x, double y, const char *mark, const char *text, size_t n,
-            bool count)
-{
-	fprintf(m->out, "%s<text x=\"%.1f\" y=\"%.1f\">%s", mark, *x + 14, y + 4, text);
-	if (count)
-		fprintf(m->out, " %zu", n);
-	fputs("</text>", m->out);
-	*x += 14 + (double)report_text_width(text) * 6.5 + 18;
-	for (; count; n /= 10) {
-		*x += 7;
-		if (n < 10)
-			break;
-	}
-}
-
-static void
-draw_legend(struct map *m)
-{
-	double y = m->pr.h + 22, x = PAD;
-	char mark[160], text[160];
-	size_t k;
-	int l;
-
-	fprintf(m->out,
-	        "<g class=\"legend\"><rect class=\"band\" x=\"0\" y=\"%.1f\" width=\"%.0f\" "
-	        "height=\"%.0f\"/>",
-	        m->pr.h, m->pr.w, LEGEND_H);
-	for (k = 0; k < ORG_INVALID; k++) {
-		snprintf(mark, sizeof(mark), "<use href=\"#%s\" x=\"%.1f\" y=\"%.1f\"/>", org_id[k],
-		         x + 4, y);
-		legend_item(m, &x, y, mark, report_org_words((enum party_org)k),
-		            m->by_org[k] + (k == ORG_NONE ? m->by_org[ORG_INVALID] : 0), true);
-	}
-	if (m->grid) {
-		snprintf(text, sizeof(text), "企业按网格汇总（每格约 %.0f 米，悬停看分类）",
-		         CELL_PX * M_PI / 180.0 * EARTH_RADIUS_M / m->pr.k);
-		fprintf(m->out, "<text x=\"%.1f\" y=\"%.1f\">%s</text>", x, y + 4, text);
-	}
-	y += 30;
-	x = PAD;
-	snprintf(mark, sizeof(mark), "<use href=\"#%s\" x=\"%.1f\" y=\"%.1f\"/>", m->com_mark,
-	         x + 4, y);
-	legend_item(m, &x, y, mark, "居民区", m->n_com, true);
-	snprintf(mark, sizeof(mark),
-	         "<use href=\"#%s\" x=\"%.1f\" y=\"%.1f\"/><circle class=\"ring\" cx=\"%.1f\" "
-	         "cy=\"%.1f\" r=\"6.5\"/>",
-	         m->com_mark, x + 4, y, x + 4, y);
-	legend_item(m, &x, y, mark, "缺少结对伙伴", m->n_short, true);
-	snprintf(mark, sizeof(mark), "<path class=\"pair\" d=\"M%.1f %.1fL%.1f %.1f\"/>", x - 6,
-	         y + 4, x + 12, y - 4);
-	legend_item(m, &x, y, mark, m->lines_aggregated ? "结对关系（网格汇总）" : "结对关系",
-	            m->n_lines, true);
-	if (m->grid) {
-		for (l = 0; l < LEVELS; l++) {
-			if (m->grid_levels[l + 1] <= m->grid_levels[l])
-				continue;
-			fprintf(
-			    m->out,
-			    "<rect x=\"%.1f\" y=\"%.1f\" width=\"14\" height=\"12\" fill=\"%s\"/>"
-			    "<text x=\"%.1f\" y=\"%.1f\">%" PRId64 "–%" PRId64 "</text>",
-			    x, y - 6, grid_fill[l], x + 18, y + 4, m->grid_levels[l] + 1,
-			    m->grid_levels[l + 1]);
-			x += 80;
-		}
-		fprintf(m->out, "<text x=\"%.1f\" y=\"%.1f\">家/格</text>", x, y + 4);
-	}
-	fputs("</g>\n", m->out);
-}
-
-static void
-defs(FILE *out)
-{
-	fputs("<defs>"
-	      "<g id=\"m1\"><rect x=\"-3.5\" y=\"-3.5\" width=\"7\" height=\"7\"/></g>"
-	      "<g id=\"m2\"><path d=\"M0 -4.5L4.5 0L0 4.5L-4.5 0Z\"/></g>"
-	      "<g id=\"m3\"><circle r=\"3.2\"/></g>"
-	      "<g id=\"m4\"><path d=\"M0 -4L3.8 3L-3.8 3Z\"/></g>"
-	      "<g id=\"m5\"><circle r=\"1.9\"/></g>"
-	      "<g id=\"c0\"><path d=\"M0 -5.5L5 -1.5L5 4.5L-5 4.5L-5 -1.5Z\"/></g>"
-	      "<g id=\"c1\"><circle r=\"2.4\"/></g>"
-	      "</defs>\n",
-	      out);
-}
-
 int
 report_map(const struct report_ctx *c, FILE *out)
 {
@@ -866,26 +403,26 @@ report_map(const struct report_ctx *c, FILE *out)
 	        "<svg class=\"map\" viewBox=\"0 0 %.0f %.0f\" "
 	        "role=\"img\" aria-label=\"%s\">\n",
 	        m.pr.w, m.pr.h + LEGEND_H, m.zone_row == IDMAP_NONE ? "园区地图" : "片区地图");
-	defs(out);
+	report_map_defs(out);
 	fprintf(out, "<rect class=\"sea\" width=\"%.0f\" height=\"%.0f\"/>\n", m.pr.w, m.pr.h);
-	if (zones_compute(&m) != 0)
+	if (report_map_zones(&m) != 0)
 		goto out;
-	draw_zones(&m);
+	report_map_draw_zones(&m);
 	if (m.grid) {
 		if (draw_grid(&m) != 0)
 			goto out;
-		draw_zone_edges(&m);
+		report_map_zone_edges(&m);
 	} else {
 		draw_marks(&m);
 	}
 	if (draw_lines(&m) != 0)
 		goto out;
 	draw_communities(&m);
-	draw_zone_labels(&m);
-	draw_scale(&m);
-	draw_legend(&m);
+	report_map_zone_labels(&m);
+	report_map_scale(&m);
+	report_map_legend(&m);
 	fputs("</svg>\n", out);
-	key_after(&m);
+	report_map_zone_key(&m);
 	rc = 0;
 out:
 	free(m.ent_in);
