@@ -128,6 +128,7 @@ extern const struct ctl_verb ctl_verb_snapshot_socket;
 extern const struct ctl_verb ctl_verb_solve;           /* cmd_solve.c */
 extern const struct ctl_verb ctl_verb_explain_offline; /* cmd_explain.c */
 extern const struct ctl_verb ctl_verb_explain_socket;
+extern const struct ctl_verb ctl_verb_export_offline; /* cmd_export.c */
 extern const struct ctl_verb ctl_verb_status; /* cmd_status.c */
 extern const struct ctl_verb ctl_verb_replan;
 extern const struct ctl_verb ctl_verb_plans; /* cmd_plans.c */
