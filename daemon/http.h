@@ -73,6 +73,18 @@ void http_stream_end(struct http_request *hq);
 /* The answer cannot go on: its connection is closed (the client sees it cut). */
 void http_stream_abort(struct http_request *hq);
 
+/* --- http_report.c: the plan as documents -------------------------------- */
+
+enum http_report_kind { HTTP_REPORT_PAGE, HTTP_REPORT_XLSX, HTTP_REPORT_CSV };
+
+/*
+ * /report (plan 0: the plan in force, else the latest succeeded run; zone
+ * 0: the whole park), /plans/N.xlsx, /plans/N/TABLE.csv (table: an enum
+ * report_table): read, rendered in a worker child, streamed in chunks.
+ */
+void http_report(struct parkpland *env, struct http_request *hq, enum http_report_kind kind,
+                 int64_t plan, int64_t zone, int table);
+
 /* --- http_api.c: the routes ----------------------------------------------- */
 
 /* The route callback (arg: the env). */

@@ -8,6 +8,8 @@
  *		handlers (cmd*.c) through an HTTP request that implements
  *		struct req: the body is the command's "data", or the socket's
  *		error object with the HTTP status of its code;
+ *	/report, /plans/N.xlsx, /plans/N/TABLE.csv
+ *		the plan as documents (http_report.c);
  *	/metrics	the Prometheus text (metrics.c);
  *	/healthz	for monitors: the loop answers, the database, the role.
  *
@@ -23,6 +25,7 @@
 
 #include "http.h"
 #include "parkpland.h"
+#include "report.h"
 
 /* --- an HTTP request as the commands see it (struct req) ------------------ */
 
@@ -273,11 +276,50 @@ api_plan(struct parkpland *env, struct http_request *hq, const char *rest)
 	            json_pack("{s:I, s:I}", "a", (json_int_t)a, "b", (json_int_t)b));
 }
 
+/* /plans/N.xlsx and /plans/N/TABLE.csv, the part after "/plans/". */
+static void
+api_document(struct parkpland *env, struct http_request *hq, const char *rest)
+{
+	static const char *const none[] = {NULL};
+	const char *slash = strchr(rest, '/');
+	size_t len = strlen(rest);
+	bool xlsx = slash == NULL && len > 5 && strcmp(rest + len - 5, ".xlsx") == 0;
+	int64_t id, v[1];
+	enum report_table t;
+
+	if (!xlsx && (slash == NULL || strchr(slash + 1, '/') != NULL)) {
+		http_reply_problem(hq, 404, ERR_NOT_FOUND, "no such page");
+		return;
+	}
+	id = api_id(rest, xlsx ? len - 5 : (size_t)(slash - rest));
+	if (id < 0) {
+		http_reply_problem(hq, 400, ERR_BAD_REQUEST,
+		                   "a plan id must be a positive integer");
+		return;
+	}
+	if (api_params(hq, none, v) != 0)
+		return;
+	if (xlsx) {
+		http_report(env, hq, HTTP_REPORT_XLSX, id, 0, 0);
+		return;
+	}
+	len = strlen(slash + 1);
+	if (len < 5 || strcmp(slash + 1 + len - 4, ".csv") != 0 ||
+	    report_table_parse(slash + 1, &t) != 0) {
+		http_reply_problem(hq, 404, ERR_NOT_FOUND,
+		                   "no such table: pairs.csv, assignments.csv, uncovered.csv or "
+		                   "workload.csv");
+		return;
+	}
+	http_report(env, hq, HTTP_REPORT_CSV, id, 0, (int)t);
+}
+
 void
 http_route(void *arg, struct http_request *hq)
 {
 	static const char *const none[] = {NULL};
 	static const char *const limit[] = {"limit", NULL};
+	static const char *const report[] = {"plan", "zone", NULL};
 	struct parkpland *env = arg;
 	const char *path = http_request_path(hq);
 	int64_t v[2];
@@ -300,6 +342,11 @@ http_route(void *arg, struct http_request *hq)
 			                     : json_object());
 	} else if (strncmp(path, "/api/plans/", 11) == 0) {
 		api_plan(env, hq, path + 11);
+	} else if (strcmp(path, "/report") == 0) {
+		if (api_params(hq, report, v) == 0)
+			http_report(env, hq, HTTP_REPORT_PAGE, v[0], v[1], 0);
+	} else if (strncmp(path, "/plans/", 7) == 0) {
+		api_document(env, hq, path + 7);
 	} else {
 		http_reply_problem(hq, 404, ERR_NOT_FOUND, "no such page");
 	}

@@ -13,7 +13,11 @@
 #    answering: its latency (p50/p99) idle and under abuse is printed,
 #    never asserted; nothing served over HTTP changes a plan;
 #  - a non-loopback listen without allow_remote is refused at start-up and
-#    on reload (the old configuration stays).
+#    on reload (the old configuration stays);
+#  - /report is HTML with every zone's name (from the database), the
+#    workbook of /plans/N.xlsx read back with openpyxl and the CSV tables
+#    hold exactly the pairs and assignments of /api/plans/N, and the
+#    workbook's temporary file is gone afterwards.
 set -euo pipefail
 T_NAME=http
 . "$(dirname "$0")/test_daemon_lib.sh"
@@ -22,12 +26,12 @@ T_NAME=http
 # system's python when another python3 comes first on PATH.
 PY=
 for p in python3 /usr/bin/python3; do
-	if "$p" -c 'import prometheus_client' 2>/dev/null; then
+	if "$p" -c 'import prometheus_client, openpyxl' 2>/dev/null; then
 		PY=$p
 		break
 	fi
 done
-[ -n "$PY" ] || fail "python3-prometheus-client is not installed (scripts/setup)"
+[ -n "$PY" ] || fail "python3-prometheus-client or python3-openpyxl is missing (scripts/setup)"
 
 port=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 BASE="http://127.0.0.1:$port"
@@ -53,6 +57,9 @@ echo "allow_remote = true" >>"$T_DIR/remote.conf"
 "$PARKPLAND" -c "$T_DIR/remote.conf" -t >/dev/null || fail "0.0.0.0 with allow_remote refused"
 ok "a non-loopback listen is refused at start-up unless http.allow_remote"
 
+# the workbook's temporary files go here: none may be left
+mkdir "$T_DIR/tmp"
+export TMPDIR="$T_DIR/tmp"
 t_start
 t_wait_for "the HTTP listener" 10 curl -sf "$BASE/healthz"
 
@@ -214,6 +221,118 @@ print("show document: %d pairs, %d assignments as in show" % (len(pairs), len(as
 PY
 ok "/api gives parkplanctl's data and the socket's errors; show document; /healthz"
 
+# --- the documents: /report, /plans/N.xlsx, /plans/N/TABLE.csv ---
+q "SELECT id || E'\t' || code || E'\t' || name FROM zone ORDER BY id" >"$T_DIR/zones.tsv"
+"$PY" - "$BASE" "$T_DIR/zones.tsv" <<'PY'
+import csv, io, json, sys, urllib.request, urllib.error
+from html.parser import HTMLParser
+import openpyxl
+base, zones_file = sys.argv[1:3]
+zones = [line.rstrip("\n").split("\t") for line in open(zones_file, encoding="utf-8")]
+
+def http(path, method="GET"):
+    req = urllib.request.Request(base + path, method=method)
+    try:
+        with urllib.request.urlopen(req, timeout=60) as r:
+            return r.status, r.headers, r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers, e.read()
+
+class Text(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.parts, self.links = [], []
+    def handle_data(self, data):
+        self.parts.append(data)
+    def handle_starttag(self, tag, attrs):
+        self.links += [v for k, v in attrs if k == "href"]
+
+def page(path):
+    code, headers, body = http(path)
+    assert code == 200, (path, code, body[:300])
+    assert headers["Content-Type"] == "text/html; charset=utf-8", headers["Content-Type"]
+    assert headers["Transfer-Encoding"] == "chunked", headers
+    assert "default-src 'none'" in headers["Content-Security-Policy"]
+    t = Text()
+    t.feed(body.decode("utf-8"))
+    return "".join(t.parts), t.links
+
+text, links = page("/report")
+missing = [z[2] for z in zones if z[2] not in text]
+assert not missing, "zones not named in /report: %s" % missing
+assert "plans/1.xlsx" in links, "no link to the workbook of the plan in force: %s" % links[:20]
+text2, _ = page("/report?plan=2")
+zid, zcode, zname = zones[0]
+text3, _ = page("/report?plan=2&zone=%s" % zid)
+assert zname in text3
+print("/report: %d bytes of text, all %d zones named; plan=2, zone=%s" % (len(text), len(zones), zid))
+for path, status in (("/report?plan=999", 404), ("/report?zone=999999", 404),
+                     ("/report?plan=x", 400), ("/report?plan=1&plan=2", 400),
+                     ("/report?planx=1", 400), ("/plans/999.xlsx", 404),
+                     ("/plans/2/nope.csv", 404), ("/plans/2/pairs", 404), ("/plans/x.xlsx", 400),
+                     ("/plans/2.xls", 404), ("/plans/2/pairs.csv?x=1", 400)):
+    code, headers, body = http(path)
+    doc = json.loads(body)
+    assert code == status and doc["ok"] is False, (path, code, body)
+code, headers, body = http("/plans/2.xlsx", "HEAD")
+assert code == 200 and body == b"" and headers["Content-Type"].startswith(
+    "application/vnd.openxmlformats"), (code, headers)
+
+api = json.loads(http("/api/plans/2")[2])
+pairs = sorted((p["enterprise_id"], p["community_id"]) for p in api["pairs"])
+asg = sorted((a["instructor_id"], a["period"], a["zone"]) for a in api["assignments"])
+
+code, headers, body = http("/plans/2.xlsx")
+assert code == 200, (code, body[:200])
+assert headers["Content-Type"] == \
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", headers["Content-Type"]
+assert headers["Content-Disposition"] == 'attachment; filename="parkplan-2.xlsx"', headers
+wb = openpyxl.load_workbook(io.BytesIO(body), read_only=True)
+
+def sheet_rows(ws):
+    rows = list(ws.iter_rows(values_only=True))
+    return rows[0], [r for r in rows[1:] if any(v is not None for v in r)]
+
+def pairs_of(header, rows):
+    e, c = header.index("企业编号"), header.index("居民区编号")
+    return sorted((int(r[e]), int(r[c])) for r in rows)
+
+def assignments_of(header, rows):
+    i = header.index("指导员编号")
+    periods = [(k, h) for k, h in enumerate(header) if h in {a[1] for a in asg}]
+    out = []
+    for r in rows:
+        for k, label in periods:
+            v = r[k]
+            if v not in (None, "", "不在岗"):
+                out.append((int(r[i]), label, str(v).split(" ", 1)[0]))
+    return sorted(out)
+
+h, rows = sheet_rows(wb["结对共建"])
+assert pairs_of(h, rows) == pairs, "the workbook's pairs differ from /api/plans/2"
+h, rows = sheet_rows(wb["指导员派驻"])
+assert assignments_of(h, rows) == asg, "the workbook's assignments differ from /api/plans/2"
+print("/plans/2.xlsx: %d pairs and %d assignments, as /api/plans/2" % (len(pairs), len(asg)))
+
+def table(name):
+    code, headers, body = http("/plans/2/%s" % name)
+    assert code == 200, (name, code, body[:200])
+    assert headers["Content-Type"] == "text/csv; charset=utf-8", headers["Content-Type"]
+    assert headers["Content-Disposition"] == 'attachment; filename="parkplan-2-%s"' % name
+    assert body.startswith(b"\xef\xbb\xbf") and b"\r\n" in body, "no BOM or no CRLF"
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"), newline="")))
+    return rows[0], rows[1:]
+h, rows = table("pairs.csv")
+assert pairs_of(h, rows) == pairs, "pairs.csv differs from /api/plans/2"
+h, rows = table("assignments.csv")
+assert assignments_of(h, rows) == asg, "assignments.csv differs from /api/plans/2"
+for name in ("uncovered.csv", "workload.csv"):
+    table(name)
+print("/plans/2/*.csv: the same pairs and assignments")
+PY
+[ -z "$(ls -A "$T_DIR/tmp")" ] || fail "temporary files left: $(ls "$T_DIR/tmp")"
+ok "/report names every zone; the workbook and the CSV tables hold the plan's pairs and assignments"
+
 # --- abuse, and status latency idle vs under abuse ---
 runs_before=$(q "SELECT count(*) FROM plan_run")
 force_before=$(t_status plan_in_force)
@@ -283,6 +402,8 @@ kinds = {
     "post": lambda: b"POST /api/status HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n",
     "put": lambda: b"PUT /api/plans/1 HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello",
     "delete": lambda: b"DELETE /api/plans/1 HTTP/1.1\r\nHost: x\r\n\r\n",
+    # a render cut short when the client goes after the status line
+    "report": lambda: b"GET /report HTTP/1.1\r\nHost: x\r\n\r\n",
 }
 
 def slow_sender():
@@ -347,8 +468,9 @@ for kind, rs in sorted(results.items()):
         print("  %-9s %3d connections, all closed (within %.1f s)" % (
             kind, len(rs), max(t for _, t in rs)))
         continue
-    # the flood's first connections are within the limit: those are served
-    ok_codes = range(200, 600) if kind == "flood" else range(400, 600)
+    # the flood's first connections are within the limit, and reports are
+    # rendered until http.max_renders: those are served
+    ok_codes = range(200, 600) if kind in ("flood", "report") else range(400, 600)
     bad = [r for r in rs if not (r == "closed" or (isinstance(r, int) and r in ok_codes))]
     assert not bad, "%s: answers %s" % (kind, bad[:5])
     seen = sorted(set(str(r) for r in rs))
@@ -361,7 +483,34 @@ PY
 [ "$(q "SELECT count(*) FROM plan_run")" = "$runs_before" ] || fail "runs made during the HTTP abuse"
 [ "$(t_status plan_in_force)" = "$force_before" ] || fail "the plan in force changed"
 curl -sf "$BASE/healthz" >/dev/null || fail "HTTP does not answer after the abuse"
+[ -z "$(ls -A "$T_DIR/tmp")" ] || fail "temporary files left: $(ls "$T_DIR/tmp")"
 ok "abuse answered with 4xx/5xx or closed; status answered throughout; no plan changed"
+
+# --- a run that failed validation: its problems over /api, no report ---
+e=$(q "SELECT min(id) FROM enterprise WHERE active AND max_communities > 0")
+c=$(q "SELECT min(id) FROM community WHERE active")
+q "INSERT INTO rule (kind, enterprise_id, community_id) VALUES ('pin_pair', $e, $c), ('forbid_pair', $e, $c)" >/dev/null
+"$PARKPLANCTL" replan --wait >/dev/null 2>&1 && fail "a replan on contradictory rules succeeded"
+bad=$(q "SELECT max(id) FROM plan_run")
+[ "$(q "SELECT status FROM plan_run WHERE id = $bad")" = failed ] || fail "run $bad did not fail"
+"$PY" - "$BASE" "$bad" <<'PY'
+import json, sys, urllib.request, urllib.error
+base, bad = sys.argv[1], sys.argv[2]
+def http(path):
+    try:
+        with urllib.request.urlopen(base + path, timeout=60) as r:
+            return r.status, r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read()
+code, body = http("/api/plans/" + bad)
+assert code == 200 and json.loads(body)["problems"], (code, body[:200])
+for path in ("/report?plan=" + bad, "/plans/%s.xlsx" % bad, "/plans/%s/pairs.csv" % bad):
+    code, body = http(path)
+    doc = json.loads(body)
+    assert code == 404 and doc["code"] == "not_found", (path, code, body)
+print("failed run %s: problems in /api, 404 for its documents (%s)" % (bad, doc["error"]))
+PY
+ok "a run that failed validation has its problems over /api and no documents"
 
 # --- a reload to a non-loopback listen is refused; the old one stays ---
 cp "$T_CONF" "$T_DIR/good.conf"
