@@ -535,8 +535,11 @@ http_handle(struct evhttp_request *er, void *arg)
 	hq->er = er;
 	hq->refs = 1;
 	hq->head = method == EVHTTP_REQ_HEAD;
+	/* evhttp reads no request on a connection before the last one's answer is out */
 	hq->conn = http_conn_find(h, evhttp_request_get_connection(er));
-	if (hq->conn != NULL && hq->conn->active == NULL) {
+	if (hq->conn != NULL && hq->conn->active != NULL)
+		hq->conn = NULL; /* never: answered as untracked */
+	if (hq->conn != NULL) {
 		hq->conn->active = hq;
 		http_request_ref(hq); /* the connection's, until the answer is written */
 		evhttp_request_set_on_complete_cb(er, http_complete_cb, hq);

@@ -528,3 +528,16 @@ ok "a reload to a non-loopback listen is refused, the listener stays"
 
 t_stop
 ok "parkpland stopped"
+
+# --- a Unix socket (for nginx's proxy_pass http://unix:...) ---
+sed -i -e "s|^listen = .*|listen = unix:$T_DIR/http.sock|" "$T_CONF"
+t_start
+t_wait_for "the HTTP socket" 10 test -S "$T_DIR/http.sock"
+[ "$(stat -c %a "$T_DIR/http.sock")" = 660 ] || fail "http.sock mode $(stat -c %a "$T_DIR/http.sock")"
+curl -sf --unix-socket "$T_DIR/http.sock" http://localhost/healthz | grep -q '"status":"ok"' ||
+	fail "/healthz over the Unix socket"
+curl -sf --unix-socket "$T_DIR/http.sock" http://localhost/api/plans/1 >/dev/null ||
+	fail "/api/plans/1 over the Unix socket"
+t_stop
+[ ! -e "$T_DIR/http.sock" ] || fail "http.sock left after the stop"
+ok "http.listen = unix:PATH: mode 0660, answers, removed at the stop"
