@@ -11,14 +11,16 @@
  * The stored plan of a plan_run row (R: its alias in the statement) as a
  * parkplan-plan/1 document: the JSON plan_from_json() reads, for files,
  * the solver's pipe and the database alike.  Each part has its status,
- * objective, bound and gap from the run's row, and the reasons a failed
- * run stored (plan_run.error), null when none.
+ * objective, bound, gap, time, method (and the roster's memory budget)
+ * from the run's row, and the reasons a failed run stored
+ * (plan_run.error), null when none.
  */
 #define PLAN_SQL_DOCUMENT(R)                                                                       \
 	"json_build_object('format', 'parkplan-plan/1',"                                           \
 	" 'pairing', json_build_object('status', " R ".pairing_status,"                            \
 	"  'objective', " R ".pairing_objective, 'bound', " R ".pairing_bound,"                    \
-	"  'gap', " R ".pairing_gap, 'reasons', " R ".error->'pairing'->'reasons',"                \
+	"  'gap', " R ".pairing_gap, 'seconds', " R ".pairing_seconds,"                            \
+	"  'method', " R ".pairing_method, 'reasons', " R ".error->'pairing'->'reasons',"          \
 	"  'pairs', (SELECT coalesce(json_agg(json_build_object('enterprise_id', enterprise_id,"   \
 	"    'community_id', community_id, 'score', score)"                                        \
 	"    ORDER BY enterprise_id, community_id), '[]') FROM plan_pair WHERE run_id = " R        \
@@ -28,7 +30,9 @@
 	"    FROM plan_uncovered WHERE run_id = " R ".id)),"                                       \
 	" 'roster', json_build_object('status', " R ".roster_status,"                              \
 	"  'objective', " R ".roster_objective, 'bound', " R ".roster_bound,"                      \
-	"  'gap', " R ".roster_gap, 'reasons', " R ".error->'roster'->'reasons',"                  \
+	"  'gap', " R ".roster_gap, 'seconds', " R ".roster_seconds,"                              \
+	"  'method', " R ".roster_method, 'memory_budget_mib', " R ".roster_memory_budget_mib,"    \
+	"  'reasons', " R ".error->'roster'->'reasons',"                                          \
 	"  'assignments', (SELECT coalesce(json_agg(json_build_object('instructor_id',"            \
 	"    a.instructor_id, 'zone_id', a.zone_id, 'period_id', a.period_id)"                     \
 	"    ORDER BY pe.start, pe.id, a.instructor_id), '[]')"                                    \

@@ -212,7 +212,10 @@ part(const struct report_ctx *c, FILE *out, const char *title, const struct plan
 	}
 	fprintf(out, "<dt>求解方法</dt><dd>");
 	report_put_html(out, report_method_words(pt->method));
-	fprintf(out, "</dd><dt>用时</dt><dd>%.2f 秒</dd></dl>", pt->seconds);
+	fprintf(out, "</dd>");
+	if (isfinite(pt->seconds))
+		fprintf(out, "<dt>用时</dt><dd>%.2f 秒</dd>", pt->seconds);
+	fprintf(out, "</dl>");
 	if (pairing)
 		fprintf(out,
 		        "<p class=\"why\">P = 各结对得分之和（需求匹配 %g 分、距离 %g "

@@ -166,7 +166,8 @@ part_lines(struct summary *s, const char *name, const struct plan_part *part)
 			line_num(s, "差距", part->gap, s->b->pct);
 	}
 	line_text(s, "求解方法", report_method_words(part->method));
-	line_num(s, "用时（秒）", round(part->seconds * 1000.0) / 1000.0, NULL);
+	if (isfinite(part->seconds))
+		line_num(s, "用时（秒）", round(part->seconds * 1000.0) / 1000.0, NULL);
 	for (i = 0; i < part->n_reasons; i++)
 		line_text(s, i == 0 ? "原因" : "", part->reasons[i]);
 }
