@@ -6,10 +6,14 @@
  *   export --input SNAPSHOT --plan PLAN (--xlsx FILE | --csv DIR | --html FILE)
  *          [--zone ID] [--in-force PLAN]
  *	offline, from the files
+ *   export PLAN (--xlsx FILE | --csv DIR | --html FILE) [--zone ID]
+ *          [--link-prefix URL] [--socket PATH] [--timeout S]
+ *	a stored plan, asked of parkpland: its document ("show" with
+ *	"document"), the snapshot it was made from ("snapshot"), the plan in
+ *	force for what changes, and the recent runs for the page's links
  *
- * A form that asks parkpland for a stored plan (export PLAN --xlsx FILE)
- * would be a second row of the same name; the offline form claims the
- * command lines that name the files, or that name no plan (claims_files).
+ * Two rows of one name: the offline form claims the command lines that
+ * name the files, or that name no plan (claims_files); the other the rest.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -21,6 +25,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "client.h"
 #include "ctl.h"
 #include "index.h"
 #include "plan.h"
@@ -36,14 +41,17 @@ static const struct ctl_option opt_csv = {.long_name = "csv", .kind = CTL_VALUE}
 static const struct ctl_option opt_html = {.long_name = "html", .kind = CTL_VALUE};
 static const struct ctl_option opt_zone = {.long_name = "zone", .letter = 'z', .kind = CTL_VALUE};
 static const struct ctl_option opt_in_force = {.long_name = "in-force", .kind = CTL_VALUE};
+static const struct ctl_option opt_link_prefix = {.long_name = "link-prefix", .kind = CTL_VALUE};
 static const struct ctl_option opt_help = {.long_name = "help", .letter = 'h', .kind = CTL_HELP};
 
 /* A word that is no option and no option's value, before "--" or after it: a plan id. */
 static bool
 names_plan(int argc, char **argv)
 {
-	static const char *const with_value[] = {"--input", "-i",     "--plan", "-p", "--xlsx",
-	                                         "--csv",   "--html", "--zone", "-z", "--in-force"};
+	static const char *const with_value[] = {
+	    "--input",       "-i",       "--plan",   "-p", "--xlsx",
+	    "--csv",         "--html",   "--zone",   "-z", "--in-force",
+	    "--link-prefix", "--socket", "--timeout"};
 	int k;
 	size_t j;
 
@@ -165,6 +173,62 @@ write_csv(const struct report_input *in, const char *dir)
 	return EXIT_OK;
 }
 
+/* The documents asked for, one after the other; the first failure stops. */
+static int
+write_all(const struct report_input *in, const char *xlsx, const char *csv, const char *html)
+{
+	char err[1024];
+	int rc = EXIT_OK;
+
+	if (xlsx != NULL && report_xlsx(in, xlsx, err, sizeof(err)) != 0) {
+		ctl_error("export", "%s", err);
+		unlink(xlsx);
+		rc = EXIT_FAILURE_RUN;
+	}
+	if (rc == EXIT_OK && csv != NULL)
+		rc = write_csv(in, csv);
+	if (rc == EXIT_OK && html != NULL)
+		rc = write_html(in, html);
+	return rc;
+}
+
+/* What to write and for which zone: EXIT_OK, or EXIT_USAGE after saying why. */
+static int
+check_outputs(const struct ctl_args *a, int64_t *zone_id)
+{
+	const char *zone = ctl_text(a, "zone");
+
+	if (ctl_text(a, "xlsx") == NULL && ctl_text(a, "csv") == NULL &&
+	    ctl_text(a, "html") == NULL) {
+		ctl_error("export", "nothing to write: give --xlsx FILE, --csv DIR or --html FILE");
+		return EXIT_USAGE;
+	}
+	if (zone != NULL && ctl_text(a, "html") == NULL) {
+		ctl_error("export", "--zone chooses a zone's page: it goes with --html FILE");
+		return EXIT_USAGE;
+	}
+	if (zone != NULL && parse_id(zone, zone_id) != 0) {
+		ctl_error("export", "--zone: '%s' is not an id (a positive integer)", zone);
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
+/* The zone must be one of the snapshot's (0: the whole park). */
+static int
+check_zone(const struct snapshot *s, int64_t zone_id, const char *source)
+{
+	size_t z;
+
+	for (z = 0; z < s->n_zones && s->zones[z].id != zone_id; z++)
+		;
+	if (zone_id != 0 && z == s->n_zones) {
+		ctl_error("export", "no zone with id %" PRId64 " in %s", zone_id, source);
+		return EXIT_INPUT;
+	}
+	return EXIT_OK;
+}
+
 static int
 read_plan(const char *path, const struct snapshot_index *ix, struct plan *p, const char *input)
 {
@@ -191,7 +255,7 @@ run_offline(const struct ctl_args *a)
 {
 	const char *input = ctl_text(a, "input"), *plan_path = ctl_text(a, "plan");
 	const char *xlsx = ctl_text(a, "xlsx"), *csv = ctl_text(a, "csv");
-	const char *html = ctl_text(a, "html"), *zone = ctl_text(a, "zone");
+	const char *html = ctl_text(a, "html");
 	const char *in_force_path = ctl_text(a, "in-force");
 	struct report_input in = {.link_prefix = ""};
 	struct snapshot s;
@@ -200,24 +264,14 @@ run_offline(const struct ctl_args *a)
 	struct snapshot_index ix;
 	char err[1024];
 	int rc;
-	size_t z;
 
 	if (input == NULL || plan_path == NULL) {
 		ctl_error("export", "--input SNAPSHOT and --plan PLAN are required");
 		return EXIT_USAGE;
 	}
-	if (xlsx == NULL && csv == NULL && html == NULL) {
-		ctl_error("export", "nothing to write: give --xlsx FILE, --csv DIR or --html FILE");
-		return EXIT_USAGE;
-	}
-	if (zone != NULL && html == NULL) {
-		ctl_error("export", "--zone chooses a zone's page: it goes with --html FILE");
-		return EXIT_USAGE;
-	}
-	if (zone != NULL && parse_id(zone, &in.zone_id) != 0) {
-		ctl_error("export", "--zone: '%s' is not an id (a positive integer)", zone);
-		return EXIT_USAGE;
-	}
+	rc = check_outputs(a, &in.zone_id);
+	if (rc != EXIT_OK)
+		return rc;
 
 	if (snapshot_read_file(input, &s, err, sizeof(err)) != 0) {
 		ctl_error("export", "%s: %s", input, err);
@@ -233,12 +287,10 @@ run_offline(const struct ctl_args *a)
 		return EXIT_INPUT;
 	}
 	problems_free(&probs);
-	for (z = 0; z < s.n_zones && s.zones[z].id != in.zone_id; z++)
-		;
-	if (in.zone_id != 0 && z == s.n_zones) {
-		ctl_error("export", "no zone with id %" PRId64 " in %s", in.zone_id, input);
+	rc = check_zone(&s, in.zone_id, input);
+	if (rc != EXIT_OK) {
 		snapshot_free(&s);
-		return EXIT_INPUT;
+		return rc;
 	}
 	if (snapshot_index_build(&s, &ix) != 0) {
 		ctl_error("export", "out of memory indexing %s", input);
@@ -260,15 +312,7 @@ run_offline(const struct ctl_args *a)
 	in.s = &s;
 	in.p = &plan;
 
-	if (xlsx != NULL && report_xlsx(&in, xlsx, err, sizeof(err)) != 0) {
-		ctl_error("export", "%s", err);
-		unlink(xlsx);
-		rc = EXIT_FAILURE_RUN;
-	}
-	if (rc == EXIT_OK && csv != NULL)
-		rc = write_csv(&in, csv);
-	if (rc == EXIT_OK && html != NULL)
-		rc = write_html(&in, html);
+	rc = write_all(&in, xlsx, csv, html);
 	if (in.in_force != NULL)
 		plan_free(&in_force);
 out_plan:
@@ -312,4 +356,141 @@ const struct ctl_verb ctl_verb_export_offline = {
     .max_args = 0,
     .claims = claims_files,
     .run = run_offline,
+};
+
+/* --- a stored plan, asked of parkpland ------------------------------------ */
+
+/* A document of a reply's data read by fn; EXIT_OK or EXIT_INTERNAL after saying why. */
+static int
+read_document(const char *what, json_t *doc, int (*fn)(const json_t *, void *, char *, size_t),
+              void *out)
+{
+	char err[1024];
+
+	if (doc == NULL || fn(doc, out, err, sizeof(err)) != 0) {
+		ctl_error("export", "parkpland sent %s that cannot be read: %s", what,
+		          doc == NULL ? "it is missing" : err);
+		return EXIT_INTERNAL;
+	}
+	return EXIT_OK;
+}
+
+static int
+read_snapshot_doc(const json_t *doc, void *out, char *err, size_t errlen)
+{
+	return snapshot_from_json(doc, out, err, errlen);
+}
+
+static int
+read_plan_doc(const json_t *doc, void *out, char *err, size_t errlen)
+{
+	return plan_from_json(doc, out, err, errlen);
+}
+
+/* "show" of plan id with its document: the reply's data, or NULL after saying why. */
+static json_t *
+show_document(const struct ctl_args *a, long long id, int *rc)
+{
+	return client_data(a, "show",
+	                   json_pack("{s:I, s:b}", "plan", (json_int_t)id, "document", 1), rc);
+}
+
+static int
+run_socket(const struct ctl_args *a)
+{
+	struct report_input in = {.link_prefix = ctl_text(a, "link-prefix")};
+	json_t *shown = NULL, *snap = NULL, *status = NULL, *force = NULL, *plans = NULL;
+	struct snapshot s;
+	struct plan plan, in_force;
+	bool have_s = false, have_p = false, have_f = false;
+	long long id, force_id;
+	int rc;
+
+	if (in.link_prefix == NULL)
+		in.link_prefix = "";
+	rc = check_outputs(a, &in.zone_id);
+	if (rc != EXIT_OK || client_plan_id("export", a->pos[0], &id) != 0)
+		return rc != EXIT_OK ? rc : EXIT_USAGE;
+	shown = show_document(a, id, &rc);
+	if (shown == NULL)
+		goto out;
+	if (!json_is_object(json_object_get(shown, "plan"))) {
+		ctl_error("export",
+		          "plan %lld has no stored plan (a failed run?): nothing to export", id);
+		rc = EXIT_FAILURE_RUN;
+		goto out;
+	}
+	snap = client_data(a, "snapshot", json_pack("{s:I}", "plan", (json_int_t)id), &rc);
+	if (snap == NULL)
+		goto out;
+	if ((rc = read_document("a snapshot", snap, read_snapshot_doc, &s)) != EXIT_OK)
+		goto out;
+	have_s = true;
+	if ((rc = read_document("a plan", json_object_get(shown, "plan"), read_plan_doc, &plan)) !=
+	    EXIT_OK)
+		goto out;
+	have_p = true;
+	if ((rc = check_zone(&s, in.zone_id, "the plan's snapshot")) != EXIT_OK)
+		goto out;
+
+	/* What changes against the plan in force, when another one is. */
+	status = client_data(a, "status", NULL, &rc);
+	if (status == NULL)
+		goto out;
+	force_id = json_integer_value(json_object_get(status, "plan_in_force"));
+	if (force_id > 0 && force_id != id) {
+		force = show_document(a, force_id, &rc);
+		if (force == NULL)
+			goto out;
+		if ((rc = read_document("the plan in force", json_object_get(force, "plan"),
+		                        read_plan_doc, &in_force)) != EXIT_OK)
+			goto out;
+		have_f = true;
+		in.in_force = &in_force;
+	}
+	plans = client_data(a, "plans", json_pack("{s:i}", "limit", 20), &rc);
+	if (plans == NULL)
+		goto out;
+
+	in.s = &s;
+	in.p = &plan;
+	in.plan_id = id;
+	in.run = json_object_get(shown, "run");
+	in.in_force_id = force_id > 0 ? force_id : 0;
+	in.plans = plans;
+	rc = write_all(&in, ctl_text(a, "xlsx"), ctl_text(a, "csv"), ctl_text(a, "html"));
+out:
+	if (have_f)
+		plan_free(&in_force);
+	if (have_p)
+		plan_free(&plan);
+	if (have_s)
+		snapshot_free(&s);
+	json_decref(shown);
+	json_decref(snap);
+	json_decref(status);
+	json_decref(force);
+	json_decref(plans);
+	return rc;
+}
+
+const struct ctl_verb ctl_verb_export_socket = {
+    .name = "export",
+    .usage = "export PLAN (--xlsx FILE | --csv DIR | --html FILE) [--zone ID]\n"
+             "                    [--link-prefix URL] [--socket PATH]",
+    .help = "usage: parkplanctl export PLAN (--xlsx FILE | --csv DIR | --html FILE)\n"
+            "                          [--zone ID] [--link-prefix URL] [--socket PATH]\n"
+            "\n"
+            "Write plan PLAN, as parkpland stored it, as documents for people: the same\n"
+            "workbook, CSV tables and report page as the offline form, with what changes\n"
+            "against the plan in force.  The page's links (other plans, zones, the\n"
+            "workbook) are relative to the report's address; --link-prefix URL puts\n"
+            "that address before them (e.g. http://127.0.0.1:8080/).\n",
+    .options = CTL_OPTIONS(&opt_xlsx, &opt_csv, &opt_html, &opt_zone, &opt_link_prefix,
+                           &client_opt_socket, &client_opt_timeout, &opt_help),
+    .flags = CTL_DAEMON | CTL_OWN_OPTIONS,
+    .wording = CTL_WORDING_SEE_HELP,
+    .min_args = 1,
+    .max_args = 1,
+    .run = run_socket,
 };

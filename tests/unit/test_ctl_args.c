@@ -448,7 +448,7 @@ test_table(void)
 				CHECK_MSG(v->help != NULL, "%s", v->name);
 		CHECK_MSG(j <= CTL_MAX_OPTIONS, "%s", v->name);
 	}
-	CHECK_INT_EQ(i, 15);
+	CHECK_INT_EQ(i, 16);
 }
 
 int
