@@ -312,7 +312,8 @@ ctl_args_parse(const struct ctl_verb *v, int argc, char **argv, struct ctl_args 
 {
 	struct parse ps = {
 	    .v = v,
-	    .reads = (v->flags & CTL_DAEMON) ? client_options : v->options,
+	    .reads = (v->flags & (CTL_DAEMON | CTL_OWN_OPTIONS)) == CTL_DAEMON ? client_options
+	                                                                       : v->options,
 	    .argc = argc,
 	    .argv = argv,
 	    .i = 1,

@@ -72,10 +72,12 @@ ctl_check_fn ctl_check_range;    /* an integer in [0, max] (integer) */
 /*
  * What a verb needs.  A CTL_DAEMON verb reads every option of the socket
  * verbs (client_options, with their values) and refuses those it does not
- * take, as one getopt table served them all.
+ * take, as one getopt table served them all; with CTL_OWN_OPTIONS it reads
+ * only its own, as an offline verb does.
  */
-#define CTL_DAEMON 0x1  /* asks parkpland over its control socket (client.h) */
-#define CTL_OFFLINE 0x2 /* works without parkpland, on a database or on files */
+#define CTL_DAEMON 0x1      /* asks parkpland over its control socket (client.h) */
+#define CTL_OFFLINE 0x2     /* works without parkpland, on a database or on files */
+#define CTL_OWN_OPTIONS 0x4 /* a CTL_DAEMON verb with options the others lack */
 
 /*
  * How a verb words a bad command line: each as parkplanctl always has.
@@ -128,6 +130,8 @@ extern const struct ctl_verb ctl_verb_snapshot_socket;
 extern const struct ctl_verb ctl_verb_solve;           /* cmd_solve.c */
 extern const struct ctl_verb ctl_verb_explain_offline; /* cmd_explain.c */
 extern const struct ctl_verb ctl_verb_explain_socket;
+extern const struct ctl_verb ctl_verb_export_offline; /* cmd_export.c */
+extern const struct ctl_verb ctl_verb_export_socket;
 extern const struct ctl_verb ctl_verb_status; /* cmd_status.c */
 extern const struct ctl_verb ctl_verb_replan;
 extern const struct ctl_verb ctl_verb_plans; /* cmd_plans.c */

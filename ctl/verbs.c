@@ -9,9 +9,21 @@
 #include "ctl.h"
 
 const struct ctl_verb *const ctl_verbs[] = {
-    &ctl_verb_migrate,         &ctl_verb_sample, &ctl_verb_snapshot_db,
-    &ctl_verb_snapshot_socket, &ctl_verb_solve,  &ctl_verb_explain_offline,
-    &ctl_verb_explain_socket,  &ctl_verb_status, &ctl_verb_replan,
-    &ctl_verb_plans,           &ctl_verb_show,   &ctl_verb_diff,
-    &ctl_verb_approve,         &ctl_verb_reload, NULL,
+    &ctl_verb_migrate,
+    &ctl_verb_sample,
+    &ctl_verb_snapshot_db,
+    &ctl_verb_snapshot_socket,
+    &ctl_verb_solve,
+    &ctl_verb_explain_offline,
+    &ctl_verb_explain_socket,
+    &ctl_verb_export_offline,
+    &ctl_verb_export_socket,
+    &ctl_verb_status,
+    &ctl_verb_replan,
+    &ctl_verb_plans,
+    &ctl_verb_show,
+    &ctl_verb_diff,
+    &ctl_verb_approve,
+    &ctl_verb_reload,
+    NULL,
 };

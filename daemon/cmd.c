@@ -1,8 +1,9 @@
 /*
- * cmd.c - the commands of the control socket: one table of {word, handler,
- * flags}.  Every handler has the same signature (cmd_fn) and answers
- * through ctl_reply_ok / ctl_reply_error, at once or when its database work
- * is done.  Adding a command is adding a row (and a line in
+ * cmd.c - the commands of the control socket (and of HTTP's /api, which
+ * runs the reading ones): one table of {word, handler, flags}.  Every
+ * handler has the same signature (cmd_fn) and answers a struct req through
+ * req_reply_ok / req_reply_error, at once or when its database work is
+ * done, whichever door the request came through.  Adding a command is adding a row (and a line in
  * docs/protocol.md); the handlers live in cmd_*.c, grouped by what they
  * are about.
  */
@@ -33,7 +34,7 @@ static const struct cmd_entry cmd_table[] = {
 };
 
 void
-cmd_dispatch(void *arg, struct ctl_client *c, const char *word, json_t *args)
+cmd_dispatch(void *arg, struct req *rq, const char *word, json_t *args)
 {
 	struct parkpland *env = arg;
 	size_t i;
@@ -43,18 +44,20 @@ cmd_dispatch(void *arg, struct ctl_client *c, const char *word, json_t *args)
 
 		if (strcmp(e->word, word) != 0)
 			continue;
-		if ((e->flags & CMD_PRIVILEGED) && !ctl_client_privileged(c)) {
+		rq->cmd = e->word;
+		if ((e->flags & CMD_PRIVILEGED) && !req_privileged(rq)) {
 			log_warnx("control: %s refused to %s (daemon.admin_group)", e->word,
-			          ctl_client_who(c));
-			ctl_reply_error(c, ERR_DENIED, "%s needs daemon.admin_group", e->word);
+			          req_who(rq));
+			req_reply_error(rq, ERR_DENIED, "%s needs daemon.admin_group", e->word);
 			return;
 		}
 		if ((e->flags & CMD_DB) && !db_ready(env->db)) {
-			ctl_reply_error(c, ERR_UNAVAILABLE, "%s", db_state_text(env->db));
+			req_reply_error(rq, ERR_UNAVAILABLE, "%s", db_state_text(env->db));
 			return;
 		}
-		e->fn(env, c, args);
+		e->fn(env, rq, args);
 		return;
 	}
-	ctl_reply_error(c, ERR_UNKNOWN_COMMAND, "unknown command '%.64s'", word);
+	rq->cmd = "unknown";
+	req_reply_error(rq, ERR_UNKNOWN_COMMAND, "unknown command '%.64s'", word);
 }

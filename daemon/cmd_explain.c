@@ -4,8 +4,8 @@
  * stored plan.
  *
  * The statement reads the stored snapshot and the plan's rows back as the
- * plan document plan_from_json() reads (parkplan-plan/1): one reader of a
- * plan for files, the solver's pipe and the database alike.
+ * plan document plan_from_json() reads (parkplan-plan/1, plan_sql.h): one
+ * reader of a plan for files, the solver's pipe and the database alike.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,40 +14,17 @@
 #include "explain.h"
 #include "parkpland.h"
 #include "plan.h"
+#include "plan_sql.h"
 #include "snapshot.h"
 #include "worker.h"
 
 static const char explain_sql[] =
     "SELECT json_build_object('run', json_build_object('id', r.id),"
     " 'snapshot', s.snapshot,"
-    " 'plan', json_build_object('format', 'parkplan-plan/1',"
-    "  'pairing', json_build_object('status', r.pairing_status,"
-    "   'objective', r.pairing_objective,"
-    "   'pairs', (SELECT coalesce(json_agg(json_build_object('enterprise_id', enterprise_id,"
-    "     'community_id', community_id, 'score', score)"
-    "     ORDER BY enterprise_id, community_id), '[]') FROM plan_pair WHERE run_id = r.id),"
-    "   'uncovered', (SELECT coalesce(json_agg(json_build_object('community_id', community_id,"
-    "     'shortfall', shortfall) ORDER BY community_id), '[]')"
-    "     FROM plan_uncovered WHERE run_id = r.id)),"
-    "  'roster', json_build_object('status', r.roster_status,"
-    "   'objective', r.roster_objective,"
-    "   'assignments', (SELECT coalesce(json_agg(json_build_object('instructor_id',"
-    "     a.instructor_id, 'zone_id', a.zone_id, 'period_id', a.period_id)"
-    "     ORDER BY pe.start, pe.id, a.instructor_id), '[]')"
-    "     FROM plan_assignment a JOIN period pe ON pe.id = a.period_id"
-    "     WHERE a.run_id = r.id),"
-    "   'coverage', (SELECT coalesce(json_agg(json_build_object('zone_id', v.zone_id,"
-    "     'period_id', v.period_id, 'workload', v.workload, 'capacity', v.capacity)"
-    "     ORDER BY pe.start, pe.id, v.zone_id), '[]')"
-    "     FROM plan_coverage v JOIN period pe ON pe.id = v.period_id"
-    "     WHERE v.run_id = r.id),"
-    "   'seats', (SELECT coalesce(json_agg(json_build_object('zone_id', v.zone_id,"
-    "     'period_id', v.period_id, 'seats_full_time', v.seats_full_time,"
-    "     'seats_part_time', v.seats_part_time) ORDER BY pe.start, pe.id, v.zone_id), '[]')"
-    "     FROM plan_coverage v JOIN period pe ON pe.id = v.period_id"
-    "     WHERE v.run_id = r.id)))) "
-    "FROM plan_run r JOIN plan_snapshot s ON s.run_id = r.id "
-    "WHERE r.status = 'succeeded' AND r.id = " CMD_PLAN_OR_DEFAULT("$1");
+    " 'plan', " PLAN_SQL_DOCUMENT(
+        "r") ") "
+             "FROM plan_run r JOIN plan_snapshot s ON s.run_id = r.id "
+             "WHERE r.status = 'succeeded' AND r.id = " CMD_PLAN_OR_DEFAULT("$1");
 
 /*
  * explain() on a city's snapshot means reading tens of MB of JSON: the
@@ -61,7 +38,7 @@ static const char explain_sql[] =
 
 struct cmd_explain {
 	struct parkpland *env;
-	struct ctl_client *c;
+	struct req *rq;
 	enum explain_kind kind;
 	int64_t target;
 	const char *text; /* the database's answer, during the take only */
@@ -184,24 +161,24 @@ explain_finish(struct cmd_explain *x)
 {
 	if (!x->batch_done || x->child_running)
 		return;
-	if (ctl_client_gone(x->c))
+	if (req_gone(x->rq))
 		;
 	else if (x->error[0] != '\0')
-		ctl_reply_error(x->c, ERR_DATABASE, "%s", x->error);
+		req_reply_error(x->rq, ERR_DATABASE, "%s", x->error);
 	else if (!x->found)
-		ctl_reply_error(x->c, ERR_NOT_FOUND, "%s",
+		req_reply_error(x->rq, ERR_NOT_FOUND, "%s",
 		                x->plan_named ? "no such plan, or its run did not succeed"
 		                              : "no plan yet");
 	else if (x->answer == NULL)
-		ctl_reply_error(x->c, ERR_INTERNAL, "explain gave no answer");
+		req_reply_error(x->rq, ERR_INTERNAL, "explain gave no answer");
 	else if (json_is_true(json_object_get(x->answer, "ok")))
-		ctl_reply_ok(x->c, json_incref(json_object_get(x->answer, "data")));
+		req_reply_ok(x->rq, json_incref(json_object_get(x->answer, "data")));
 	else
-		ctl_reply_error(x->c, explain_code(x->answer), "%s",
+		req_reply_error(x->rq, explain_code(x->answer), "%s",
 		                explain_text(x->answer, "error", "explain failed"));
 	json_decref(x->answer);
 	free(x->out);
-	ctl_client_unref(x->c);
+	req_unref(x->rq);
 	free(x);
 }
 
@@ -264,7 +241,7 @@ explain_batch_done(void *arg, int rc, const char *error)
 }
 
 void
-cmd_explain(struct parkpland *env, struct ctl_client *c, json_t *args)
+cmd_explain(struct parkpland *env, struct req *rq, json_t *args)
 {
 	const char *kind = json_string_value(json_object_get(args, "kind"));
 	int64_t target = cmd_arg_id(args, "id"), id = cmd_arg_id(args, "plan");
@@ -275,12 +252,12 @@ cmd_explain(struct parkpland *env, struct ctl_client *c, json_t *args)
 	const char *v[1] = {text};
 
 	if (kind == NULL || explain_kind_parse(kind, &k) != 0) {
-		ctl_reply_error(c, ERR_BAD_REQUEST,
+		req_reply_error(rq, ERR_BAD_REQUEST,
 		                "\"kind\" must be enterprise, community or instructor");
 		return;
 	}
 	if (target <= 0 || id < 0) {
-		ctl_reply_error(c, ERR_BAD_REQUEST, "\"id\" (and \"plan\", if given) must be ids");
+		req_reply_error(rq, ERR_BAD_REQUEST, "\"id\" (and \"plan\", if given) must be ids");
 		return;
 	}
 	snprintf(text, sizeof(text), "%lld", (long long)id);
@@ -291,18 +268,18 @@ cmd_explain(struct parkpland *env, struct ctl_client *c, json_t *args)
 	if (x == NULL || b == NULL || db_batch_query(b, explain_sql, 1, v, explain_take, x) != 0) {
 		free(x);
 		db_batch_free(b);
-		ctl_reply_error(c, ERR_INTERNAL, "out of memory");
+		req_reply_error(rq, ERR_INTERNAL, "out of memory");
 		return;
 	}
 	x->env = env;
-	x->c = c;
+	x->rq = rq;
 	x->kind = k;
 	x->target = target;
 	x->plan_named = id != 0;
-	ctl_client_ref(c);
+	req_ref(rq);
 	if (db_batch_run(env->db, b, explain_batch_done, x) != 0) {
-		ctl_client_unref(c);
+		req_unref(rq);
 		free(x);
-		ctl_reply_error(c, ERR_UNAVAILABLE, "%s", db_state_text(env->db));
+		req_reply_error(rq, ERR_UNAVAILABLE, "%s", db_state_text(env->db));
 	}
 }

@@ -1,14 +1,16 @@
 /*
  * cmd_plans.c - reading the stored plans: plans (the list), show (one plan
- * with its rows, by name), diff (what changed between two plans).  Each is
- * one statement that builds the answer as JSON inside PostgreSQL.
+ * with its rows, by name; with "document", also as a parkplan-plan/1
+ * document), diff (what changed between two plans).  Each is one statement
+ * that builds the answer as JSON inside PostgreSQL.
  */
 #include <stdio.h>
 
 #include "parkpland.h"
+#include "plan_sql.h"
 
 void
-cmd_plans(struct parkpland *env, struct ctl_client *c, json_t *args)
+cmd_plans(struct parkpland *env, struct req *rq, json_t *args)
 {
 	json_t *lv = json_object_get(args, "limit");
 	char limit[32];
@@ -18,77 +20,81 @@ cmd_plans(struct parkpland *env, struct ctl_client *c, json_t *args)
 	if (lv != NULL) {
 		if (!json_is_integer(lv) || json_integer_value(lv) < 1 ||
 		    json_integer_value(lv) > 100000) {
-			ctl_reply_error(c, ERR_BAD_REQUEST,
+			req_reply_error(rq, ERR_BAD_REQUEST,
 			                "\"limit\" must be an integer in [1, 100000]");
 			return;
 		}
 		n = json_integer_value(lv);
 	}
 	snprintf(limit, sizeof(limit), "%lld", n);
-	cmd_query(env, c,
-	          "SELECT coalesce(json_agg(x ORDER BY x.id DESC), '[]') FROM ("
-	          " SELECT r.id, r.trigger, r.requested_by, r.status, r.created_at, r.finished_at,"
-	          "  r.plan_date, r.load_ms, r.solve_ms, r.store_ms,"
-	          "  r.pairing_status, r.pairing_objective, r.pairing_gap,"
-	          "  r.roster_status, r.roster_objective, r.roster_gap,"
-	          "  r.approved_at, r.approved_by,"
-	          "  (SELECT count(*) FROM plan_pair p WHERE p.run_id = r.id) AS pairs,"
-	          "  (SELECT count(*) FROM plan_assignment a WHERE a.run_id = r.id) AS assignments,"
-	          "  r.id IS NOT DISTINCT FROM (SELECT id FROM plan_in_force) AS in_force,"
-	          "  r.error->>'message' AS error"
-	          " FROM plan_run r ORDER BY r.id DESC LIMIT $1::integer) x",
-	          1, v, "no plans", NULL);
+	cmd_query(env, rq, PLAN_SQL_LIST("$1::integer"), 1, v, "no plans", NULL);
 }
 
-static const char show_sql[] = "WITH r AS (SELECT * FROM plan_run WHERE id = " CMD_PLAN_OR_DEFAULT(
-    "$1") ") "
-          "SELECT json_build_object("
-          " 'run', row_to_json(r),"
-          " 'in_force', r.id IS NOT DISTINCT FROM (SELECT id FROM plan_in_force),"
-          " 'pairs', (SELECT coalesce(json_agg(json_build_object('enterprise_id', p.enterprise_id,"
-          "   'enterprise', e.name, 'community_id', p.community_id, 'community', c.name,"
-          "   'score', p.score) ORDER BY p.enterprise_id, p.community_id), '[]')"
-          "   FROM plan_pair p JOIN enterprise e ON e.id = p.enterprise_id"
-          "   JOIN community c ON c.id = p.community_id WHERE p.run_id = r.id),"
-          " 'uncovered', (SELECT coalesce(json_agg(json_build_object('community_id', "
-          "u.community_id,"
-          "   'community', c.name, 'shortfall', u.shortfall) ORDER BY u.community_id), '[]')"
-          "   FROM plan_uncovered u JOIN community c ON c.id = u.community_id WHERE u.run_id = "
-          "r.id),"
-          " 'assignments', (SELECT coalesce(json_agg(json_build_object('instructor_id',"
-          "   a.instructor_id, 'instructor', i.name, 'zone_id', a.zone_id, 'zone', z.code,"
-          "   'period_id', a.period_id, 'period', pe.label)"
-          "   ORDER BY pe.start, pe.id, a.instructor_id), '[]')"
-          "   FROM plan_assignment a JOIN instructor i ON i.id = a.instructor_id"
-          "   JOIN zone z ON z.id = a.zone_id JOIN period pe ON pe.id = a.period_id"
-          "   WHERE a.run_id = r.id),"
-          " 'coverage', (SELECT coalesce(json_agg(json_build_object('zone_id', v.zone_id,"
-          "   'zone', z.code, 'period_id', v.period_id, 'period', pe.label,"
-          "   'workload', v.workload, 'capacity', v.capacity,"
-          "   'seats_full_time', v.seats_full_time, 'seats_part_time', v.seats_part_time)"
-          "   ORDER BY pe.start, pe.id, v.zone_id), '[]')"
-          "   FROM plan_coverage v JOIN zone z ON z.id = v.zone_id"
-          "   JOIN period pe ON pe.id = v.period_id WHERE v.run_id = r.id),"
-          " 'problems', (SELECT coalesce(json_agg(json_build_object('entity', q.entity,"
-          "   'id', q.entity_id, 'field', q.field, 'reason', q.reason) ORDER BY q.seq), '[]')"
-          "   FROM plan_problem q WHERE q.run_id = r.id)"
-          ") FROM r";
+/* One plan with its rows, by name; EXTRA: more members of the object. */
+#define SHOW_SQL(EXTRA)                                                                            \
+	"WITH r AS (SELECT * FROM plan_run WHERE id = " CMD_PLAN_OR_DEFAULT(                       \
+	    "$1") ") "                                                                             \
+	          "SELECT json_build_object("                                                      \
+	          " 'run', row_to_json(r),"                                                        \
+	          " 'in_force', r.id IS NOT DISTINCT FROM (SELECT id FROM plan_in_force),"         \
+	          " 'pairs', (SELECT coalesce(json_agg(json_build_object('enterprise_id', "        \
+	          "p.enterprise_id,"                                                               \
+	          "   'enterprise', e.name, 'community_id', p.community_id, 'community', c.name,"  \
+	          "   'score', p.score) ORDER BY p.enterprise_id, p.community_id), '[]')"          \
+	          "   FROM plan_pair p JOIN enterprise e ON e.id = p.enterprise_id"                \
+	          "   JOIN community c ON c.id = p.community_id WHERE p.run_id = r.id),"           \
+	          " 'uncovered', (SELECT coalesce(json_agg(json_build_object('community_id', "     \
+	          "u.community_id,"                                                                \
+	          "   'community', c.name, 'shortfall', u.shortfall) ORDER BY u.community_id), "   \
+	          "'[]')"                                                                          \
+	          "   FROM plan_uncovered u JOIN community c ON c.id = u.community_id WHERE "      \
+	          "u.run_id = "                                                                    \
+	          "r.id),"                                                                         \
+	          " 'assignments', (SELECT coalesce(json_agg(json_build_object('instructor_id',"   \
+	          "   a.instructor_id, 'instructor', i.name, 'zone_id', a.zone_id, 'zone', "       \
+	          "z.code,"                                                                        \
+	          "   'period_id', a.period_id, 'period', pe.label)"                               \
+	          "   ORDER BY pe.start, pe.id, a.instructor_id), '[]')"                           \
+	          "   FROM plan_assignment a JOIN instructor i ON i.id = a.instructor_id"          \
+	          "   JOIN zone z ON z.id = a.zone_id JOIN period pe ON pe.id = a.period_id"       \
+	          "   WHERE a.run_id = r.id),"                                                     \
+	          " 'coverage', (SELECT coalesce(json_agg(json_build_object('zone_id', v.zone_id," \
+	          "   'zone', z.code, 'period_id', v.period_id, 'period', pe.label,"               \
+	          "   'workload', v.workload, 'capacity', v.capacity,"                             \
+	          "   'seats_full_time', v.seats_full_time, 'seats_part_time', v.seats_part_time)" \
+	          "   ORDER BY pe.start, pe.id, v.zone_id), '[]')"                                 \
+	          "   FROM plan_coverage v JOIN zone z ON z.id = v.zone_id"                        \
+	          "   JOIN period pe ON pe.id = v.period_id WHERE v.run_id = r.id),"               \
+	          " 'problems', (SELECT coalesce(json_agg(json_build_object('entity', q.entity,"   \
+	          "   'id', q.entity_id, 'field', q.field, 'reason', q.reason) ORDER BY q.seq), "  \
+	          "'[]')"                                                                          \
+	          "   FROM plan_problem q WHERE q.run_id = r.id)" EXTRA ") FROM r"
+
+static const char show_sql[] = SHOW_SQL("");
+/* "document": true adds the plan as a parkplan-plan/1 document (plan_sql.h). */
+static const char show_document_sql[] = SHOW_SQL(", 'plan', " PLAN_SQL_DOCUMENT("r"));
 
 void
-cmd_show(struct parkpland *env, struct ctl_client *c, json_t *args)
+cmd_show(struct parkpland *env, struct req *rq, json_t *args)
 {
 	int64_t id = cmd_arg_id(args, "plan");
+	json_t *doc = json_object_get(args, "document");
 	char text[32];
 	const char *v[1] = {text};
 
 	if (id < 0) {
-		ctl_reply_error(c, ERR_BAD_REQUEST, "\"plan\" must be a positive integer");
+		req_reply_error(rq, ERR_BAD_REQUEST, "\"plan\" must be a positive integer");
+		return;
+	}
+	if (doc != NULL && !json_is_boolean(doc)) {
+		req_reply_error(rq, ERR_BAD_REQUEST, "\"document\" must be true or false");
 		return;
 	}
 	snprintf(text, sizeof(text), "%lld", (long long)id);
 	if (id == 0)
 		v[0] = NULL;
-	cmd_query(env, c, show_sql, 1, v, id ? "no such plan" : "no plan yet", NULL);
+	cmd_query(env, rq, json_is_true(doc) ? show_document_sql : show_sql, 1, v,
+	          id ? "no such plan" : "no plan yet", NULL);
 }
 
 static const char diff_sql[] =
@@ -130,17 +136,17 @@ static const char diff_sql[] =
     " AND EXISTS (SELECT 1 FROM plan_run WHERE id = $2::bigint AND status = 'succeeded')";
 
 void
-cmd_diff(struct parkpland *env, struct ctl_client *c, json_t *args)
+cmd_diff(struct parkpland *env, struct req *rq, json_t *args)
 {
 	int64_t a = cmd_arg_id(args, "a"), b = cmd_arg_id(args, "b");
 	char ta[32], tb[32];
 	const char *v[2] = {ta, tb};
 
 	if (a <= 0 || b <= 0) {
-		ctl_reply_error(c, ERR_BAD_REQUEST, "\"a\" and \"b\" must be plan ids");
+		req_reply_error(rq, ERR_BAD_REQUEST, "\"a\" and \"b\" must be plan ids");
 		return;
 	}
 	snprintf(ta, sizeof(ta), "%lld", (long long)a);
 	snprintf(tb, sizeof(tb), "%lld", (long long)b);
-	cmd_query(env, c, diff_sql, 2, v, "both plans must exist and have succeeded", NULL);
+	cmd_query(env, rq, diff_sql, 2, v, "both plans must exist and have succeeded", NULL);
 }

@@ -42,29 +42,29 @@ cmd_query_done(void *arg, int rc, const char *error)
 {
 	struct cmd_query *q = arg;
 
-	if (ctl_client_gone(q->c))
+	if (req_gone(q->rq))
 		;
 	else if (rc != 0)
-		ctl_reply_error(q->c, ERR_DATABASE, "%s", error);
+		req_reply_error(q->rq, ERR_DATABASE, "%s", error);
 	else if (q->parse_error[0] != '\0')
-		ctl_reply_error(q->c, ERR_INTERNAL, "bad JSON from the database: %s",
+		req_reply_error(q->rq, ERR_INTERNAL, "bad JSON from the database: %s",
 		                q->parse_error);
 	else if (q->data == NULL)
-		ctl_reply_error(q->c, ERR_NOT_FOUND, "%s", q->not_found);
+		req_reply_error(q->rq, ERR_NOT_FOUND, "%s", q->not_found);
 	else if (q->then != NULL)
 		q->then(q);
 	else {
-		ctl_reply_ok(q->c, q->data);
+		req_reply_ok(q->rq, q->data);
 		q->data = NULL;
 	}
 	json_decref(q->data);
-	ctl_client_unref(q->c);
+	req_unref(q->rq);
 	free(q);
 }
 
 void
-cmd_query(struct parkpland *env, struct ctl_client *c, const char *sql, int n,
-          const char *const *values, const char *not_found, cmd_then_fn then)
+cmd_query(struct parkpland *env, struct req *rq, const char *sql, int n, const char *const *values,
+          const char *not_found, cmd_then_fn then)
 {
 	struct cmd_query *q = calloc(1, sizeof(*q));
 	struct db_batch *b = db_batch_new(false);
@@ -72,17 +72,17 @@ cmd_query(struct parkpland *env, struct ctl_client *c, const char *sql, int n,
 	if (q == NULL || b == NULL || db_batch_query(b, sql, n, values, cmd_query_take, q) != 0) {
 		free(q);
 		db_batch_free(b);
-		ctl_reply_error(c, ERR_INTERNAL, "out of memory");
+		req_reply_error(rq, ERR_INTERNAL, "out of memory");
 		return;
 	}
 	q->env = env;
-	q->c = c;
+	q->rq = rq;
 	q->then = then;
 	snprintf(q->not_found, sizeof(q->not_found), "%s", not_found);
-	ctl_client_ref(c);
+	req_ref(rq);
 	if (db_batch_run(env->db, b, cmd_query_done, q) != 0) {
-		ctl_client_unref(c);
+		req_unref(rq);
 		free(q);
-		ctl_reply_error(c, ERR_UNAVAILABLE, "%s", db_state_text(env->db));
+		req_reply_error(rq, ERR_UNAVAILABLE, "%s", db_state_text(env->db));
 	}
 }

@@ -11,46 +11,46 @@
 static void
 cmd_snapshot_loaded(void *arg, struct snapshot *s, const char *error)
 {
-	struct ctl_client *c = arg;
+	struct req *rq = arg;
 
-	if (!ctl_client_gone(c)) {
+	if (!req_gone(rq)) {
 		if (s == NULL) {
-			ctl_reply_error(c, ERR_DATABASE, "%s", error);
+			req_reply_error(rq, ERR_DATABASE, "%s", error);
 		} else {
 			json_t *doc = snapshot_to_json(s);
 
 			if (doc == NULL)
-				ctl_reply_error(c, ERR_INTERNAL, "out of memory");
+				req_reply_error(rq, ERR_INTERNAL, "out of memory");
 			else
-				ctl_reply_ok(c, doc);
+				req_reply_ok(rq, doc);
 		}
 	}
 	if (s != NULL)
 		snapshot_free(s);
-	ctl_client_unref(c);
+	req_unref(rq);
 }
 
 void
-cmd_snapshot(struct parkpland *env, struct ctl_client *c, json_t *args)
+cmd_snapshot(struct parkpland *env, struct req *rq, json_t *args)
 {
 	int64_t id = cmd_arg_id(args, "plan");
 	char text[32];
 	const char *v[1] = {text};
 
 	if (id < 0) {
-		ctl_reply_error(c, ERR_BAD_REQUEST, "\"plan\" must be a positive integer");
+		req_reply_error(rq, ERR_BAD_REQUEST, "\"plan\" must be a positive integer");
 		return;
 	}
 	if (id > 0) {
 		snprintf(text, sizeof(text), "%lld", (long long)id);
-		cmd_query(env, c, "SELECT snapshot FROM plan_snapshot WHERE run_id = $1::bigint", 1,
-		          v, "no snapshot stored for that plan", NULL);
+		cmd_query(env, rq, "SELECT snapshot FROM plan_snapshot WHERE run_id = $1::bigint",
+		          1, v, "no snapshot stored for that plan", NULL);
 		return;
 	}
 	/* No plan named: the planning data as it is now. */
-	ctl_client_ref(c);
-	if (load_start(env->db, cmd_snapshot_loaded, c) == NULL) {
-		ctl_client_unref(c);
-		ctl_reply_error(c, ERR_UNAVAILABLE, "%s", db_state_text(env->db));
+	req_ref(rq);
+	if (load_start(env->db, cmd_snapshot_loaded, rq) == NULL) {
+		req_unref(rq);
+		req_reply_error(rq, ERR_UNAVAILABLE, "%s", db_state_text(env->db));
 	}
 }

@@ -7,26 +7,26 @@
 #include "parkpland.h"
 
 void
-cmd_status(struct parkpland *env, struct ctl_client *c, json_t *args)
+cmd_status(struct parkpland *env, struct req *rq, json_t *args)
 {
 	json_t *o = run_status_json(env->run);
 
 	(void)args;
 	triggers_status_json(env->triggers, o);
 	leader_status_json(env->leader, o);
-	ctl_reply_ok(c, o);
+	req_reply_ok(rq, o);
 }
 
 void
-cmd_reload(struct parkpland *env, struct ctl_client *c, json_t *args)
+cmd_reload(struct parkpland *env, struct req *rq, json_t *args)
 {
 	char err[1024];
 
 	(void)args;
-	log_notice("reload asked by %s", ctl_client_who(c));
+	log_notice("reload asked by %s", req_who(rq));
 	if (env->reload(env, err, sizeof(err)) != 0) {
-		ctl_reply_error(c, ERR_BAD_CONFIG, "kept the old configuration: %s", err);
+		req_reply_error(rq, ERR_BAD_CONFIG, "kept the old configuration: %s", err);
 		return;
 	}
-	ctl_reply_ok(c, json_pack("{s:b}", "reloaded", 1));
+	req_reply_ok(rq, json_pack("{s:b}", "reloaded", 1));
 }

@@ -14,6 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <arpa/inet.h>
+#include <sys/socket.h>
+
 #include <ini.h>
 
 #include "parkpland.h"
@@ -60,6 +63,13 @@ static const struct conf_entry conf_table[] = {
     {"planner", "solver_memory_mib", CONF_INT, OFF(solver_memory_mib), "1024", 0, 1024 * 1024, 0},
     {"planner", "solver_wall_s", CONF_DOUBLE, OFF(solver_wall_s), "0", 0, 86400, 0},
     {"planner", "leader_retry_s", CONF_DOUBLE, OFF(leader_retry_s), "5", 0.1, 3600, 0},
+    {"http", "listen", CONF_STRING, OFF(http_listen), "", 0, 0, CONF_RESTART},
+    {"http", "allow_remote", CONF_BOOL, OFF(http_allow_remote), "false", 0, 0, CONF_RESTART},
+    {"http", "max_connections", CONF_INT, OFF(http_max_connections), "32", 1, 10000, 0},
+    {"http", "max_header_bytes", CONF_INT, OFF(http_max_header_bytes), "8192", 1024, 1048576, 0},
+    {"http", "max_uri_bytes", CONF_INT, OFF(http_max_uri_bytes), "2048", 64, 65536, 0},
+    {"http", "timeout_s", CONF_DOUBLE, OFF(http_timeout_s), "60", 0.5, 3600, 0},
+    {"http", "max_renders", CONF_INT, OFF(http_max_renders), "2", 1, 64, 0},
 };
 
 #define CONF_COUNT (sizeof(conf_table) / sizeof(conf_table[0]))
@@ -204,6 +214,26 @@ conf_check(const struct config *c, char *err, size_t errlen)
 	}
 	if (c->dsn[0] != '\0' && c->dsn_file[0] != '\0') {
 		snprintf(err, errlen, "database.dsn and database.dsn_file are both set: keep one");
+		return -1;
+	}
+	if (c->http_listen[0] != '\0') {
+		struct http_listen hl;
+		char why[256];
+
+		if (config_http_listen(c->http_listen, &hl, why, sizeof(why)) != 0) {
+			snprintf(err, errlen, "http.listen: %s", why);
+			return -1;
+		}
+		if (!hl.loopback && !c->http_allow_remote) {
+			snprintf(err, errlen,
+			         "http.listen: '%s' is not a loopback address: serve HTTP only "
+			         "behind the reverse proxy (set http.allow_remote = true for that)",
+			         c->http_listen);
+			return -1;
+		}
+	}
+	if (c->http_max_uri_bytes > c->http_max_header_bytes) {
+		snprintf(err, errlen, "http.max_uri_bytes is above http.max_header_bytes");
 		return -1;
 	}
 	if (c->schedule_interval_s > 0 && c->schedule_daily_min >= 0) {
@@ -389,6 +419,89 @@ config_daily_delay(int minute_of_day, const struct tm *now)
 	return delay;
 }
 
+/* "[::1]:8080" -> "::1" and 8080; "127.0.0.1:8080" -> "127.0.0.1" and 8080. */
+static int
+listen_split(const char *text, char *host, size_t hostlen, int *port, char *err, size_t errlen)
+{
+	const char *colon, *end;
+	char *stop;
+	long p;
+	size_t n;
+
+	if (text[0] == '[') {
+		end = strchr(text, ']');
+		if (end == NULL || end[1] != ':') {
+			snprintf(err, errlen, "'%s': expected [ADDRESS]:PORT", text);
+			return -1;
+		}
+		n = (size_t)(end - text - 1);
+		text++;
+		colon = end + 1;
+	} else {
+		colon = strrchr(text, ':');
+		if (colon == NULL) {
+			snprintf(err, errlen, "'%s': expected ADDRESS:PORT or unix:/PATH", text);
+			return -1;
+		}
+		n = (size_t)(colon - text);
+	}
+	if (n == 0 || n >= hostlen) {
+		snprintf(err, errlen, "'%s': no address", text);
+		return -1;
+	}
+	memcpy(host, text, n);
+	host[n] = '\0';
+	errno = 0;
+	p = strtol(colon + 1, &stop, 10);
+	if (colon[1] < '0' || colon[1] > '9' || *stop != '\0' || errno != 0 || p < 1 || p > 65535) {
+		snprintf(err, errlen, "'%s': the port must be in [1, 65535]", colon + 1);
+		return -1;
+	}
+	*port = (int)p;
+	return 0;
+}
+
+int
+config_http_listen(const char *text, struct http_listen *out, char *err, size_t errlen)
+{
+	static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+	static const unsigned char v6_loopback[16] = {0, 0, 0, 0, 0, 0, 0, 0,
+	                                              0, 0, 0, 0, 0, 0, 0, 1};
+	char host[INET6_ADDRSTRLEN + 1];
+
+	memset(out, 0, sizeof(*out));
+	if (strncmp(text, "unix:", 5) == 0) {
+		const char *path = text + 5;
+
+		if (path[0] != '/' || strlen(path) >= sizeof(out->path)) {
+			snprintf(err, errlen, "'%s': an absolute path shorter than %zu bytes", path,
+			         sizeof(out->path));
+			return -1;
+		}
+		out->family = AF_UNIX;
+		snprintf(out->path, sizeof(out->path), "%s", path);
+		out->loopback = true;
+		return 0;
+	}
+	if (listen_split(text, host, sizeof(host), &out->port, err, errlen) != 0)
+		return -1;
+	if (text[0] == '[' && inet_pton(AF_INET6, host, out->addr) == 1) {
+		out->family = AF_INET6;
+		out->loopback = memcmp(out->addr, v6_loopback, 16) == 0 ||
+		                (memcmp(out->addr, mapped, 12) == 0 && out->addr[12] == 127);
+	} else if (text[0] != '[' && inet_pton(AF_INET, host, out->addr) == 1) {
+		out->family = AF_INET;
+		out->loopback = out->addr[0] == 127;
+	} else {
+		snprintf(err, errlen,
+		         "'%s': not a numeric address (127.0.0.1:PORT, [::1]:PORT, "
+		         "unix:/PATH)",
+		         text);
+		return -1;
+	}
+	return 0;
+}
+
 void
 config_warn_restart(const struct config *old, const struct config *new_conf)
 {
@@ -404,6 +517,10 @@ config_warn_restart(const struct config *old, const struct config *new_conf)
 			continue;
 		if (e->type == CONF_STRING)
 			differs = strcmp(*(char *const *)a, *(char *const *)b) != 0;
+		else if (e->type == CONF_BOOL)
+			differs = *(const bool *)a != *(const bool *)b;
+		else if (e->type == CONF_DOUBLE)
+			differs = *(const double *)a != *(const double *)b;
 		else
 			differs = *(const int *)a != *(const int *)b;
 		if (differs)

@@ -36,6 +36,7 @@
 #include "sdnotify.h"
 
 struct ctl_client {
+	struct req req; /* first: what the commands see */
 	struct ctlsock *cs;
 	struct bufferevent *bev;
 	uid_t uid;
@@ -56,7 +57,7 @@ TAILQ_HEAD(ctl_clients, ctl_client);
 
 struct ctlsock {
 	struct parkpland *env;
-	ctl_dispatch_fn dispatch;
+	req_dispatch_fn dispatch;
 	void *dispatch_arg;
 	struct evconnlistener *listener;
 	struct ctl_clients clients;
@@ -71,6 +72,11 @@ struct ctlsock {
 
 static void ctl_process(struct ctl_client *c);
 static void ctl_close(struct ctl_client *c);
+static void ctl_reply_ok(struct ctl_client *c, json_t *data);
+static void ctl_reply_error(struct ctl_client *c, enum protocol_error code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void ctl_client_ref(struct ctl_client *c);
+static void ctl_client_unref(struct ctl_client *c);
 
 /* --- who may talk --------------------------------------------------------- */
 
@@ -106,7 +112,7 @@ peer_may_connect(const struct ctlsock *cs, uid_t uid, gid_t gid)
 	return uid == 0 || uid == geteuid() || peer_in_group(uid, gid, cs->env->conf->socket_group);
 }
 
-bool
+static bool
 ctl_client_privileged(const struct ctl_client *c)
 {
 	/* Checked per call: a reload may have changed the groups. */
@@ -114,26 +120,26 @@ ctl_client_privileged(const struct ctl_client *c)
 	       peer_in_group(c->uid, c->gid, c->cs->env->conf->admin_group);
 }
 
-const char *
+static const char *
 ctl_client_who(const struct ctl_client *c)
 {
 	return c->who;
 }
 
-bool
+static bool
 ctl_client_gone(const struct ctl_client *c)
 {
 	return c->gone;
 }
 
-void
+static void
 ctl_client_set_waiter(struct ctl_client *c, void *waiter, void (*cancel)(void *waiter))
 {
 	c->waiter = waiter;
 	c->waiter_cancel = cancel;
 }
 
-void
+static void
 ctl_client_ref(struct ctl_client *c)
 {
 	c->refs++;
@@ -158,7 +164,7 @@ ctl_reap_cb(evutil_socket_t fd, short what, void *arg)
 	ctl_reap(arg);
 }
 
-void
+static void
 ctl_client_unref(struct ctl_client *c)
 {
 	static const struct timeval now = {0, 0};
@@ -225,18 +231,19 @@ ctl_reply_done(struct ctl_client *c)
 		ctl_process(c);
 }
 
-void
+static void
 ctl_reply_ok(struct ctl_client *c, json_t *data)
 {
 	json_t *msg = json_object();
 
+	metrics_control_request(c->cs->env->metrics, c->req.cmd, "ok");
 	json_object_set_new(msg, "ok", json_true());
 	json_object_set_new(msg, "data", data != NULL ? data : json_null());
 	ctl_send(c, msg);
 	ctl_reply_done(c);
 }
 
-void
+static void
 ctl_reply_error(struct ctl_client *c, enum protocol_error code, const char *fmt, ...)
 {
 	json_t *msg = json_object();
@@ -246,12 +253,74 @@ ctl_reply_error(struct ctl_client *c, enum protocol_error code, const char *fmt,
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
+	metrics_control_request(c->cs->env->metrics, c->req.cmd, protocol_error_text(code));
 	json_object_set_new(msg, "ok", json_false());
 	json_object_set_new(msg, "code", json_string(protocol_error_text(code)));
 	json_object_set_new(msg, "error", json_string(text));
 	ctl_send(c, msg);
 	ctl_reply_done(c);
 }
+
+/* --- the request as the commands see it (struct req) ---------------------- */
+
+static struct ctl_client *
+ctl_of(const struct req *rq)
+{
+	return (struct ctl_client *)rq;
+}
+
+static void
+ctl_req_reply_ok(struct req *rq, json_t *data)
+{
+	ctl_reply_ok(ctl_of(rq), data);
+}
+
+static void
+ctl_req_reply_error(struct req *rq, enum protocol_error code, const char *message)
+{
+	ctl_reply_error(ctl_of(rq), code, "%s", message);
+}
+
+static void
+ctl_req_ref(struct req *rq)
+{
+	ctl_client_ref(ctl_of(rq));
+}
+
+static void
+ctl_req_unref(struct req *rq)
+{
+	ctl_client_unref(ctl_of(rq));
+}
+
+static bool
+ctl_req_gone(const struct req *rq)
+{
+	return ctl_client_gone(ctl_of(rq));
+}
+
+static bool
+ctl_req_privileged(const struct req *rq)
+{
+	return ctl_client_privileged(ctl_of(rq));
+}
+
+static const char *
+ctl_req_who(const struct req *rq)
+{
+	return ctl_client_who(ctl_of(rq));
+}
+
+static void
+ctl_req_set_waiter(struct req *rq, void *waiter, void (*cancel)(void *waiter))
+{
+	ctl_client_set_waiter(ctl_of(rq), waiter, cancel);
+}
+
+static const struct req_ops ctl_req_ops = {
+    ctl_req_reply_ok, ctl_req_reply_error, ctl_req_ref, ctl_req_unref,
+    ctl_req_gone,     ctl_req_privileged,  ctl_req_who, ctl_req_set_waiter,
+};
 
 /* --- requests ------------------------------------------------------------- */
 
@@ -263,6 +332,7 @@ ctl_request(struct ctl_client *c, const char *line, size_t len)
 
 	req = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
 	c->busy = true;
+	c->req.cmd = NULL;
 	if (req == NULL || !json_is_object(req)) {
 		json_decref(req);
 		ctl_reply_error(c, ERR_BAD_REQUEST, "not a JSON object: %s",
@@ -284,7 +354,7 @@ ctl_request(struct ctl_client *c, const char *line, size_t len)
 	} else {
 		json_t *a = json_is_object(args) ? json_incref(args) : json_object();
 
-		c->cs->dispatch(c->cs->dispatch_arg, c, json_string_value(cmd), a);
+		c->cs->dispatch(c->cs->dispatch_arg, &c->req, json_string_value(cmd), a);
 		json_decref(a);
 	}
 	json_decref(req);
@@ -386,13 +456,14 @@ ctl_event_cb(struct bufferevent *bev, short what, void *arg)
 }
 
 static void
-ctl_refuse(int fd, enum protocol_error code, const char *message)
+ctl_refuse(struct ctlsock *cs, int fd, enum protocol_error code, const char *message)
 {
 	char buf[512];
 	int n =
 	    snprintf(buf, sizeof(buf), "{\"v\":%d,\"ok\":false,\"code\":\"%s\",\"error\":\"%s\"}\n",
 	             PROTOCOL_VERSION, protocol_error_text(code), message);
 
+	metrics_control_request(cs->env->metrics, NULL, protocol_error_text(code));
 	if (n > 0)
 		(void)!write(fd, buf, (size_t)n);
 	close(fd);
@@ -415,13 +486,13 @@ ctlsock_adopt(struct ctlsock *cs, int fd)
 	if (cs->n_clients >= conf->max_clients) {
 		log_warnx("control: client limit (%d) reached, refusing uid %u", conf->max_clients,
 		          (unsigned)cred.uid);
-		ctl_refuse(fd, ERR_BUSY, "too many clients");
+		ctl_refuse(cs, fd, ERR_BUSY, "too many clients");
 		return -1;
 	}
 	if (!peer_may_connect(cs, cred.uid, cred.gid)) {
 		log_warnx("control: uid %u (pid %d) is not allowed (daemon.socket_group)",
 		          (unsigned)cred.uid, (int)cred.pid);
-		ctl_refuse(fd, ERR_DENIED, "not allowed: not in the control group");
+		ctl_refuse(cs, fd, ERR_DENIED, "not allowed: not in the control group");
 		return -1;
 	}
 	c = calloc(1, sizeof(*c));
@@ -429,6 +500,7 @@ ctlsock_adopt(struct ctlsock *cs, int fd)
 		close(fd);
 		return -1;
 	}
+	c->req.ops = &ctl_req_ops;
 	c->cs = cs;
 	c->uid = cred.uid;
 	c->gid = cred.gid;
@@ -547,7 +619,7 @@ ctlsock_create(struct ctlsock *cs, char *err, size_t errlen)
 }
 
 struct ctlsock *
-ctlsock_new(struct parkpland *env, ctl_dispatch_fn dispatch, void *arg)
+ctlsock_new(struct parkpland *env, req_dispatch_fn dispatch, void *arg)
 {
 	struct ctlsock *cs = calloc(1, sizeof(*cs));
 

@@ -246,13 +246,19 @@ leader_standby(const struct leader *l)
 	return l->role == LEADER_STANDBY;
 }
 
+enum leader_role
+leader_role(const struct leader *l)
+{
+	return l->role;
+}
+
 const char *
 leader_standby_text(const struct leader *l)
 {
 	return l->text;
 }
 
-static const char *
+const char *
 leader_role_name(const struct leader *l)
 {
 	switch (l->role) {

@@ -10,6 +10,8 @@
  *	db_conn  --state-->  leader  --role-->  triggers, run
  *	db_conn  --NOTIFY--> triggers --request--> run
  *	ctlsock  --request--> cmd*.c --> run, leader, triggers, store, ...
+ *	http     --route-->   http_api.c --request--> cmd*.c (the reading ones)
+ *	run, ctlsock, http  --count--> metrics
  */
 #include <errno.h>
 #include <getopt.h>
@@ -21,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "http.h"
 #include "parkpland.h"
 #include "sdnotify.h"
 
@@ -35,7 +38,8 @@ static struct {
 	struct event *shutdown_timer;
 	struct event *signals[3];
 	bool shutting_down;
-	bool standby; /* the leader's last word */
+	bool ctl_drained, http_drained; /* after the shutdown began */
+	bool standby;                   /* the leader's last word */
 } daemon_state;
 
 static void
@@ -71,6 +75,7 @@ daemon_reload(struct parkpland *env, char *err, size_t errlen)
 	env->conf = fresh;
 	apply_log_level(env->conf);
 	triggers_config_changed(env->triggers);
+	http_config_changed(env->http);
 	log_notice("configuration reloaded%s%s", path ? " from " : "", path ? path : "");
 	sd_notify(0, "READY=1");
 	return 0;
@@ -165,13 +170,26 @@ shutdown_timeout_cb(evutil_socket_t fd, short what, void *arg)
 	event_base_loopbreak(env->base);
 }
 
-/* The last client is gone after the shutdown began: stop. */
+/* The last control client is gone after the shutdown began: stop once HTTP is done too. */
 static void
 clients_gone(void *arg)
 {
 	struct parkpland *env = arg;
 
-	event_base_loopbreak(env->base);
+	daemon_state.ctl_drained = true;
+	if (daemon_state.http_drained)
+		event_base_loopbreak(env->base);
+}
+
+/* The last HTTP request is answered after the shutdown began. */
+static void
+http_gone(void *arg)
+{
+	struct parkpland *env = arg;
+
+	daemon_state.http_drained = true;
+	if (daemon_state.ctl_drained)
+		event_base_loopbreak(env->base);
 }
 
 static void
@@ -190,6 +208,9 @@ begin_shutdown(struct parkpland *env, const char *signame)
 	/* let the last answers go out, then stop (at the latest after the grace) */
 	daemon_state.shutdown_timer = evtimer_new(env->base, shutdown_timeout_cb, env);
 	evtimer_add(daemon_state.shutdown_timer, &grace);
+	daemon_state.http_drained = env->http == NULL;
+	if (env->http != NULL)
+		http_close_all(env->http, http_gone, env);
 	ctlsock_close_all(env->ctl, "parkpland is shutting down", clients_gone, env);
 }
 
@@ -309,6 +330,9 @@ make_parts(struct parkpland *env, const char *dsn)
 			fatalx("cannot watch signals");
 		daemon_state.signals[i] = ev;
 	}
+	env->metrics = metrics_new();
+	if (env->metrics == NULL)
+		fatalx("out of memory");
 	/* SIGCHLD: the worker children are reaped as they exit */
 	env->jobs = jobs_new(env->base);
 	if (env->jobs == NULL)
@@ -318,6 +342,12 @@ make_parts(struct parkpland *env, const char *dsn)
 		fatalx("out of memory");
 	if (ctlsock_listen(env->ctl, err, sizeof(err)) != 0)
 		fatalx("control socket: %s", err);
+	/* HTTP: read-only, answered by the same commands (http_api.c) */
+	if (env->conf->http_listen[0] != '\0') {
+		env->http = http_new(env, http_route, env, err, sizeof(err));
+		if (env->http == NULL)
+			fatalx("http: %s", err);
+	}
 	leader_application_name(app, sizeof(app));
 	env->db = db_new(env->base, dsn, app, env->conf->reconnect_min_s,
 	                 env->conf->reconnect_max_s, on_db_notify, on_db_state, env);
@@ -397,8 +427,11 @@ main(int argc, char **argv)
 	run_free(env.run);
 	triggers_free(env.triggers);
 	leader_free(env.leader);
+	/* before the jobs: a render still running is cancelled with its request */
+	http_free(env.http);
 	ctlsock_free(env.ctl);
 	jobs_free(env.jobs);
+	metrics_free(env.metrics);
 	/* the batches still queued go with the connection, unanswered */
 	db_free(env.db);
 	if (watchdog != NULL)

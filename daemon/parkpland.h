@@ -33,6 +33,8 @@ struct run;
 struct leader;
 struct triggers;
 struct ctlsock;
+struct metrics;
+struct http;
 
 /*
  * The context every part is handed at its creation (as OpenSMTPD's env):
@@ -49,6 +51,8 @@ struct parkpland {
 	struct leader *leader;
 	struct triggers *triggers;
 	struct ctlsock *ctl;
+	struct metrics *metrics;
+	struct http *http; /* NULL: http.listen is empty */
 	/* Re-read the configuration; keeps the old one (and says why) when bad. */
 	int (*reload)(struct parkpland *env, char *err, size_t errlen);
 };
@@ -141,6 +145,23 @@ struct config {
 	int solver_memory_mib;
 	double solver_wall_s;  /* 0: derived from the snapshot's time_limit_s */
 	double leader_retry_s; /* a standby asks for the planner lock this often */
+	/* [http] */
+	char *http_listen;         /* "": no HTTP listener */
+	bool http_allow_remote;    /* else loopback addresses and Unix sockets only */
+	int http_max_connections;  /* served at once; past it 503, past twice it closed */
+	int http_max_header_bytes; /* request line and headers */
+	int http_max_uri_bytes;    /* 414 past it */
+	double http_timeout_s;     /* a request, from its first byte to its answer's last */
+	int http_max_renders;      /* report renders (worker children) at once */
+};
+
+/* http.listen, parsed: "HOST:PORT", "[V6]:PORT" (numeric) or "unix:/PATH". */
+struct http_listen {
+	int family;             /* AF_INET, AF_INET6 or AF_UNIX */
+	unsigned char addr[16]; /* AF_INET: 4 bytes, AF_INET6: 16 */
+	int port;
+	char path[108]; /* AF_UNIX */
+	bool loopback;  /* 127.0.0.0/8, ::1, ::ffff:127.0.0.0/104, or a Unix socket */
 };
 
 /*
@@ -159,6 +180,8 @@ char *config_dsn(const struct config *c, char *err, size_t errlen);
 double config_daily_delay(int minute_of_day, const struct tm *now);
 /* Log the settings that differ and cannot change without a restart. */
 void config_warn_restart(const struct config *old, const struct config *new_conf);
+/* Parse an http.listen value (not empty).  Returns 0, or -1 with the reason. */
+int config_http_listen(const char *text, struct http_listen *out, char *err, size_t errlen);
 
 /* --- db_conn.c: the PostgreSQL connection ------------------------------- */
 
@@ -184,8 +207,11 @@ const char *db_state_text(const struct db *db);
  * order on the connection, which it holds alone while it runs.  When one
  * fails, a batch marked as a transaction is rolled back, and done() gets
  * the reason.  A step may have a result callback (the PGresult is lent);
- * returning -1 from it stops the batch with err.
+ * returning -1 from it stops the batch with err, returning DB_RESULT_MORE
+ * asks to be called again with the same result on a later pass of the
+ * loop (a big result taken a part at a time, the loop serving between).
  */
+#define DB_RESULT_MORE 1
 struct db_batch;
 typedef int (*db_result_fn)(void *arg, const PGresult *res, char *err, size_t errlen);
 typedef void (*db_done_fn)(void *arg, int rc, const char *error);
@@ -248,7 +274,8 @@ struct plan;
 struct problems;
 
 struct run_timing {
-	double load_ms, solve_ms;
+	double load_ms, solve_ms; /* -1: the phase did not run */
+	double store_ms;          /* as parkpland saw it (the row's store_ms is the server's) */
 };
 
 /* The plan_run row for a run that is starting; the id comes to *run_id. */
@@ -395,6 +422,9 @@ void leader_free(struct leader *l);
 void leader_db_state(struct leader *l, bool up);
 /* Another parkpland holds the planner lock. */
 bool leader_standby(const struct leader *l);
+enum leader_role leader_role(const struct leader *l);
+/* "active", "standby", "waiting for database": the role as status tells it. */
+const char *leader_role_name(const struct leader *l);
 /* "standby: another parkpland (on HOST, pid PID) is the active planner" */
 const char *leader_standby_text(const struct leader *l);
 /* Adds "role" and "active_planner" to a status object. */
@@ -402,14 +432,91 @@ void leader_status_json(const struct leader *l, json_t *o);
 /* "parkpland HOST PID": the connection's fallback_application_name. */
 void leader_application_name(char *buf, size_t len);
 
+/* --- metrics.c: what parkpland counts, for /metrics ---------------------- */
+
+/* The state of other parts, passed in when the text is made. */
+struct metrics_gauges {
+	int64_t plan_in_force; /* 0: none */
+	bool db_connected;
+	enum leader_role role;
+	int control_clients;
+	int http_connections;
+	int http_renders;
+};
+
+/* A leaf: the parts report with plain calls; every call takes NULL as a no-op. */
+struct metrics *metrics_new(void);
+void metrics_free(struct metrics *m);
+/* A run ended (stored as succeeded or failed); phases with a negative time did not run. */
+void metrics_run(struct metrics *m, const char *trigger, bool succeeded,
+                 const struct run_timing *t);
+/* A part ("pairing", "roster") of the last plan made. */
+void metrics_plan(struct metrics *m, const char *part, double objective, double bound, double gap);
+/* A control socket answer: the command served (NULL: none) and "ok" or the error code. */
+void metrics_control_request(struct metrics *m, const char *command, const char *result);
+/* An HTTP answer's status code. */
+void metrics_http_request(struct metrics *m, int code);
+/* An HTTP connection accepted; refused: past http.max_connections. */
+void metrics_http_connection(struct metrics *m, bool refused);
+/* The text exposition format, version 0.0.4. */
+void metrics_render(const struct metrics *m, const struct metrics_gauges *g, struct evbuffer *out);
+
+/* --- req.c: a request to a command, from either door ------------------- */
+
+/*
+ * The commands (cmd*.c) answer requests without knowing where they came
+ * from: a control socket client (ctlsock.c) or an HTTP request
+ * (http_api.c).  Each door embeds a struct req and implements its
+ * operations; a handler answers once, now or later, through req_reply_*.
+ */
+struct req;
+struct req_ops {
+	/* The answer: data (taken; NULL is JSON null). */
+	void (*reply_ok)(struct req *rq, json_t *data);
+	/* The refusal: a code of protocol.h and a message for people. */
+	void (*reply_error)(struct req *rq, enum protocol_error code, const char *message);
+	void (*ref)(struct req *rq);
+	void (*unref)(struct req *rq);
+	/* The asker went away: answers are dropped. */
+	bool (*gone)(const struct req *rq);
+	/* May approve and reload (never over HTTP). */
+	bool (*privileged)(const struct req *rq);
+	/* "uid 1000", "http": who asked, for logs and plan_run.requested_by. */
+	const char *(*who)(const struct req *rq);
+	/* What the request waits on; cancel(waiter) when the asker goes first. */
+	void (*set_waiter)(struct req *rq, void *waiter, void (*cancel)(void *waiter));
+};
+struct req {
+	const struct req_ops *ops;
+	/* The command being served: a word of cmd.c's table, "unknown", or NULL before. */
+	const char *cmd;
+};
+
+/* A request, to be answered with req_reply_*, now or later. */
+typedef void (*req_dispatch_fn)(void *arg, struct req *rq, const char *word, json_t *args);
+
+void req_reply_ok(struct req *rq, json_t *data);
+/* The one way to refuse: a code of protocol.h and a message. */
+void req_reply_error(struct req *rq, enum protocol_error code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+bool req_privileged(const struct req *rq);
+const char *req_who(const struct req *rq);
+bool req_gone(const struct req *rq);
+/*
+ * Keep rq across an asynchronous handler; req_unref releases.  The door
+ * holds a reference while it dispatches, so a handler may drop its own
+ * before it answers.
+ */
+void req_ref(struct req *rq);
+void req_unref(struct req *rq);
+/* What the request waits on (a replan --wait); NULL clears it. */
+void req_set_waiter(struct req *rq, void *waiter, void (*cancel)(void *waiter));
+
 /* --- ctlsock.c: the control socket -------------------------------------- */
 
 struct ctl_client;
 
-/* A request, to be answered with ctl_reply_*, now or later. */
-typedef void (*ctl_dispatch_fn)(void *arg, struct ctl_client *c, const char *word, json_t *args);
-
-struct ctlsock *ctlsock_new(struct parkpland *env, ctl_dispatch_fn dispatch, void *arg);
+struct ctlsock *ctlsock_new(struct parkpland *env, req_dispatch_fn dispatch, void *arg);
 /* Listen on the socket systemd passed, else on daemon.socket. */
 int ctlsock_listen(struct ctlsock *cs, char *err, size_t errlen);
 /* Serve a connected socket (taken over), as an accepted one. */
@@ -425,48 +532,30 @@ void ctlsock_close_all(struct ctlsock *cs, const char *why, void (*drained)(void
 int ctlsock_clients(const struct ctlsock *cs);
 void ctlsock_free(struct ctlsock *cs);
 
-void ctl_reply_ok(struct ctl_client *c, json_t *data);
-/* The one way to refuse: a code of protocol.h and a message. */
-void ctl_reply_error(struct ctl_client *c, enum protocol_error code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-bool ctl_client_privileged(const struct ctl_client *c);
-/* "uid 1000": who asked, for plan_run.requested_by. */
-const char *ctl_client_who(const struct ctl_client *c);
-/* The client went away: pending replies are dropped. */
-bool ctl_client_gone(const struct ctl_client *c);
-/*
- * Keep c across an asynchronous handler; ctl_client_unref releases, and
- * the last reference is dropped on the next pass of the loop.
- */
-void ctl_client_ref(struct ctl_client *c);
-void ctl_client_unref(struct ctl_client *c);
-/*
- * What the client waits on (a replan --wait): opaque here; cancel(waiter)
- * is called when the client goes first.  NULL clears it.
- */
-void ctl_client_set_waiter(struct ctl_client *c, void *waiter, void (*cancel)(void *waiter));
-
 /* --- cmd*.c: the commands of the control socket ------------------------- */
 
-/* Run one request (arg: the env); the handler answers now or later. */
-void cmd_dispatch(void *arg, struct ctl_client *c, const char *word, json_t *args);
+/*
+ * Run one request (arg: the env); the handler answers now or later.  The
+ * door's request says whether it may run the privileged commands.
+ */
+void cmd_dispatch(void *arg, struct req *rq, const char *word, json_t *args);
 
 /* The handlers, one signature for all, grouped by file. */
-typedef void (*cmd_fn)(struct parkpland *env, struct ctl_client *c, json_t *args);
+typedef void (*cmd_fn)(struct parkpland *env, struct req *rq, json_t *args);
 /* cmd_status.c */
-void cmd_status(struct parkpland *env, struct ctl_client *c, json_t *args);
-void cmd_reload(struct parkpland *env, struct ctl_client *c, json_t *args);
+void cmd_status(struct parkpland *env, struct req *rq, json_t *args);
+void cmd_reload(struct parkpland *env, struct req *rq, json_t *args);
 /* cmd_run.c */
-void cmd_replan(struct parkpland *env, struct ctl_client *c, json_t *args);
-void cmd_approve(struct parkpland *env, struct ctl_client *c, json_t *args);
+void cmd_replan(struct parkpland *env, struct req *rq, json_t *args);
+void cmd_approve(struct parkpland *env, struct req *rq, json_t *args);
 /* cmd_plans.c */
-void cmd_plans(struct parkpland *env, struct ctl_client *c, json_t *args);
-void cmd_show(struct parkpland *env, struct ctl_client *c, json_t *args);
-void cmd_diff(struct parkpland *env, struct ctl_client *c, json_t *args);
+void cmd_plans(struct parkpland *env, struct req *rq, json_t *args);
+void cmd_show(struct parkpland *env, struct req *rq, json_t *args);
+void cmd_diff(struct parkpland *env, struct req *rq, json_t *args);
 /* cmd_explain.c */
-void cmd_explain(struct parkpland *env, struct ctl_client *c, json_t *args);
+void cmd_explain(struct parkpland *env, struct req *rq, json_t *args);
 /* cmd_snapshot.c */
-void cmd_snapshot(struct parkpland *env, struct ctl_client *c, json_t *args);
+void cmd_snapshot(struct parkpland *env, struct req *rq, json_t *args);
 
 /* cmd_query.c: one statement, one JSON answer */
 struct cmd_query;
@@ -474,7 +563,7 @@ struct cmd_query;
 typedef void (*cmd_then_fn)(struct cmd_query *q);
 struct cmd_query {
 	struct parkpland *env;
-	struct ctl_client *c;
+	struct req *rq;
 	json_t *data;
 	char not_found[256];
 	cmd_then_fn then;
@@ -484,7 +573,7 @@ struct cmd_query {
  * Run sql, whose one value is the answer as JSON; none: not_found.  The
  * answer is sent (or then() called) when it comes.
  */
-void cmd_query(struct parkpland *env, struct ctl_client *c, const char *sql, int n,
+void cmd_query(struct parkpland *env, struct req *rq, const char *sql, int n,
                const char *const *values, const char *not_found, cmd_then_fn then);
 /* An optional id argument: 0 when absent, -1 when malformed. */
 int64_t cmd_arg_id(json_t *args, const char *key);

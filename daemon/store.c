@@ -116,9 +116,11 @@ add_run_update(struct db_batch *b, const char *id, const struct snapshot *s, con
 {
 	char load_ms[32], solve_ms[32], plan_date[16];
 	char pobj[32], pbound[32], pgap[32], robj[32], rbound[32], rgap[32];
+	char psec[32], rsec[32], rbudget[32];
 	char *error_text = NULL;
 	bool null_pb = true, null_pg = true, null_rb = true, null_rg = true, dummy;
-	const char *v[16];
+	bool null_ps = true, null_rs = true, null_rm = true;
+	const char *v[21];
 	int rc;
 
 	fmt_double(load_ms, sizeof(load_ms), t->load_ms, &dummy);
@@ -134,6 +136,9 @@ add_run_update(struct db_batch *b, const char *id, const struct snapshot *s, con
 		fmt_double(pgap, sizeof(pgap), p->pairing.gap, &null_pg);
 		fmt_double(rbound, sizeof(rbound), p->roster.bound, &null_rb);
 		fmt_double(rgap, sizeof(rgap), p->roster.gap, &null_rg);
+		fmt_double(psec, sizeof(psec), p->pairing.seconds, &null_ps);
+		fmt_double(rsec, sizeof(rsec), p->roster.seconds, &null_rs);
+		fmt_double(rbudget, sizeof(rbudget), p->roster.memory_budget_mib, &null_rm);
 	}
 	if (error != NULL)
 		error_text = json_dumps(error, JSON_COMPACT);
@@ -153,6 +158,11 @@ add_run_update(struct db_batch *b, const char *id, const struct snapshot *s, con
 	v[12] = p && !null_rg ? rgap : NULL;
 	v[13] = error_text;
 	v[14] = approve ? "t" : "f";
+	v[15] = p && p->pairing.method[0] != '\0' ? p->pairing.method : NULL;
+	v[16] = p && !null_ps ? psec : NULL;
+	v[17] = p && p->roster.method[0] != '\0' ? p->roster.method : NULL;
+	v[18] = p && !null_rs ? rsec : NULL;
+	v[19] = p && !null_rm ? rbudget : NULL;
 	rc = db_batch_query(
 	    b,
 	    "UPDATE plan_run SET status = $2, finished_at = clock_timestamp(), "
@@ -165,9 +175,12 @@ add_run_update(struct db_batch *b, const char *id, const struct snapshot *s, con
 	    "roster_bound = $12::double precision, roster_gap = $13::double precision, "
 	    "error = $14::jsonb, "
 	    "approved_at = CASE WHEN $15::boolean THEN clock_timestamp() END, "
-	    "approved_by = CASE WHEN $15::boolean THEN 'auto' END "
+	    "approved_by = CASE WHEN $15::boolean THEN 'auto' END, "
+	    "pairing_method = $16, pairing_seconds = $17::double precision, "
+	    "roster_method = $18, roster_seconds = $19::double precision, "
+	    "roster_memory_budget_mib = $20::double precision "
 	    "WHERE id = $1",
-	    15, v, NULL, NULL);
+	    20, v, NULL, NULL);
 	free(error_text);
 	return rc;
 }

@@ -1,13 +1,16 @@
 /*
  * test_daemon_config.c - parkpland's configuration (daemon/config.c):
  * defaults, the INI file, command-line overrides, refusals that name the
- * line and the setting, and where the DSN comes from.
+ * line and the setting, where the DSN comes from, and http.listen: its
+ * forms, and loopback only unless http.allow_remote.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <sys/socket.h>
 
 #include "check.h"
 #include "parkpland.h"
@@ -146,6 +149,60 @@ main(void)
 	path = write_file("h.conf", "[database]\ndsn = a\ndsn_file = /x\n");
 	CHECK_INT_EQ(config_load(path, NULL, 0, &c, err, sizeof(err)), -1);
 	CHECK_STR_CONTAINS(err, "both set");
+
+	/* http.listen: its forms; loopback (or a Unix socket) unless allow_remote */
+	{
+		static const struct {
+			const char *text;
+			int family, port;
+			bool loopback;
+		} good[] = {
+		    {"127.0.0.1:8080", AF_INET, 8080, true},
+		    {"127.8.9.10:1", AF_INET, 1, true},
+		    {"[::1]:8080", AF_INET6, 8080, true},
+		    {"[::ffff:127.0.0.1]:80", AF_INET6, 80, true},
+		    {"unix:/run/parkplan/http.sock", AF_UNIX, 0, true},
+		    {"0.0.0.0:8080", AF_INET, 8080, false},
+		    {"192.168.1.5:65535", AF_INET, 65535, false},
+		    {"[::]:8080", AF_INET6, 8080, false},
+		    {"[fe80::1]:8080", AF_INET6, 8080, false},
+		};
+		static const char *const bad[] = {
+		    "localhost:8080", "127.0.0.1", "127.0.0.1:0",  "127.0.0.1:65536",
+		    "127.0.0.1:80x",  "::1:8080",  "[::1]8080",    "[127.0.0.1]:80",
+		    "unix:relative",  ":8080",     "127.0.0.1:-1", "127.0.0.1:+80",
+		};
+		struct http_listen hl;
+		size_t i;
+
+		for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+			CHECK_INT_EQ(config_http_listen(good[i].text, &hl, err, sizeof(err)), 0);
+			CHECK_INT_EQ(hl.family, good[i].family);
+			CHECK_INT_EQ(hl.port, good[i].port);
+			CHECK_INT_EQ(hl.loopback, good[i].loopback);
+		}
+		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+			if (config_http_listen(bad[i], &hl, err, sizeof(err)) == 0) {
+				fprintf(stderr, "accepted: %s\n", bad[i]);
+				CHECK(0);
+			}
+		CHECK_INT_EQ(config_load(NULL, NULL, 0, &c, err, sizeof(err)), 0);
+		CHECK(c.http_listen[0] == '\0' && !c.http_allow_remote);
+		CHECK_INT_EQ(c.http_max_connections, 32);
+		config_free(&c);
+		path = write_file("i.conf", "[http]\nlisten = 0.0.0.0:8080\n");
+		CHECK_INT_EQ(config_load(path, NULL, 0, &c, err, sizeof(err)), -1);
+		CHECK_STR_CONTAINS(err, "not a loopback address");
+		path = write_file("j.conf", "[http]\nlisten = 0.0.0.0:8080\nallow_remote = true\n");
+		CHECK_INT_EQ(config_load(path, NULL, 0, &c, err, sizeof(err)), 0);
+		config_free(&c);
+		path = write_file("k.conf", "[http]\nlisten = [::1]:8080\n");
+		CHECK_INT_EQ(config_load(path, NULL, 0, &c, err, sizeof(err)), 0);
+		config_free(&c);
+		path = write_file("l.conf", "[http]\nlisten = localhost:8080\n");
+		CHECK_INT_EQ(config_load(path, NULL, 0, &c, err, sizeof(err)), -1);
+		CHECK_STR_CONTAINS(err, "numeric");
+	}
 
 	/* the daily schedule: the next occurrence, never now */
 	{

@@ -19,12 +19,12 @@
 static struct {
 	int n;
 	char word[16][32];
-	struct ctl_client *held; /* a "hold" request waits for its reply */
+	struct req *held; /* a "hold" request waits for its reply */
 } seen;
 
 /* The dispatch: "hold" waits, "nosuch" is unknown, anything else echoes. */
 static void
-dispatch(void *arg, struct ctl_client *c, const char *word, json_t *args)
+dispatch(void *arg, struct req *c, const char *word, json_t *args)
 {
 	(void)arg;
 	(void)args;
@@ -32,12 +32,12 @@ dispatch(void *arg, struct ctl_client *c, const char *word, json_t *args)
 		snprintf(seen.word[seen.n], sizeof(seen.word[0]), "%s", word);
 	seen.n++;
 	if (strcmp(word, "hold") == 0) {
-		ctl_client_ref(c);
+		req_ref(c);
 		seen.held = c;
 	} else if (strcmp(word, "nosuch") == 0) {
-		ctl_reply_error(c, ERR_UNKNOWN_COMMAND, "unknown command '%s'", word);
+		req_reply_error(c, ERR_UNKNOWN_COMMAND, "unknown command '%s'", word);
 	} else {
-		ctl_reply_ok(c, json_pack("{s:s}", "word", word));
+		req_reply_ok(c, json_pack("{s:s}", "word", word));
 	}
 }
 
@@ -208,7 +208,7 @@ on_drained(void *arg)
 static void
 test_gone_while_pending(struct parkpland *env, struct ctlsock *cs)
 {
-	struct ctl_client *c;
+	struct req *c;
 	int fd = connect_client(cs);
 
 	seen.n = 0;
@@ -226,10 +226,10 @@ test_gone_while_pending(struct parkpland *env, struct ctlsock *cs)
 	close(fd);
 	run_for(env->base, 0.05);
 	CHECK_INT_EQ(ctlsock_clients(cs), 1);
-	CHECK(!ctl_client_gone(c));
+	CHECK(!req_gone(c));
 	/* the answer comes, and the handler lets go: the client is closed on the write */
-	ctl_reply_ok(c, json_pack("{s:s}", "late", "yes"));
-	ctl_client_unref(c);
+	req_reply_ok(c, json_pack("{s:s}", "late", "yes"));
+	req_unref(c);
 	run_for(env->base, 0.05);
 	CHECK_INT_EQ(ctlsock_clients(cs), 0);
 
@@ -242,15 +242,15 @@ test_gone_while_pending(struct parkpland *env, struct ctlsock *cs)
 	if (seen.held == NULL)
 		return;
 	c = seen.held;
-	ctl_client_ref(c); /* as a second handler would */
-	ctl_reply_ok(c, json_pack("{s:s}", "first", "yes"));
+	req_ref(c); /* as a second handler would */
+	req_reply_ok(c, json_pack("{s:s}", "first", "yes"));
 	close(fd);
 	run_for(env->base, 0.05);
 	CHECK_INT_EQ(ctlsock_clients(cs), 0);
-	CHECK(ctl_client_gone(c));
-	ctl_reply_ok(c, json_pack("{s:s}", "late", "yes")); /* dropped */
-	ctl_client_unref(c);
-	ctl_client_unref(c);
+	CHECK(req_gone(c));
+	req_reply_ok(c, json_pack("{s:s}", "late", "yes")); /* dropped */
+	req_unref(c);
+	req_unref(c);
 	run_for(env->base, 0.05);
 
 	/* shutting down: answered, closed, and the owner told when all are gone */
@@ -272,7 +272,7 @@ test_gone_while_pending(struct parkpland *env, struct ctlsock *cs)
 		CHECK(n == 1 && strcmp(code(r[0]), "shutting_down") == 0);
 		CHECK(eof);
 		free_replies(r, n);
-		ctl_client_unref(seen.held);
+		req_unref(seen.held);
 	}
 	close(fd);
 	run_for(env->base, 0.05);

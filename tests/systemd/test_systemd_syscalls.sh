@@ -6,7 +6,8 @@
 #
 # Traced: parkpland with a control socket and a database that refuses
 # connections (TCP), the systemd notification socket and watchdog, a few
-# parkplanctl requests, a reload by SIGHUP and by request, and SIGTERM;
+# parkplanctl requests, the HTTP listener on loopback (a few requests, one
+# refused), a reload by SIGHUP and by request, and SIGTERM;
 # then `parkplanctl solve`, which runs the same solver child as parkpland
 # (fork, setrlimit, GLPK, the result pipe).  No PostgreSQL is needed.
 set -euo pipefail
@@ -78,6 +79,8 @@ log_level = debug
 [database]
 reconnect_min_s = 0.1
 reconnect_max_s = 0.3
+[http]
+listen = 127.0.0.1:$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 CONF
 listener='
 import socket, sys
@@ -105,6 +108,17 @@ daemon_pid=$(head -n 1 "$t/trace.daemon" | cut -d' ' -f1)
 "$PARKPLANCTL" replan --socket "$t/ctl.sock" >/dev/null 2>&1 || true
 "$PARKPLANCTL" plans --socket "$t/ctl.sock" >/dev/null 2>&1 || true
 "$PARKPLANCTL" reload --socket "$t/ctl.sock" >/dev/null 2>&1 || true
+http=http://$(sed -n 's/^listen = //p' "$t/parkpland.conf")
+python3 - "$http" <<'PY' || fail "the HTTP listener did not answer under strace"
+import sys, urllib.request, urllib.error
+for path, method in (("/healthz", "GET"), ("/metrics", "GET"), ("/api/status", "GET"),
+                     ("/api/plans", "GET"), ("/api/status", "POST")):
+    try:
+        urllib.request.urlopen(urllib.request.Request(sys.argv[1] + path, method=method),
+                               timeout=10).read()
+    except urllib.error.HTTPError as e:
+        e.read()
+PY
 sleep 1 # reconnections and watchdog pings
 kill -HUP "$daemon_pid"
 sleep 0.3
@@ -166,5 +180,7 @@ procfiles=$(cat "$t/trace.daemon" "$t/trace.solve" |
 	fail "files of /proc that ProcSubset=pid hides: $(echo $procfiles)"
 echo "$families" | grep -q AF_INET && ok "the database connection used TCP" ||
 	fail "no AF_INET socket: the TCP path was not exercised"
+grep -qE '^[0-9]+ +accept4?\(.*sin_port=' "$t/trace.daemon" && ok "the HTTP listener accepted TCP connections" ||
+	fail "no TCP accept: the HTTP listener was not exercised"
 
 finish

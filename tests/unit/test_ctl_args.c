@@ -125,6 +125,10 @@ test_missing_value(void)
 	       "parkplanctl: explain: --alternatives needs a value\n", false);
 	expect(&ctl_verb_explain_offline, "explain -n", 2,
 	       "parkplanctl: explain: -n needs a value\n", false);
+	expect(&ctl_verb_export_offline, "export -i s -p p --xlsx", 2,
+	       "parkplanctl: export: --xlsx needs a value\n", false);
+	expect(&ctl_verb_export_offline, "export -i s -p p --html h -z", 2,
+	       "parkplanctl: export: -z needs a value\n", false);
 	/* The socket verbs call every mistake an unknown option. */
 	for (i = 0; i < sizeof(socket_verbs) / sizeof(socket_verbs[0]); i++) {
 		const char *name = socket_verbs[i]->name;
@@ -179,6 +183,13 @@ test_unknown_option(void)
 	       false);
 	expect(&ctl_verb_explain_offline, "explain --bogus", 2,
 	       "parkplanctl: explain: unknown option '--bogus' (see parkplanctl explain --help)\n",
+	       false);
+	expect(&ctl_verb_export_offline, "export -i s --bogus", 2,
+	       "parkplanctl: export: unknown option '--bogus' (see parkplanctl export --help)\n",
+	       false);
+	/* --in is --input and --in-force: ambiguous */
+	expect(&ctl_verb_export_offline, "export --in s", 2,
+	       "parkplanctl: export: unknown option '--in' (see parkplanctl export --help)\n",
 	       false);
 	/* in the middle of a group of letters, getopt shows the word before it */
 	expect(&ctl_verb_explain_offline, "explain -i s -zj", 2,
@@ -331,6 +342,8 @@ test_end_of_options(void)
 	       "parkplanctl: sample: unexpected argument '--scale'\n", false);
 	expect(&ctl_verb_solve, "solve -- --input", 2,
 	       "parkplanctl: solve: unexpected argument '--input'\n", false);
+	expect(&ctl_verb_export_offline, "export -i s -p p 42", 2,
+	       "parkplanctl: export: unexpected argument '42'\n", false);
 	expect(&ctl_verb_status, "status -- --json", 2,
 	       "parkplanctl: status: expected 0 to 0 arguments, got 1 (see parkplanctl --help)\n",
 	       false);
@@ -345,9 +358,9 @@ test_end_of_options(void)
 static void
 test_help(void)
 {
-	static const struct ctl_verb *const with_help[] = {&ctl_verb_migrate, &ctl_verb_sample,
-	                                                   &ctl_verb_snapshot_db, &ctl_verb_solve,
-	                                                   &ctl_verb_explain_offline};
+	static const struct ctl_verb *const with_help[] = {
+	    &ctl_verb_migrate, &ctl_verb_sample,          &ctl_verb_snapshot_db,
+	    &ctl_verb_solve,   &ctl_verb_explain_offline, &ctl_verb_export_offline};
 	size_t i;
 	struct run r;
 
@@ -383,8 +396,14 @@ test_forms(void)
 	static char *snapshot_plain[] = {"snapshot", "--output", "f"};
 	static char *snapshot_plan[] = {"snapshot", "--output", "f", "3"};
 	static char *snapshot_socket[] = {"snapshot", "--socket=/s"};
+	static char *export_files[] = {"export", "--input", "s", "--plan", "p", "--xlsx", "x"};
+	static char *export_none[] = {"export", "--xlsx", "42", "--zone", "3"};
+	static char *export_help[] = {"export", "--help"};
+	static char *export_plan[] = {"export", "42", "--xlsx", "x"};
+	static char *export_after[] = {"export", "--xlsx", "x", "--", "42"};
 	bool (*files)(int, char **) = ctl_verb_explain_offline.claims;
 	bool (*database)(int, char **) = ctl_verb_snapshot_db.claims;
+	bool (*exports)(int, char **) = ctl_verb_export_offline.claims;
 
 	CHECK(ctl_verb_explain_socket.claims == NULL && ctl_verb_snapshot_socket.claims == NULL);
 	CHECK(files(4, explain_files));
@@ -402,6 +421,12 @@ test_forms(void)
 	setenv("PARKPLAN_DSN", "", 1);
 	CHECK(!database(3, snapshot_plain));
 	unsetenv("PARKPLAN_DSN");
+	/* export: the files, or no plan named (a plan id is left to a daemon form) */
+	CHECK(exports(7, export_files));
+	CHECK(exports(5, export_none));
+	CHECK(exports(2, export_help));
+	CHECK(!exports(4, export_plan));
+	CHECK(!exports(5, export_after));
 }
 
 /* Every row: one of the two kinds, options it can hold, a summary unless a second form. */
@@ -423,7 +448,7 @@ test_table(void)
 				CHECK_MSG(v->help != NULL, "%s", v->name);
 		CHECK_MSG(j <= CTL_MAX_OPTIONS, "%s", v->name);
 	}
-	CHECK_INT_EQ(i, 14);
+	CHECK_INT_EQ(i, 16);
 }
 
 int
