@@ -279,14 +279,17 @@ snapshot_free(struct snapshot *s)
 		free(s->enterprises[i].name);
 		free(s->enterprises[i].industry);
 		free(s->enterprises[i].party_org_text);
+		free(s->enterprises[i].credit_code);
 		codes_free(&s->enterprises[i].offers);
 	}
 	for (i = 0; i < s->n_communities; i++) {
 		free(s->communities[i].name);
+		free(s->communities[i].code);
 		codes_free(&s->communities[i].needs);
 	}
 	for (i = 0; i < s->n_instructors; i++) {
 		free(s->instructors[i].name);
+		free(s->instructors[i].code);
 		codes_free(&s->instructors[i].skills);
 		free(s->instructors[i].unavailable);
 	}
