@@ -38,8 +38,8 @@ static const struct imp_column enterprise_cols[] = {
     {"industry", "行业", "所属行业|产业", IT_TEXT, IC_REQUIRED, 0, 64, NULL, "its industry",
      "所属行业（如集成电路）"},
     {"party_org", "党组织类型", "党组织", IT_ORG, 0, 0, 0, "none",
-     "党委 (committee), 党总支 (general_branch), 党支部 (branch), 联合党支部 (joint_branch), "
-     "无 (none)",
+     "committee, general_branch, branch (an independent branch too), joint_branch, none; or "
+     "their Chinese names",
      "党委、党总支、党支部（独立党支部）、联合党支部或无"},
     {"party_org_name", "党组织名称", NULL, IT_TEXT, 0, 0, 256, NULL,
      "the organisation's name; required for a joint branch (its members share it); else "
@@ -87,7 +87,7 @@ static const struct imp_column instructor_cols[] = {
      "the instructor's staff number, the key", "指导员工号，作为主键"},
     {"name", "姓名", "名称", IT_TEXT, IC_REQUIRED, 0, 256, NULL, "the instructor's name", "姓名"},
     {"full_time", "专兼职", "类型|是否专职", IT_FULLTIME, 0, 0, 0, "true",
-     "专职 (full-time, true) or 兼职 (part-time, false)", "专职或兼职"},
+     "full-time (true) or part-time (false); or their Chinese names", "专职或兼职"},
     {"capacity", "工作容量", "容量", IT_INT, 0, 1, 1000000, NULL,
      "workload the instructor can carry; empty: 100 full-time, 50 part-time",
      "可承担的工作量，空为专职 100、兼职 50"},
@@ -119,7 +119,7 @@ static const struct imp_column availability_cols[] = {
 
 static const struct imp_column rule_cols[] = {
     {"kind", "规则类型", "类型", IT_RULE, IC_REQUIRED, 0, 0, NULL,
-     "指定结对 (pin_pair), 禁止结对 (forbid_pair), 指定派驻 (pin_zone), 禁止派驻 (forbid_zone)",
+     "pin_pair, forbid_pair, pin_zone, forbid_zone; or their Chinese names",
      "指定结对、禁止结对、指定派驻或禁止派驻"},
     {"enterprise", "企业统一社会信用代码", "统一社会信用代码|企业", IT_CREDIT, 0, 0, 18, NULL,
      "pair rules: the enterprise's credit code", "结对规则：企业的统一社会信用代码"},
@@ -371,19 +371,85 @@ imp_write_markdown(FILE *out)
 	}
 }
 
-/* roff text: a backslash and a leading dot or quote escaped. */
+/*
+ * roff text: backslashes, hyphens and a leading dot escaped; a character
+ * beyond ASCII as \[uXXXX].  Lines with such characters are given to
+ * terminals only (.if n): a typesetter has no Chinese glyphs.
+ */
 static void
 roff_text(FILE *out, const char *s)
 {
-	if (*s == '.' || *s == '\'')
+	const unsigned char *p = (const unsigned char *)s;
+
+	if (*p == '.' || *p == '\'')
 		fputs("\\&", out);
-	for (; *s != '\0'; s++) {
-		if (*s == '\\')
+	while (*p != '\0') {
+		unsigned cp = *p;
+		int n = 0;
+
+		if (cp >= 0xf0)
+			cp &= 0x07, n = 3;
+		else if (cp >= 0xe0)
+			cp &= 0x0f, n = 2;
+		else if (cp >= 0xc0)
+			cp &= 0x1f, n = 1;
+		if (n > 0) {
+			p++;
+			while (n-- > 0 && (*p & 0xc0) == 0x80)
+				cp = cp << 6 | (*p++ & 0x3f);
+			fprintf(out, "\\[u%04X]", cp);
+			continue;
+		}
+		if (*p == '\\')
 			fputs("\\e", out);
-		else if (*s == '-')
+		else if (*p == '-')
 			fputs("\\-", out);
 		else
-			fputc(*s, out);
+			fputc(*p, out);
+		p++;
+	}
+}
+
+/* The type in ASCII, for roff. */
+static void
+roff_type(FILE *out, const struct imp_column *c)
+{
+	switch (c->type) {
+	case IT_TEXT:
+		fprintf(out, "text of at most %lld characters", (long long)c->max);
+		break;
+	case IT_CODE:
+		fprintf(out, "a code of at most %lld characters, no spaces", (long long)c->max);
+		break;
+	case IT_INT:
+		fprintf(out, "an integer, %lld to %lld", (long long)c->min, (long long)c->max);
+		break;
+	case IT_LAT:
+	case IT_LON:
+		fputs("degrees", out);
+		break;
+	case IT_LIST:
+		fprintf(out, "a list (at most %d items of %d characters)", IMP_MAX_LIST_ITEMS,
+		        IMP_MAX_ITEM_CHARS);
+		break;
+	case IT_DATE:
+		fputs("a date", out);
+		break;
+	case IT_BOOL:
+		fputs("yes or no", out);
+		break;
+	case IT_FULLTIME:
+		fputs("full-time or part-time", out);
+		break;
+	case IT_CREDIT:
+		fputs("a credit code", out);
+		break;
+	case IT_ORG:
+		fputs("a kind of party organisation", out);
+		break;
+	case IT_RULE:
+		fputs("a kind of rule", out);
+		break;
 	}
 }
 
@@ -391,29 +457,31 @@ void
 imp_write_roff(FILE *out)
 {
 	int k, i;
-	char type[96], alt[256];
+	char alt[256];
 
 	for (k = 0; k < IMP_KINDS; k++) {
 		const struct imp_kind_spec *s = &imp_kinds[k];
 
-		fprintf(out, ".TP\n.B %s\n", s->name);
+		fprintf(out, ".TP\n.B %s\n.if n ", s->name);
 		roff_text(out, s->title);
 		fputs("\n.RS\n", out);
 		for (i = 0; i < s->n_cols; i++) {
 			const struct imp_column *c = &s->cols[i];
 
 			alt_doc(c, alt, sizeof(alt));
-			fprintf(out, ".TP\n.BR %s \" / \" %s\n", c->zh, c->key);
-			roff_text(out, type_doc(c, type, sizeof(type)));
-			if (need_doc(c)[0] != '\0')
-				fprintf(out, ", %s", need_doc(c));
-			fputs(": ", out);
-			roff_text(out, c->en_doc);
+			fprintf(out, ".TP\n.B %s\n.if n ", c->key);
+			roff_text(out, c->zh);
 			if (alt[0] != '\0') {
-				fputs(" (also: ", out);
+				fputs(" (", out);
 				roff_text(out, alt);
 				fputs(")", out);
 			}
+			fputs("\n", out);
+			roff_type(out, c);
+			if (need_doc(c)[0] != '\0')
+				fprintf(out, "; %s", need_doc(c));
+			fputs(": ", out);
+			roff_text(out, c->en_doc);
 			fputs(".\n", out);
 		}
 		fputs(".RE\n", out);

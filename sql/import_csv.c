@@ -367,7 +367,7 @@ parse_records(struct imp_file *f, char *err, size_t errlen)
 	memset(&r, 0, sizeof(r));
 	r.f = f;
 	r.cells = cells;
-	if (csv_init(&p, CSV_STRICT_FINI) != 0) {
+	if (csv_init(&p, 0) != 0) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
@@ -390,12 +390,18 @@ parse_records(struct imp_file *f, char *err, size_t errlen)
 		if (pos < f->text_len || f->text[pos - 1] == '\n' || f->text[pos - 1] == '\r')
 			r.line++;
 	}
-	if (rc == 0 && csv_fini(&p, on_cell, on_record, &r) != 0) {
-		/* a quoted cell never closed: it ran to the end of the file */
-		f->unclosed_quote = r.line - r.newlines;
+	/*
+	 * A quoted cell still open at the end: libcsv's state (csv.h's public
+	 * struct; 2 is "field begun") says so before csv_fini closes it.
+	 */
+	if (rc == 0 && p.quoted && p.pstate == 2) {
+		f->unclosed_quote =
+		    r.line - r.newlines - (f->text_len > 0 && f->text[f->text_len - 1] == '\n');
 		if (f->unclosed_quote < 1)
 			f->unclosed_quote = 1;
 	}
+	if (rc == 0)
+		csv_fini(&p, on_cell, on_record, &r);
 	csv_free(&p);
 	if (rc == 0 && r.nomem) {
 		snprintf(err, errlen, "out of memory while reading the CSV");

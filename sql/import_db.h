@@ -79,6 +79,15 @@ void imp_merge(struct imp_run *r, size_t row, struct imp_merged *m);
 /* The same with the references resolved, and no problem reported again. */
 void imp_resolve(struct imp_run *r, size_t row, struct imp_merged *m);
 
+/* Statements of the import (import_db.c): errors into r->err. */
+int imp_exec(struct imp_run *r, const char *sql);
+PGresult *imp_query(struct imp_run *r, const char *sql, int n, const char *const *params);
+bool imp_state_active(const struct imp_run *r, int64_t srow);
+
+/* import_write.c: the rows, then the import_log row. */
+int imp_write(struct imp_run *r);
+int imp_write_log(struct imp_run *r);
+
 /* import_refs.c: what needs the other tables. */
 void imp_check_row_refs(struct imp_run *r, size_t row, struct imp_merged *m);
 int imp_check_rules(struct imp_run *r);

@@ -63,9 +63,12 @@ static void
 check_coordinates(struct imp_run *r, size_t row, const struct imp_merged *m, const char *lat_key)
 {
 	int a = imp_col_index(r->spec, lat_key), z = imp_col_index(r->spec, "zone");
+	const char *x = imp_cell(&r->t, row, a), *y = imp_cell(&r->t, row, a + 1);
 
 	if (m->v[a] != NULL && m->v[a][0] != '\0')
 		return;
+	if ((x != NULL && x[0] != '\0') || (y != NULL && y[0] != '\0'))
+		return; /* one of the two: the file's check said so */
 	if (r->o->place_missing)
 		IMP_PROB(&r->p, r->file.rows[row].line, imp_col_name(r, a), "",
 		         "has no coordinates and no known zone to place it at",
