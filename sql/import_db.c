@@ -815,8 +815,8 @@ db_import(PGconn *conn, const struct imp_options *o, struct imp_result *res, cha
 	}
 	res->zh = r.p.zh;
 	res->rows = r.t.n_data;
-	if (r.file.n_rows == 0 || (r.t.n_data == 0 && r.p.n == 0 && r.p.more == 0 && !o->replace)) {
-		/* no header, or a header and no rows: the database is not needed */
+	if (r.file.n_rows == 0) {
+		/* no header: the database is not needed */
 		res->ms_check = now_ms() - t0;
 		rc = r.p.n > 0 || r.p.more > 0 ? 1 : 0;
 		if (rc == 1)
