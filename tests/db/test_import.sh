@@ -264,7 +264,7 @@ wait "$locker"
 ok "an import waits for another holding the lock ($waited s)"
 
 out=$("$PARKPLANCTL" imports --dsn "$(dsn_of "$db")" --limit 3)
-grep -q "periods" <<<"$out" && grep -q "communities" <<<"$out" && [ "$(wc -l <<<"$out")" = 4 ] || fail "imports: $out"
+grep -q "periods" <<<"$out" && grep -q "communities" <<<"$out" && [ "$(wc -l <<<"$out")" = 5 ] || fail "imports: $out"
 ok "parkplanctl imports lists them"
 
 echo "all $checks checks passed"
