@@ -97,4 +97,15 @@ t_idle || fail "a fourth run started"
 [ "$(q "SELECT count(*) FROM plan_run")" = 3 ] && [ "$(q "SELECT trigger FROM plan_run WHERE id = 3")" = data_change ] ||
 	fail "runs after an import of two tables: $(q "SELECT count(*) FROM plan_run")"
 ok "an import writing two tables (3 organisations, 12 enterprises) gave exactly one run"
+
+# show: the keys beside the names
+"$PARKPLANCTL" show 3 --json >"$T_DIR/show.json"
+"$PY" - "$T_DIR/show.json" <<'PY' || fail "show --json without the keys"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert all(len(p["enterprise_code"]) == 18 and p["community_code"] for p in d["pairs"])
+assert all(a["instructor_code"].startswith("DJ") for a in d["assignments"])
+PY
+"$PARKPLANCTL" show 3 | grep -q "credit code" || fail "show: no credit code column"
+ok "show: credit codes, community codes and staff numbers beside the names"
 t_stop
