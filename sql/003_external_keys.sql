@@ -17,15 +17,35 @@
 -- GB 32100-2015: 18 characters of 0-9 and A-Z without I, O, S, V, Z; the
 -- 3rd to 8th are digits (the administrative division); the 18th is the
 -- check character: with the characters' values c_i (their position in the
--- alphabet) and weights w_i = 3^(i-1) mod 31, it is the character of value
--- 31 - (sum of c_i w_i, i = 1..17) mod 31, where 31 stands for 0.
+-- alphabet, from 0) and weights w_i = 3^(i-1) mod 31, it is the character of
+-- value 31 - (sum of c_i w_i, i = 1..17) mod 31, where 31 stands for 0; that
+-- is, c_18 + sum c_i w_i = 0 (mod 31).  Written out term by term (strpos
+-- counts from 1, so the weights' sum, 305, is taken off) as one
+-- expression the planner inlines: a CHECK evaluated for every row of a
+-- 200 000-row import, at about a third of the cost of a sum over
+-- generate_series.
 CREATE FUNCTION parkplan_credit_code_ok(code text) RETURNS boolean
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
     SELECT code ~ '^[0-9ABCDEFGHJKLMNPQRTUWXY]{2}[0-9]{6}[0-9ABCDEFGHJKLMNPQRTUWXY]{10}$'
-       AND strpos('0123456789ABCDEFGHJKLMNPQRTUWXY', substr(code, 18, 1)) - 1
-           = (31 - (SELECT sum((strpos('0123456789ABCDEFGHJKLMNPQRTUWXY', substr(code, i, 1)) - 1)
-                               * mod(power(3::numeric, i - 1), 31))
-                      FROM generate_series(1, 17) AS i)::integer % 31) % 31
+       AND (strpos('0123456789ABCDEFGHJKLMNPQRTUWXY', substr(code, 18, 1)) - 1
+                + strpos('0123456789ABCDEFGHJKLMNPQRTUWXY', substr(code,  1, 1)) *  1
+                + strpos('0123456789ABCDEFGHJKLMNPQRTUWXY', substr(code,  2, 1)) *  3
+                + strpos('0123456789ABCDEFGHJKLMNPQRTUWXY', substr(code,  3, 1)) *  9
+                + strpos('0123456789ABCDEFGHJKLMNPQRTUWXY', substr(code,  4, 1)) * 27
+                + strpos('0123456789ABCDEFGHJKLMNPQRTUWXY', substr(code,  5, 1)) * 19
+                + strpos('0123456789ABCDEFGHJKLMNPQRTUWXY', substr(code,  6, 1)) * 26
+                + strpos('0123456789ABCDEFGHJKLMNPQRTUWXY', substr(code,  7, 1)) * 16
+                + strpos('0123456789ABCDEFGHJKLMNPQRTUWXY', substr(code,  8, 1)) * 17
+                + strpos('0123456789ABCDEFGHJKLMNPQRTUWXY', substr(code,  9, 1)) * 20
+                + strpos('0123456789ABCDEFGHJKLMNPQRTUWXY', substr(code, 10, 1)) * 29
+                + strpos('0123456789ABCDEFGHJKLMNPQRTUWXY', substr(code, 11, 1)) * 25
+                + strpos('0123456789ABCDEFGHJKLMNPQRTUWXY', substr(code, 12, 1)) * 13
+                + strpos('0123456789ABCDEFGHJKLMNPQRTUWXY', substr(code, 13, 1)) *  8
+                + strpos('0123456789ABCDEFGHJKLMNPQRTUWXY', substr(code, 14, 1)) * 24
+                + strpos('0123456789ABCDEFGHJKLMNPQRTUWXY', substr(code, 15, 1)) * 10
+                + strpos('0123456789ABCDEFGHJKLMNPQRTUWXY', substr(code, 16, 1)) * 30
+                + strpos('0123456789ABCDEFGHJKLMNPQRTUWXY', substr(code, 17, 1)) * 28
+                - 305) % 31 = 0
 $$;
 
 ALTER TABLE enterprise
