@@ -48,6 +48,14 @@ struct db_loader;
 struct db_loader *db_loader_new(void);
 /* Parse the result of query i (results must come in order 0, 1, ...). */
 int db_loader_take(struct db_loader *ld, size_t i, const PGresult *res, char *err, size_t errlen);
+/*
+ * The same in steps, so that a loop can go on serving between them: at
+ * most max_rows rows of the result (0: all) per call.  Returns 1 when rows
+ * remain (call again with the same result), 0 when the result is taken
+ * whole, -1 with err set.
+ */
+int db_loader_take_some(struct db_loader *ld, size_t i, const PGresult *res, int max_rows,
+                        char *err, size_t errlen);
 /* Hand over the snapshot (normalised) and free the loader. */
 int db_loader_finish(struct db_loader *ld, struct snapshot *out, char *err, size_t errlen);
 void db_loader_free(struct db_loader *ld);

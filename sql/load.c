@@ -36,27 +36,34 @@
 struct db_loader {
 	struct snapshot s;
 	size_t next; /* the query whose result comes next */
+	int row;     /* the row of that result to parse next */
 };
 
+/* The settings are a handful of rows: all of them at the first call. */
 static int
-parse_settings_rows(struct db_loader *ld, const PGresult *res, char *err, size_t errlen)
+parse_settings_rows(struct db_loader *ld, const PGresult *res, int from, int to, char *err,
+                    size_t errlen)
 {
-	return db_settings_parse(&ld->s.settings, res, err, errlen);
+	(void)to;
+	return from == 0 ? db_settings_parse(&ld->s.settings, res, err, errlen) : 0;
 }
 
 /* --- rows ------------------------------------------------------------------ */
 
 static int
-parse_zones(struct db_loader *ld, const PGresult *res, char *err, size_t errlen)
+parse_zones(struct db_loader *ld, const PGresult *res, int from, int to, char *err, size_t errlen)
 {
 	size_t n = (size_t)PQntuples(res);
 	struct cell c = {res, 0, "zone", err, errlen};
 	int failed;
 
-	ld->s.zones = cell_rows_alloc(n, sizeof(*ld->s.zones), "zone", err, errlen, &failed);
-	if (failed)
-		return -1;
-	for (c.row = 0; (size_t)c.row < n; c.row++) {
+	if (from == 0) {
+		ld->s.zones =
+		    cell_rows_alloc(n, sizeof(*ld->s.zones), "zone", err, errlen, &failed);
+		if (failed)
+			return -1;
+	}
+	for (c.row = from; c.row < to; c.row++) {
 		struct zone *z = &ld->s.zones[c.row];
 
 		ld->s.n_zones = (size_t)c.row + 1;
@@ -70,17 +77,20 @@ parse_zones(struct db_loader *ld, const PGresult *res, char *err, size_t errlen)
 }
 
 static int
-parse_enterprises(struct db_loader *ld, const PGresult *res, char *err, size_t errlen)
+parse_enterprises(struct db_loader *ld, const PGresult *res, int from, int to, char *err,
+                  size_t errlen)
 {
 	size_t n = (size_t)PQntuples(res);
 	struct cell c = {res, 0, "enterprise", err, errlen};
 	int failed;
 
-	ld->s.enterprises =
-	    cell_rows_alloc(n, sizeof(*ld->s.enterprises), "enterprise", err, errlen, &failed);
-	if (failed)
-		return -1;
-	for (c.row = 0; (size_t)c.row < n; c.row++) {
+	if (from == 0) {
+		ld->s.enterprises = cell_rows_alloc(n, sizeof(*ld->s.enterprises), "enterprise",
+		                                    err, errlen, &failed);
+		if (failed)
+			return -1;
+	}
+	for (c.row = from; c.row < to; c.row++) {
 		struct enterprise *e = &ld->s.enterprises[c.row];
 
 		ld->s.n_enterprises = (size_t)c.row + 1;
@@ -104,17 +114,20 @@ parse_enterprises(struct db_loader *ld, const PGresult *res, char *err, size_t e
 }
 
 static int
-parse_communities(struct db_loader *ld, const PGresult *res, char *err, size_t errlen)
+parse_communities(struct db_loader *ld, const PGresult *res, int from, int to, char *err,
+                  size_t errlen)
 {
 	size_t n = (size_t)PQntuples(res);
 	struct cell c = {res, 0, "community", err, errlen};
 	int failed;
 
-	ld->s.communities =
-	    cell_rows_alloc(n, sizeof(*ld->s.communities), "community", err, errlen, &failed);
-	if (failed)
-		return -1;
-	for (c.row = 0; (size_t)c.row < n; c.row++) {
+	if (from == 0) {
+		ld->s.communities = cell_rows_alloc(n, sizeof(*ld->s.communities), "community", err,
+		                                    errlen, &failed);
+		if (failed)
+			return -1;
+	}
+	for (c.row = from; c.row < to; c.row++) {
 		struct community *m = &ld->s.communities[c.row];
 
 		ld->s.n_communities = (size_t)c.row + 1;
@@ -131,17 +144,20 @@ parse_communities(struct db_loader *ld, const PGresult *res, char *err, size_t e
 }
 
 static int
-parse_instructors(struct db_loader *ld, const PGresult *res, char *err, size_t errlen)
+parse_instructors(struct db_loader *ld, const PGresult *res, int from, int to, char *err,
+                  size_t errlen)
 {
 	size_t n = (size_t)PQntuples(res);
 	struct cell c = {res, 0, "instructor", err, errlen};
 	int failed;
 
-	ld->s.instructors =
-	    cell_rows_alloc(n, sizeof(*ld->s.instructors), "instructor", err, errlen, &failed);
-	if (failed)
-		return -1;
-	for (c.row = 0; (size_t)c.row < n; c.row++) {
+	if (from == 0) {
+		ld->s.instructors = cell_rows_alloc(n, sizeof(*ld->s.instructors), "instructor",
+		                                    err, errlen, &failed);
+		if (failed)
+			return -1;
+	}
+	for (c.row = from; c.row < to; c.row++) {
 		struct instructor *in = &ld->s.instructors[c.row];
 
 		ld->s.n_instructors = (size_t)c.row + 1;
@@ -159,16 +175,19 @@ parse_instructors(struct db_loader *ld, const PGresult *res, char *err, size_t e
 }
 
 static int
-parse_periods(struct db_loader *ld, const PGresult *res, char *err, size_t errlen)
+parse_periods(struct db_loader *ld, const PGresult *res, int from, int to, char *err, size_t errlen)
 {
 	size_t n = (size_t)PQntuples(res);
 	struct cell c = {res, 0, "period", err, errlen};
 	int failed;
 
-	ld->s.periods = cell_rows_alloc(n, sizeof(*ld->s.periods), "period", err, errlen, &failed);
-	if (failed)
-		return -1;
-	for (c.row = 0; (size_t)c.row < n; c.row++) {
+	if (from == 0) {
+		ld->s.periods =
+		    cell_rows_alloc(n, sizeof(*ld->s.periods), "period", err, errlen, &failed);
+		if (failed)
+			return -1;
+	}
+	for (c.row = from; c.row < to; c.row++) {
 		struct period *p = &ld->s.periods[c.row];
 
 		ld->s.n_periods = (size_t)c.row + 1;
@@ -182,16 +201,19 @@ parse_periods(struct db_loader *ld, const PGresult *res, char *err, size_t errle
 }
 
 static int
-parse_rules(struct db_loader *ld, const PGresult *res, char *err, size_t errlen)
+parse_rules(struct db_loader *ld, const PGresult *res, int from, int to, char *err, size_t errlen)
 {
 	size_t n = (size_t)PQntuples(res);
 	struct cell c = {res, 0, "rule", err, errlen};
 	int failed;
 
-	ld->s.rules = cell_rows_alloc(n, sizeof(*ld->s.rules), "rule", err, errlen, &failed);
-	if (failed)
-		return -1;
-	for (c.row = 0; (size_t)c.row < n; c.row++) {
+	if (from == 0) {
+		ld->s.rules =
+		    cell_rows_alloc(n, sizeof(*ld->s.rules), "rule", err, errlen, &failed);
+		if (failed)
+			return -1;
+	}
+	for (c.row = from; c.row < to; c.row++) {
 		struct rule *r = &ld->s.rules[c.row];
 		const char *kind;
 		int64_t id;
@@ -229,17 +251,19 @@ parse_rules(struct db_loader *ld, const PGresult *res, char *err, size_t errlen)
 }
 
 static int
-parse_pairs(const PGresult *res, const char *entity, struct id_pair **out, size_t *n_out, char *err,
-            size_t errlen)
+parse_pairs(const PGresult *res, int from, int to, const char *entity, struct id_pair **out,
+            size_t *n_out, char *err, size_t errlen)
 {
 	size_t n = (size_t)PQntuples(res);
 	struct cell c = {res, 0, entity, err, errlen};
 	int failed;
 
-	*out = cell_rows_alloc(n, sizeof(**out), entity, err, errlen, &failed);
-	if (failed)
-		return -1;
-	for (c.row = 0; (size_t)c.row < n; c.row++) {
+	if (from == 0) {
+		*out = cell_rows_alloc(n, sizeof(**out), entity, err, errlen, &failed);
+		if (failed)
+			return -1;
+	}
+	for (c.row = from; c.row < to; c.row++) {
 		*n_out = (size_t)c.row + 1;
 		if (cell_id(&c, 0, &(*out)[c.row].a) < 0 || cell_id(&c, 1, &(*out)[c.row].b) < 0)
 			return -1;
@@ -248,16 +272,18 @@ parse_pairs(const PGresult *res, const char *entity, struct id_pair **out, size_
 }
 
 static int
-parse_previous_pairs(struct db_loader *ld, const PGresult *res, char *err, size_t errlen)
+parse_previous_pairs(struct db_loader *ld, const PGresult *res, int from, int to, char *err,
+                     size_t errlen)
 {
-	return parse_pairs(res, "previous pair", &ld->s.prev_pairs, &ld->s.n_prev_pairs, err,
-	                   errlen);
+	return parse_pairs(res, from, to, "previous pair", &ld->s.prev_pairs, &ld->s.n_prev_pairs,
+	                   err, errlen);
 }
 
 static int
-parse_previous_assignments(struct db_loader *ld, const PGresult *res, char *err, size_t errlen)
+parse_previous_assignments(struct db_loader *ld, const PGresult *res, int from, int to, char *err,
+                           size_t errlen)
 {
-	return parse_pairs(res, "previous assignment", &ld->s.prev_assignments,
+	return parse_pairs(res, from, to, "previous assignment", &ld->s.prev_assignments,
 	                   &ld->s.n_prev_assignments, err, errlen);
 }
 
@@ -267,7 +293,9 @@ struct load_query {
 	const char *what; /* plural, for messages */
 	const char *sql;
 	int columns;
-	int (*parse)(struct db_loader *ld, const PGresult *res, char *err, size_t errlen);
+	/* rows [from, to) of the result; the arrays are made at from 0 */
+	int (*parse)(struct db_loader *ld, const PGresult *res, int from, int to, char *err,
+	             size_t errlen);
 };
 
 static const struct load_query load_queries[] = {
@@ -395,10 +423,12 @@ db_loader_free(struct db_loader *ld)
 }
 
 int
-db_loader_take(struct db_loader *ld, size_t i, const PGresult *res, char *err, size_t errlen)
+db_loader_take_some(struct db_loader *ld, size_t i, const PGresult *res, int max_rows, char *err,
+                    size_t errlen)
 {
 	const struct load_query *q;
 	char what[64];
+	int n, to;
 
 	if (ld == NULL || i >= N_LOAD_QUERIES || i != ld->next) {
 		dberr_set(err, errlen,
@@ -407,26 +437,41 @@ db_loader_take(struct db_loader *ld, size_t i, const PGresult *res, char *err, s
 		return -1;
 	}
 	q = &load_queries[i];
-	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK) {
-		snprintf(what, sizeof(what), "loading %s", q->what);
-		dberr_result(err, errlen, what, res);
-		return -1;
+	if (ld->row == 0) {
+		if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK) {
+			snprintf(what, sizeof(what), "loading %s", q->what);
+			dberr_result(err, errlen, what, res);
+			return -1;
+		}
+		if (PQnfields(res) != q->columns) {
+			dberr_set(err, errlen, "loading %s: %d columns, expected %d", q->what,
+			          PQnfields(res), q->columns);
+			return -1;
+		}
+		if (PQntuples(res) > SNAPSHOT_MAX_ROWS) {
+			dberr_set(err, errlen,
+			          "loading %s: more than %d rows (the most parkplan plans with)",
+			          q->what, SNAPSHOT_MAX_ROWS);
+			return -1;
+		}
 	}
-	if (PQnfields(res) != q->columns) {
-		dberr_set(err, errlen, "loading %s: %d columns, expected %d", q->what,
-		          PQnfields(res), q->columns);
+	n = PQntuples(res);
+	to = max_rows > 0 && n - ld->row > max_rows ? ld->row + max_rows : n;
+	if (q->parse(ld, res, ld->row, to, err, errlen) < 0)
 		return -1;
+	if (to < n) {
+		ld->row = to;
+		return 1;
 	}
-	if (PQntuples(res) > SNAPSHOT_MAX_ROWS) {
-		dberr_set(err, errlen,
-		          "loading %s: more than %d rows (the most parkplan plans with)", q->what,
-		          SNAPSHOT_MAX_ROWS);
-		return -1;
-	}
-	if (q->parse(ld, res, err, errlen) < 0)
-		return -1;
+	ld->row = 0;
 	ld->next++;
 	return 0;
+}
+
+int
+db_loader_take(struct db_loader *ld, size_t i, const PGresult *res, char *err, size_t errlen)
+{
+	return db_loader_take_some(ld, i, res, 0, err, errlen);
 }
 
 int

@@ -8,7 +8,8 @@
  * - Results out of order, a failed query and an unfinished loader are
  *   refused with a message.
  * - The stepwise snapshot equals db_load_snapshot()'s, once the
- *   concurrent row is visible to both.
+ *   concurrent row is visible to both; and so does one taken a few rows
+ *   at a time (db_loader_take_some, as the daemon takes big results).
  *
  * Needs the "pg" fixture (PARKPLAN_TEST_DSN).
  */
@@ -37,9 +38,13 @@ static const char data_sql[] =
     "INSERT INTO instructor_unavailable VALUES (30, 40);"
     "INSERT INTO setting VALUES ('w_stay', '7')";
 
-/* Load step by step; between the first and second query, run concurrent_sql elsewhere. */
+/*
+ * Load step by step; between the first and second query, run concurrent_sql
+ * elsewhere.  max_rows > 0: each result taken that many rows at a time.
+ */
 static int
-load_stepwise(PGconn *conn, PGconn *other, const char *concurrent_sql, struct snapshot *out)
+load_stepwise(PGconn *conn, PGconn *other, const char *concurrent_sql, struct snapshot *out,
+              int max_rows)
 {
 	struct db_loader *ld = db_loader_new();
 	char err[512] = "";
@@ -54,9 +59,22 @@ load_stepwise(PGconn *conn, PGconn *other, const char *concurrent_sql, struct sn
 		PGresult *res =
 		    PQexecParams(conn, db_loader_query(i), 0, NULL, NULL, NULL, NULL, 0);
 
-		if (db_loader_take(ld, i, res, err, sizeof(err)) < 0) {
+		int rc, calls = 0;
+
+		do {
+			rc = max_rows > 0
+			         ? db_loader_take_some(ld, i, res, max_rows, err, sizeof(err))
+			         : db_loader_take(ld, i, res, err, sizeof(err));
+			calls++;
+		} while (rc == 1);
+		if (rc < 0) {
 			fprintf(stderr, "query %zu: %s\n", i, err);
 			ok = 0;
+		} else if (max_rows > 0) {
+			/* one call per max_rows rows, and one for an empty result */
+			int n = PQntuples(res), want = n == 0 ? 1 : (n + max_rows - 1) / max_rows;
+
+			CHECK_MSG(calls == want, "query %zu: %d calls for %d rows", i, calls, n);
 		}
 		PQclear(res);
 		if (i == 0 && concurrent_sql != NULL)
@@ -92,7 +110,7 @@ test_loader(PGconn *conn, PGconn *other)
 	CHECK_INT_EQ(load_stepwise(conn, other,
 	                           "INSERT INTO zone (id, code, name, lat, lon)"
 	                           " VALUES (3, 'C', 'C', 31.19, 121.42)",
-	                           &a),
+	                           &a, 0),
 	             0);
 	CHECK_INT_EQ(a.n_zones, 2);
 	CHECK_INT_EQ(a.n_enterprises, 1);
@@ -115,7 +133,7 @@ test_loader(PGconn *conn, PGconn *other)
 	snapshot_free(&a);
 
 	/* Now both ways see three zones, and agree on everything. */
-	CHECK_INT_EQ(load_stepwise(conn, NULL, NULL, &a), 0);
+	CHECK_INT_EQ(load_stepwise(conn, NULL, NULL, &a, 0), 0);
 	CHECK_INT_EQ(db_load_snapshot(conn, &b, err, sizeof(err)), 0);
 	CHECK_INT_EQ(a.n_zones, 3);
 	CHECK(PQtransactionStatus(conn) == PQTRANS_IDLE);
@@ -123,8 +141,25 @@ test_loader(PGconn *conn, PGconn *other)
 	jb = snapshot_to_json(&b);
 	CHECK(ja != NULL && jb != NULL && json_equal(ja, jb));
 	json_decref(ja);
-	json_decref(jb);
 	snapshot_free(&a);
+
+	/* A few rows at a time: the same snapshot, with more rows to cut. */
+	CHECK(testdb_exec(conn, "INSERT INTO enterprise (id, name, zone_id, industry, lat, lon)"
+	                        " SELECT g, 'E' || g, 1 + g % 3, 'IC', 31.1 + g / 1e4, 121.4"
+	                        " FROM generate_series(100, 124) g"));
+	json_decref(jb);
+	snapshot_free(&b);
+	CHECK_INT_EQ(db_load_snapshot(conn, &b, err, sizeof(err)), 0);
+	jb = snapshot_to_json(&b);
+	for (int max_rows = 1; max_rows <= 30; max_rows += 7) {
+		CHECK_INT_EQ(load_stepwise(conn, NULL, NULL, &a, max_rows), 0);
+		CHECK_INT_EQ(a.n_enterprises, 26);
+		ja = snapshot_to_json(&a);
+		CHECK_MSG(ja != NULL && jb != NULL && json_equal(ja, jb), "max_rows %d", max_rows);
+		json_decref(ja);
+		snapshot_free(&a);
+	}
+	json_decref(jb);
 	snapshot_free(&b);
 
 	/* Out of order: result 1 before result 0. */
