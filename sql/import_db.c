@@ -484,12 +484,9 @@ add_change(struct imp_run *r, enum imp_change_kind what, long line, const char *
            const char *name, const char *fields)
 {
 	struct imp_result *res = r->res;
-	size_t listed = 0, i;
 	struct imp_change *ch;
 
-	for (i = 0; i < res->n_changes; i++)
-		listed += res->changes[i].what == what;
-	if (listed >= IMP_MAX_LISTED)
+	if (r->listed[what] >= IMP_MAX_LISTED)
 		return;
 	if (res->changes == NULL) {
 		res->changes = calloc(3 * IMP_MAX_LISTED, sizeof(*res->changes));
@@ -509,6 +506,7 @@ add_change(struct imp_run *r, enum imp_change_kind what, long line, const char *
 		return;
 	}
 	res->n_changes++;
+	r->listed[what]++;
 }
 
 /* A rule's description for people: its kind and the codes it names. */

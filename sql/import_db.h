@@ -65,6 +65,7 @@ struct imp_run {
 	char **new_org_key;
 	size_t n_new_orgs, cap_new_orgs;
 	int64_t *new_org_id; /* their ids, once reserved */
+	size_t listed[3];    /* changes listed, by enum imp_change_kind */
 	char *err;
 	size_t errlen;
 };
