@@ -106,6 +106,7 @@ d = json.load(open(sys.argv[1]))
 assert all(len(p["enterprise_code"]) == 18 and p["community_code"] for p in d["pairs"])
 assert all(a["instructor_code"].startswith("DJ") for a in d["assignments"])
 PY
-"$PARKPLANCTL" show 3 | grep -q "credit code" || fail "show: no credit code column"
+shown=$("$PARKPLANCTL" show 3)
+grep -q "credit code" <<<"$shown" || fail "show: no credit code column"
 ok "show: credit codes, community codes and staff numbers beside the names"
 t_stop
