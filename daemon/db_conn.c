@@ -66,9 +66,11 @@ struct db {
 
 	enum db_phase phase;
 	PGconn *conn;
-	struct event *io;    /* one-shot, re-assigned to PQsocket() at every wait */
-	struct event *timer; /* reconnect backoff, connect timeout */
-	struct event *kick;  /* start the next batch outside any callback */
+	struct event *io;     /* one-shot, re-assigned to PQsocket() at every wait */
+	struct event *timer;  /* reconnect backoff, connect timeout */
+	struct event *kick;   /* start the next batch outside any callback */
+	struct event *resume; /* hand the held result to its callback again */
+	PGresult *held;       /* a result its callback has not finished taking */
 	char state_text[512];
 	bool in_step;     /* a statement was sent and its results are awaited */
 	bool copy_active; /* sending COPY data */
@@ -79,6 +81,8 @@ struct db {
 };
 
 static void db_io_cb(evutil_socket_t fd, short what, void *arg);
+static void db_release_held(struct db *db);
+static void db_work(struct db *db);
 static void db_step_send(struct db *db);
 static void db_lost(struct db *db, const char *why);
 
@@ -281,6 +285,7 @@ db_lost(struct db *db, const char *why_text)
 	snprintf(why, sizeof(why), "%s", why_text);
 
 	event_del(db->io);
+	db_release_held(db);
 	if (db->conn != NULL)
 		PQfinish(db->conn);
 	db->conn = NULL;
@@ -438,22 +443,41 @@ db_copy_push(struct db *db)
 	return 0;
 }
 
-static void
+/*
+ * Hand res to the step's callback.  Returns true when the callback asked
+ * for it again later (DB_RESULT_MORE): res is then held, not to be cleared.
+ */
+static bool
 db_take_result(struct db *db, PGresult *res)
 {
 	struct db_batch *b = db->current;
 	ExecStatusType st = PQresultStatus(res);
 
 	if (b->rolling_back)
-		return;
+		return false;
 	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
 		struct db_step *s = &b->steps[b->cur];
+		int rc;
 
 		/* a forgotten batch's callbacks may point at freed memory */
-		if (!b->failed && !b->forgotten && s->fn != NULL &&
-		    s->fn(s->arg, res, b->error, sizeof(b->error)) != 0)
+		if (b->failed || b->forgotten || s->fn == NULL)
+			return false;
+		rc = s->fn(s->arg, res, b->error, sizeof(b->error));
+		if (rc == DB_RESULT_MORE) {
+			/*
+			 * A timer, not event_active(): an event made active again
+			 * from its own callback runs before the loop polls the
+			 * sockets, and the clients would wait for the whole result.
+			 */
+			static const struct timeval now = {0, 0};
+
+			db->held = res;
+			evtimer_add(db->resume, &now);
+			return true;
+		}
+		if (rc != 0)
 			b->failed = true;
-		return;
+		return false;
 	}
 	if (!b->failed) {
 		const char *msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
@@ -461,6 +485,36 @@ db_take_result(struct db *db, PGresult *res)
 		b->failed = true;
 		snprintf(b->error, sizeof(b->error), "%s", msg != NULL ? msg : PQresStatus(st));
 	}
+	return false;
+}
+
+static void
+db_release_held(struct db *db)
+{
+	if (db->held != NULL) {
+		PQclear(db->held);
+		db->held = NULL;
+	}
+	evtimer_del(db->resume);
+}
+
+/* The held result again, on a pass of its own; then the results that wait. */
+static void
+db_resume_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct db *db = arg;
+	PGresult *res = db->held;
+
+	(void)fd;
+	(void)what;
+	if (res == NULL || db->current == NULL)
+		return;
+	db->held = NULL;
+	if (db_take_result(db, res))
+		return;
+	PQclear(res);
+	if (db->conn != NULL)
+		db_work(db);
 }
 
 static void
@@ -492,7 +546,8 @@ db_work(struct db *db)
 		db_lost(db, PQerrorMessage(db->conn));
 		return;
 	}
-	while (db->in_step && db->conn != NULL && !db->copy_active && !PQisBusy(db->conn)) {
+	while (db->in_step && db->conn != NULL && db->held == NULL && !db->copy_active &&
+	       !PQisBusy(db->conn)) {
 		res = PQgetResult(db->conn);
 		if (res == NULL) {
 			db_step_done(db);
@@ -515,8 +570,8 @@ db_work(struct db *db)
 			}
 			continue;
 		}
-		db_take_result(db, res);
-		PQclear(res);
+		if (!db_take_result(db, res))
+			PQclear(res);
 	}
 	if (db->conn == NULL)
 		return;
@@ -728,9 +783,11 @@ db_new(struct event_base *base, const char *dsn, const char *application_name, d
 	db->io = event_new(base, -1, 0, db_io_cb, db);
 	db->timer = evtimer_new(base, db_timer_cb, db);
 	db->kick = event_new(base, -1, 0, db_kick_cb, db);
+	db->resume = evtimer_new(base, db_resume_cb, db);
 	TAILQ_INIT(&db->queue);
 	snprintf(db->state_text, sizeof(db->state_text), "waiting for database");
-	if (db->dsn == NULL || db->io == NULL || db->timer == NULL || db->kick == NULL) {
+	if (db->dsn == NULL || db->io == NULL || db->timer == NULL || db->kick == NULL ||
+	    db->resume == NULL) {
 		db_free(db);
 		return NULL;
 	}
@@ -757,6 +814,10 @@ db_free(struct db *db)
 		event_free(db->timer);
 	if (db->kick != NULL)
 		event_free(db->kick);
+	if (db->held != NULL)
+		PQclear(db->held);
+	if (db->resume != NULL)
+		event_free(db->resume);
 	/* Closing the connection rolls back a transaction still open. */
 	if (db->conn != NULL)
 		PQfinish(db->conn);

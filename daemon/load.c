@@ -2,7 +2,8 @@
  * load.c - the snapshot read asynchronously: DB_LOAD_BEGIN, then every
  * loader query in order, each result handed to db_loader_take(), then
  * COMMIT, all as one batch (one REPEATABLE READ transaction) while the loop
- * goes on serving.
+ * goes on serving: a big result is parsed LOAD_ROWS_PER_PASS rows at a
+ * time, the loop answering between the parts.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -12,11 +13,21 @@
 #include "db.h"
 #include "parkpland.h"
 
+/*
+ * Rows of one result parsed in one pass of the loop: the city's 200 000
+ * enterprises take about 2 ms per 1 000 (5 under load), so status and the control socket
+ * are answered between passes.
+ */
+#define LOAD_ROWS_PER_PASS 1000
+
 struct load {
 	struct db *db;
 	struct db_loader *loader;
 	struct db_batch *batch;
-	size_t next;
+	size_t next;    /* the result being taken */
+	int rows_taken; /* of it, so far */
+	int passes;     /* of the loop it took so far */
+	double took_ms; /* parsing it, so far */
 	load_done_fn done;
 	void *arg;
 };
@@ -25,14 +36,25 @@ static int
 load_take(void *arg, const PGresult *res, char *err, size_t errlen)
 {
 	struct load *l = arg;
-	size_t i = l->next++;
 	double t0 = monotonic_s();
 	int rc;
 
-	rc = db_loader_take(l->loader, i, res, err, errlen) == 0 ? 0 : -1;
-	log_debug("load: %d rows of result %zu taken in %.0f ms", PQntuples(res), i,
-	          1000 * (monotonic_s() - t0));
-	return rc;
+	if (l->rows_taken == 0)
+		l->took_ms = 0;
+	rc = db_loader_take_some(l->loader, l->next, res, LOAD_ROWS_PER_PASS, err, errlen);
+	l->took_ms += 1000 * (monotonic_s() - t0);
+	l->passes++;
+	if (rc == 1) {
+		l->rows_taken += LOAD_ROWS_PER_PASS;
+		return DB_RESULT_MORE;
+	}
+	if (rc == 0)
+		log_debug("load: %d rows of result %zu taken in %.0f ms over %d passes",
+		          PQntuples(res), l->next, l->took_ms, l->passes);
+	l->next++;
+	l->rows_taken = 0;
+	l->passes = 0;
+	return rc == 0 ? 0 : -1;
 }
 
 static void

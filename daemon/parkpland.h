@@ -207,8 +207,11 @@ const char *db_state_text(const struct db *db);
  * order on the connection, which it holds alone while it runs.  When one
  * fails, a batch marked as a transaction is rolled back, and done() gets
  * the reason.  A step may have a result callback (the PGresult is lent);
- * returning -1 from it stops the batch with err.
+ * returning -1 from it stops the batch with err, returning DB_RESULT_MORE
+ * asks to be called again with the same result on a later pass of the
+ * loop (a big result taken a part at a time, the loop serving between).
  */
+#define DB_RESULT_MORE 1
 struct db_batch;
 typedef int (*db_result_fn)(void *arg, const PGresult *res, char *err, size_t errlen);
 typedef void (*db_done_fn)(void *arg, int rc, const char *error);

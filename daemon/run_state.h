@@ -54,6 +54,10 @@ struct run {
 	char next_by[128];
 	struct run_waiters next_waiters;
 
+	/* a snapshot let go, freed a part at a time on passes of the loop */
+	struct snapshot old_snap;
+	struct event *reclaim;
+
 	int64_t plan_in_force;
 	int64_t last_run_id;
 	char last_status[16];

@@ -6,6 +6,7 @@
 #include "snapshot.h"
 
 #include <stdio.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -209,6 +210,11 @@ codes_normalize(struct codes *c)
 
 	if (c->n < 2)
 		return;
+	/* already a set (the loader normalises as it reads): nothing to do */
+	for (i = 1; i < c->n && strcmp(c->v[i - 1], c->v[i]) < 0; i++)
+		;
+	if (i == c->n)
+		return;
 	qsort(c->v, c->n, sizeof(*c->v), cmp_str);
 	for (i = 1, k = 1; i < c->n; i++) {
 		if (strcmp(c->v[i], c->v[k - 1]) == 0)
@@ -264,6 +270,32 @@ snapshot_init(struct snapshot *s)
 	settings_default(&s->settings);
 }
 
+/* What one enterprise row owns. */
+static void
+enterprise_free(struct enterprise *e)
+{
+	free(e->name);
+	free(e->industry);
+	free(e->party_org_text);
+	free(e->credit_code);
+	codes_free(&e->offers);
+}
+
+bool
+snapshot_free_some(struct snapshot *s, size_t max_rows)
+{
+	size_t n;
+
+	if (s == NULL)
+		return true;
+	for (n = 0; n < max_rows && s->n_enterprises > 0; n++)
+		enterprise_free(&s->enterprises[--s->n_enterprises]);
+	if (s->n_enterprises > 0)
+		return false;
+	snapshot_free(s);
+	return true;
+}
+
 void
 snapshot_free(struct snapshot *s)
 {
@@ -275,13 +307,8 @@ snapshot_free(struct snapshot *s)
 		free(s->zones[i].code);
 		free(s->zones[i].name);
 	}
-	for (i = 0; i < s->n_enterprises; i++) {
-		free(s->enterprises[i].name);
-		free(s->enterprises[i].industry);
-		free(s->enterprises[i].party_org_text);
-		free(s->enterprises[i].credit_code);
-		codes_free(&s->enterprises[i].offers);
-	}
+	for (i = 0; i < s->n_enterprises; i++)
+		enterprise_free(&s->enterprises[i]);
 	for (i = 0; i < s->n_communities; i++) {
 		free(s->communities[i].name);
 		free(s->communities[i].code);
@@ -353,14 +380,66 @@ unique_i64(int64_t *v, size_t n)
 }
 
 /* Keep the pairs whose both ids name rows of the snapshot; sort, dedupe. */
+/*
+ * Rows of one entity type as their ids: v is an array of n structs of
+ * stride bytes, each with its int64_t id at offset.  When the ids ascend
+ * (as the database loader reads them), a lookup is a binary search; else
+ * through the map.
+ */
+struct id_rows {
+	const char *v;
+	size_t n, stride, offset;
+	bool ascending;
+	const struct idmap *map; /* when not ascending; NULL: keep every id */
+};
+
+static int64_t
+row_id(const struct id_rows *r, size_t k)
+{
+	int64_t id;
+
+	memcpy(&id, r->v + k * r->stride + r->offset, sizeof(id));
+	return id;
+}
+
+static void
+id_rows_init(struct id_rows *r, const void *v, size_t n, size_t stride, size_t offset)
+{
+	size_t k;
+
+	*r = (struct id_rows){v, n, stride, offset, true, NULL};
+	for (k = 1; k < n && r->ascending; k++)
+		r->ascending = row_id(r, k - 1) < row_id(r, k);
+}
+
+static bool
+id_rows_has(const struct id_rows *r, int64_t id)
+{
+	size_t lo = 0, hi = r->n;
+
+	if (!r->ascending)
+		return r->map == NULL || idmap_get(r->map, id) != IDMAP_NONE;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int64_t m = row_id(r, mid);
+
+		if (m == id)
+			return true;
+		if (m < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
 static size_t
-filter_pairs(struct id_pair *v, size_t n, const struct idmap *ma, const struct idmap *mb)
+filter_pairs(struct id_pair *v, size_t n, const struct id_rows *ra, const struct id_rows *rb)
 {
 	size_t i, k = 0;
 
 	for (i = 0; i < n; i++)
-		if (ma == NULL ||
-		    (idmap_get(ma, v[i].a) != IDMAP_NONE && idmap_get(mb, v[i].b) != IDMAP_NONE))
+		if (id_rows_has(ra, v[i].a) && id_rows_has(rb, v[i].b))
 			v[k++] = v[i];
 	if (k > 1) {
 		qsort(v, k, sizeof(*v), cmp_id_pair);
@@ -375,8 +454,9 @@ void
 snapshot_normalize(struct snapshot *s)
 {
 	struct snapshot_index ix;
+	struct id_rows ent, com, ins, zon;
 	size_t i;
-	int have_ix;
+	bool have_ix;
 
 	for (i = 0; i < s->n_enterprises; i++)
 		codes_normalize(&s->enterprises[i].offers);
@@ -391,13 +471,25 @@ snapshot_normalize(struct snapshot *s)
 	if (s->n_periods > 1)
 		qsort(s->periods, s->n_periods, sizeof(*s->periods), cmp_period);
 
-	have_ix = snapshot_index_build(s, &ix) == 0;
-	s->n_prev_pairs =
-	    filter_pairs(s->prev_pairs, s->n_prev_pairs, have_ix ? &ix.enterprise : NULL,
-	                 have_ix ? &ix.community : NULL);
+	id_rows_init(&ent, s->enterprises, s->n_enterprises, sizeof(*s->enterprises),
+	             offsetof(struct enterprise, id));
+	id_rows_init(&com, s->communities, s->n_communities, sizeof(*s->communities),
+	             offsetof(struct community, id));
+	id_rows_init(&ins, s->instructors, s->n_instructors, sizeof(*s->instructors),
+	             offsetof(struct instructor, id));
+	id_rows_init(&zon, s->zones, s->n_zones, sizeof(*s->zones), offsetof(struct zone, id));
+	/* Ids out of order (a document written by hand): through the maps. */
+	have_ix = (!ent.ascending || !com.ascending || !ins.ascending || !zon.ascending) &&
+	          snapshot_index_build(s, &ix) == 0;
+	if (have_ix) {
+		ent.map = &ix.enterprise;
+		com.map = &ix.community;
+		ins.map = &ix.instructor;
+		zon.map = &ix.zone;
+	}
+	s->n_prev_pairs = filter_pairs(s->prev_pairs, s->n_prev_pairs, &ent, &com);
 	s->n_prev_assignments =
-	    filter_pairs(s->prev_assignments, s->n_prev_assignments,
-	                 have_ix ? &ix.instructor : NULL, have_ix ? &ix.zone : NULL);
+	    filter_pairs(s->prev_assignments, s->n_prev_assignments, &ins, &zon);
 	if (have_ix)
 		snapshot_index_free(&ix);
 }

@@ -193,6 +193,12 @@ void snapshot_normalize(struct snapshot *s);
 
 void snapshot_init(struct snapshot *s);
 void snapshot_free(struct snapshot *s);
+/*
+ * The same in steps, for a caller that must not stop long (the daemon's
+ * loop): at most max_rows enterprises are freed per call, then the rest at
+ * the last.  Returns true when the snapshot is freed (and empty).
+ */
+bool snapshot_free_some(struct snapshot *s, size_t max_rows);
 
 /*
  * JSON.  snapshot_from_json fills *s (initialised here) or returns -1 with a

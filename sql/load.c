@@ -109,6 +109,8 @@ parse_enterprises(struct db_loader *ld, const PGresult *res, int from, int to, c
 			return -1;
 		/* ORG_INVALID is kept: validation names the row. */
 		e->party_org = party_org_parse(e->party_org_text);
+		/* a set now, in this pass, rather than all at once at the end */
+		codes_normalize(&e->offers);
 	}
 	return 0;
 }

@@ -6,7 +6,7 @@
  *	P "<part> <fraction> <best> <bound>"	progress (numbers as %.17g, "nan")
  *	E <message>				the solve failed with this message
  *	G <message>				GLPK called its error hook
- *	R <the plan as JSON>			the last frame
+ *	R <the plan, planwire.h>			the last frame
  *
  * and ends with one of the exit statuses below.  The parent trusts none of
  * it: a frame it cannot read, a plan cut short or a child that died is
@@ -23,9 +23,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <jansson.h>
 
 #include "glpk_trap.h"
+#include "planwire.h"
 
 /* Exit statuses of the child (and the worker's own, worker.h). */
 #define CHILD_OK 0
@@ -109,8 +109,8 @@ solve_child(int fd, void *arg)
 	struct solver_options copt = sv->opt;
 	struct plan plan;
 	char err[WORKER_MAX_MESSAGE] = "";
-	json_t *doc;
-	char *text;
+	char *wire;
+	size_t len;
 
 	sv->fd = fd;
 	glpk_trap_install(sv->opt.verbose != 0, child_glpk_failed, sv);
@@ -132,17 +132,13 @@ solve_child(int fd, void *arg)
 	 * Freed although _exit() follows: memcheck would otherwise count what
 	 * only a dead register still pointed to as lost.
 	 */
-	doc = plan_to_json(&plan);
+	wire = planwire_encode(&plan, &len);
 	plan_free(&plan);
-	if (doc == NULL)
-		worker_fail(fd, CHILD_SOLVE_FAILED, "the plan could not be written as JSON");
-	text = json_dumps(doc, JSON_COMPACT);
-	json_decref(doc);
-	if (text == NULL)
-		worker_fail(fd, CHILD_NO_MEMORY, "out of memory writing the plan as JSON");
-	if (frame_write(fd, FRAME_PLAN, text, strlen(text)) != 0)
+	if (wire == NULL)
+		worker_fail(fd, CHILD_NO_MEMORY, "out of memory writing the plan for the parent");
+	if (frame_write(fd, FRAME_PLAN, wire, len) != 0)
 		_exit(WORKER_EXIT_PIPE);
-	free(text);
+	free(wire);
 	/* The solve's own output, if any, then leave without atexit handlers. */
 	fflush(stdout);
 	fflush(stderr);
@@ -396,24 +392,12 @@ solve_outcome(struct solve *sv, const struct worker *w, char *err, size_t errlen
 static int
 solve_decode_plan(struct solve *sv, struct plan *out, char *err, size_t errlen)
 {
-	json_error_t jerr;
-	json_t *doc;
 	char why[256];
 
-	doc = json_loadb(sv->plan, sv->plan_len, 0, &jerr);
-	if (doc == NULL) {
-		snprintf(err, errlen, "solver sent a malformed result: %s (byte %d)", jerr.text,
-		         jerr.position);
-		return -1;
-	}
-	if (plan_from_json(doc, out, why, sizeof(why)) != 0) {
-		json_decref(doc);
-		plan_free(out);
-		plan_init(out);
+	if (planwire_decode(sv->plan, sv->plan_len, out, why, sizeof(why)) != 0) {
 		snprintf(err, errlen, "solver sent a malformed result: %s", why);
 		return -1;
 	}
-	json_decref(doc);
 	return 0;
 }
 
