@@ -24,6 +24,36 @@ def credit(body17):
     return body17 + ALPHABET[(31 - s % 31) % 31]
 
 
+def credit_ok(code):
+    """Whether CODE is a credit code, by GB 32100-2015's rules read directly."""
+    return (len(code) == 18 and all(c in ALPHABET for c in code)
+            and code[2:8].isascii() and code[2:8].isdigit() and credit(code[:17]) == code)
+
+
+def codes(n, seed):
+    """N labelled candidates for the schema's check, as "code<TAB>t|f" lines:
+    valid codes, each with one character changed, cut, lengthened, in lower
+    case, with letters GB 32100 leaves out, letters where the division's
+    digits go, full-width and other non-ASCII characters."""
+    import random
+    rnd = random.Random(seed)
+    odd = "IOSVZabc-_ 0１Ａ统\u00e9"
+    out = []
+    while len(out) < n:
+        body = "".join(rnd.choice(ALPHABET[:10]) if 2 <= i < 8 else rnd.choice(ALPHABET)
+                       for i in range(17))
+        good = credit(body)
+        out.append(good)
+        i = rnd.randrange(18)
+        out.append(good[:i] + rnd.choice(ALPHABET + odd) + good[i + 1:])
+        out.append(good[:rnd.randrange(18)])
+        out.append(good + rnd.choice(ALPHABET))
+        out.append(good.lower())
+        j = rnd.randrange(2, 8)
+        out.append(credit(body[:j] + rnd.choice(ALPHABET[10:]) + body[j + 1:]))
+    return ["%s\t%s" % (c, "t" if credit_ok(c) else "f") for c in out[:n]]
+
+
 def gcj(lat, lon):
     a, ee = 6378245.0, 0.00669342162296594323
     x, y = lon - 105.0, lat - 35.0
@@ -261,5 +291,7 @@ if __name__ == "__main__":
         check(sys.argv[2], sys.argv[3], sys.argv[4] if len(sys.argv) > 4 else None)
     elif sys.argv[1] == "credit":
         print(credit(sys.argv[2]))
+    elif sys.argv[1] == "codes":
+        print("\n".join(codes(int(sys.argv[2]), int(sys.argv[3]))))
     elif sys.argv[1] == "gcj":
         print("%.12f %.12f" % gcj(float(sys.argv[2]), float(sys.argv[3])))
