@@ -9,6 +9,7 @@
 #include <limits.h>
 #include <math.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -21,6 +22,9 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+/* How much a child yields the CPU to the parent (nice(2) increment). */
+#define WORKER_NICE 10
 
 /* AddressSanitizer reserves terabytes of address space: RLIMIT_AS cannot hold. */
 #if defined(__SANITIZE_ADDRESS__)
@@ -217,6 +221,22 @@ child_main(int fd, pid_t parent, const struct worker_spec *spec, const struct wo
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != parent)
 		_exit(WORKER_EXIT_PIPE);
+
+	/*
+	 * Background work: a child computes while the parent's loop answers
+	 * people. Marked CPU-bound (SCHED_BATCH: no preempting on wake-up)
+	 * and niced, so that a status or a page is served at once even when
+	 * the children keep both of a small server's cores busy. Best effort:
+	 * a refusal changes nothing but the latency.
+	 */
+	{
+		struct sched_param sp = {.sched_priority = 0};
+
+		(void)sched_setscheduler(0, SCHED_BATCH, &sp);
+		errno = 0;
+		if (nice(WORKER_NICE) == -1 && errno != 0)
+			errno = 0;
+	}
 
 	/* A child that blew its limits would only leave a huge core behind. */
 	child_set_limit(fd, RLIMIT_CORE, "core size", 0, 0);
