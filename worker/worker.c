@@ -23,9 +23,6 @@
 #include <time.h>
 #include <unistd.h>
 
-/* How much a child yields the CPU to the parent (nice(2) increment). */
-#define WORKER_NICE 10
-
 /* AddressSanitizer reserves terabytes of address space: RLIMIT_AS cannot hold. */
 #if defined(__SANITIZE_ADDRESS__)
 #define WORKER_ASAN 1
@@ -224,18 +221,20 @@ child_main(int fd, pid_t parent, const struct worker_spec *spec, const struct wo
 
 	/*
 	 * Background work: a child computes while the parent's loop answers
-	 * people. Marked CPU-bound (SCHED_BATCH: no preempting on wake-up)
-	 * and niced, so that a status or a page is served at once even when
-	 * the children keep both of a small server's cores busy. Best effort:
-	 * a refusal changes nothing but the latency.
+	 * people. It is marked CPU-bound (SCHED_BATCH) and runs at normal
+	 * priority: when parkpland runs above it (the unit's Nice=), the
+	 * loop takes a core from the children at once, and the children
+	 * still get their share of a machine shared with other work (a niced
+	 * solver starved by a busy machine ends at its time limit with a poor
+	 * roster). Best effort: a refusal changes only the latency.
 	 */
 	{
 		struct sched_param sp = {.sched_priority = 0};
 
 		(void)sched_setscheduler(0, SCHED_BATCH, &sp);
 		errno = 0;
-		if (nice(WORKER_NICE) == -1 && errno != 0)
-			errno = 0;
+		if (getpriority(PRIO_PROCESS, 0) < 0 && errno == 0)
+			(void)setpriority(PRIO_PROCESS, 0, 0);
 	}
 
 	/* A child that blew its limits would only leave a huge core behind. */

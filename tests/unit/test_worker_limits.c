@@ -3,6 +3,9 @@
  * child does (eats memory, spins, sleeps past its deadline, is killed,
  * outlives its parent), the caller gets a clear error and lives on.
  */
+#include <sched.h>
+#include <sys/resource.h>
+
 #include "check.h"
 #include "worker_cases.h"
 
@@ -340,6 +343,58 @@ test_fds_closed(void)
 	close(parent_fd);
 }
 
+/* The child's scheduling: CPU-bound, and back at normal priority. */
+static int expect_nice; /* the parent's, when not below 0; else 0 */
+
+static int
+solve_checks_priority(const struct snapshot *s, const struct solver_options *opt, struct plan *out,
+                      char *err, size_t errlen)
+{
+	int policy = sched_getscheduler(0), prio;
+
+	errno = 0;
+	prio = getpriority(PRIO_PROCESS, 0);
+	if (policy != SCHED_BATCH || prio != expect_nice || errno != 0) {
+		snprintf(err, errlen, "policy %d (SCHED_BATCH is %d), nice %d (expected %d)",
+		         policy, SCHED_BATCH, prio, expect_nice);
+		return -1;
+	}
+	fill_small_plan(out);
+	return 0;
+}
+
+/*
+ * A parent above normal priority (the unit's Nice=-5) has children at
+ * normal priority: the loop preempts them, a busy machine does not starve
+ * them. Raising a priority needs root (CI runs as root); without it only
+ * the policy is checked, from a parent at nice 0.
+ */
+static void
+test_priority(void)
+{
+	struct worker_limits lim = limits(0, 30, 30);
+	struct plan p;
+	char err[512] = "";
+	int rc, before, raised;
+
+	errno = 0;
+	before = getpriority(PRIO_PROCESS, 0);
+	CHECK(errno == 0);
+	raised = setpriority(PRIO_PROCESS, 0, -5) == 0;
+	expect_nice = raised || before < 0 ? 0 : before;
+	if (!raised)
+		printf("test_priority: cannot raise this process's priority; the child of a "
+		       "parent at nice %d only\n",
+		       before);
+	rc = run_fn(solve_checks_priority, &lim, NULL, &p, err, sizeof(err), NULL);
+	CHECK_MSG(rc == 0, "rc %d: %s", rc, err);
+	if (rc == 0)
+		check_small_plan(&p);
+	plan_free(&p);
+	if (raised)
+		CHECK(setpriority(PRIO_PROCESS, 0, before) == 0);
+}
+
 /* A parent that dies takes its solver with it (no orphan solving for nobody). */
 static void
 test_parent_dies(void)
@@ -425,6 +480,7 @@ main(void)
 	test_cpu_limit();
 	test_killed();
 	test_fds_closed();
+	test_priority();
 	test_parent_dies();
 	test_sigchld_ignored();
 	/* after all that, this process lives and can still solve */
