@@ -45,9 +45,16 @@ static const struct conf_entry conf_table[] = {
     {"daemon", "socket_group", CONF_STRING, OFF(socket_group), "", 0, 0, 0},
     {"daemon", "admin_group", CONF_STRING, OFF(admin_group), "", 0, 0, 0},
     {"daemon", "max_clients", CONF_INT, OFF(max_clients), "64", 1, 10000, 0},
+    {"daemon", "max_clients_per_uid", CONF_INT, OFF(max_clients_per_uid), "16", 1, 10000, 0},
+    {"daemon", "reserved_clients", CONF_INT, OFF(reserved_clients), "3", 0, 1000, 0},
     {"daemon", "max_request_bytes", CONF_INT, OFF(max_request_bytes), "65536", 256,
      16 * 1024 * 1024, 0},
     {"daemon", "idle_timeout_s", CONF_DOUBLE, OFF(idle_timeout_s), "60", 0.1, 86400, 0},
+    {"daemon", "request_timeout_s", CONF_DOUBLE, OFF(request_timeout_s), "10", 0.1, 3600, 0},
+    {"daemon", "output_soft_bytes", CONF_INT, OFF(output_soft_bytes), "1048576", 4096,
+     1024 * 1024 * 1024, 0},
+    {"daemon", "output_hard_bytes", CONF_INT, OFF(output_hard_bytes), "268435456", 4096,
+     1024 * 1024 * 1024, 0},
     {"daemon", "log_level", CONF_LEVEL, OFF(log_level), "info", 0, 0, 0},
     {"database", "dsn", CONF_STRING, OFF(dsn), "", 0, 0, CONF_RESTART | CONF_NO_CMDLINE},
     {"database", "dsn_file", CONF_STRING, OFF(dsn_file), "", 0, 0, CONF_RESTART},
@@ -206,6 +213,10 @@ conf_check(const struct config *c, char *err, size_t errlen)
 		snprintf(err, errlen,
 		         "daemon.socket: '%s' must be an absolute path shorter than 108 bytes",
 		         c->socket_path);
+		return -1;
+	}
+	if (c->output_soft_bytes > c->output_hard_bytes) {
+		snprintf(err, errlen, "daemon.output_soft_bytes is above daemon.output_hard_bytes");
 		return -1;
 	}
 	if (c->reconnect_min_s > c->reconnect_max_s) {

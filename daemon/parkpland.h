@@ -118,6 +118,19 @@ void log_status(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 void fatalx(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 
+/* --- utf8.c: text that goes into JSON ----------------------------------- */
+
+/* Is s[0..len) UTF-8?  *bad_at (may be NULL): the offset of the first bad byte. */
+bool utf8_valid(const char *s, size_t len, size_t *bad_at);
+/* Shorten s to at most max bytes, between two characters (a half one at the end goes). */
+void utf8_cut(char *s, size_t max);
+/* Replace every byte that is not part of a UTF-8 character by '?'. */
+void utf8_clean(char *s);
+/* vsnprintf, then cut between characters when too long, then cleaned: always UTF-8. */
+void utf8_vformat(char *buf, size_t len, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+void utf8_format(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 /* --- config.c ----------------------------------------------------------- */
 
 struct config {
@@ -127,8 +140,13 @@ struct config {
 	char *socket_group; /* may connect (besides root and the daemon's user) */
 	char *admin_group;  /* may approve and reload (besides root and the daemon's user) */
 	int max_clients;
+	int max_clients_per_uid; /* not for root, the daemon's user, admin_group */
+	int reserved_clients;    /* of max_clients, kept for root, the daemon's user, admin_group */
 	int max_request_bytes;
-	double idle_timeout_s;
+	double idle_timeout_s;    /* no request pending (or a reply not read) this long: closed */
+	double request_timeout_s; /* a request, from its first byte to its newline */
+	int output_soft_bytes;    /* replies not read yet: past it, no request is read */
+	int output_hard_bytes;    /* past it, the client is dropped */
 	char *log_level;
 	/* [database] */
 	char *dsn;
@@ -511,6 +529,61 @@ void req_ref(struct req *rq);
 void req_unref(struct req *rq);
 /* What the request waits on (a replan --wait); NULL clears it. */
 void req_set_waiter(struct req *rq, void *waiter, void (*cancel)(void *waiter));
+
+/* --- sockfile.c: the file of a listening Unix socket -------------------- */
+
+struct sockfile_id {
+	bool valid;
+	dev_t dev;
+	ino_t ino;
+};
+
+/*
+ * Make path free for bind(): nothing there, or a socket nobody listens on
+ * (removed).  Anything else is left alone: -1 with the reason.
+ */
+int sockfile_clear(const char *path, char *err, size_t errlen);
+/* The socket just bound at path, to remove it (and only it) later. */
+int sockfile_identify(const char *path, struct sockfile_id *id);
+/* Remove path if it is still the socket identified. */
+void sockfile_remove(const char *path, const struct sockfile_id *id);
+/*
+ * A listening socket at path (sockfile_clear() first), bound under umask
+ * mask, then given group (NULL or "": not) and mode (-1: not changed).
+ * Returns the socket, id set to remove it later; -1 with the reason.
+ */
+int sockfile_listen(const char *path, mode_t mask, const char *group, int mode,
+                    struct sockfile_id *id, char *err, size_t errlen);
+
+/* --- ctlpeer.c: who may talk on the control socket, how many ------------- */
+
+enum ctlpeer_verdict {
+	CTLPEER_ADMIT,
+	CTLPEER_BUSY,      /* daemon.max_clients */
+	CTLPEER_DENIED,    /* not root, the daemon's user or daemon.socket_group */
+	CTLPEER_RESERVED,  /* the slots of daemon.reserved_clients */
+	CTLPEER_PER_UID,   /* daemon.max_clients_per_uid */
+	CTLPEER_DROPPED,   /* (logging only) past daemon.output_hard_bytes */
+	CTLPEER_TIMED_OUT, /* (logging only) past daemon.request_timeout_s */
+	CTLPEER_VERDICTS
+};
+
+bool ctlpeer_may_connect(const struct config *conf, uid_t uid, gid_t gid);
+/* Root, the daemon's user, daemon.admin_group: may approve and reload, use the reserved slots. */
+bool ctlpeer_privileged(const struct config *conf, uid_t uid, gid_t gid);
+/*
+ * May a peer connect, with n_clients connected and n_same_uid of them
+ * from its uid?  Not CTLPEER_ADMIT: why is the reply's message.
+ */
+enum ctlpeer_verdict ctlpeer_admit(const struct config *conf, uid_t uid, gid_t gid, int n_clients,
+                                   int n_same_uid, char *why, size_t whylen);
+
+/* Refusals in the log: the first at once, then one line per interval with counts. */
+struct ctlpeer_log;
+struct ctlpeer_log *ctlpeer_log_new(struct event_base *base);
+void ctlpeer_log_free(struct ctlpeer_log *lg);
+void ctlpeer_log(struct ctlpeer_log *lg, enum ctlpeer_verdict v, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* --- ctlsock.c: the control socket -------------------------------------- */
 
