@@ -4,7 +4,9 @@
  *
  * A reload parses into a new struct; the caller keeps the old one when the
  * new file is bad.  Entries marked restart take effect at the next start.
- * The DSN is never taken from the command line (it would show in ps).
+ * The DSN is never taken from the command line (it would show in ps), and
+ * every string a setting held is wiped before it is freed (database.dsn
+ * may hold a password).
  */
 #include <errno.h>
 #include <limits.h>
@@ -37,6 +39,16 @@ struct conf_entry {
 };
 
 #define OFF(field) offsetof(struct config, field)
+
+/* Free a string that may have held a secret: wiped first. */
+static void
+conf_wipe_free(char *p)
+{
+	if (p != NULL) {
+		explicit_bzero(p, strlen(p));
+		free(p);
+	}
+}
 
 static const struct conf_entry conf_table[] = {
     {"daemon", "socket", CONF_STRING, OFF(socket_path), PROTOCOL_DEFAULT_SOCKET, 0, 0,
@@ -119,7 +131,7 @@ conf_set(struct config *c, const struct conf_entry *e, const char *value, char *
 			snprintf(err, errlen, "out of memory");
 			return -1;
 		}
-		free(*(char **)p);
+		conf_wipe_free(*(char **)p);
 		*(char **)p = copy;
 		return 0;
 	}
@@ -346,7 +358,7 @@ config_free(struct config *c)
 		if (conf_table[i].type == CONF_STRING || conf_table[i].type == CONF_LEVEL) {
 			char **p = (char **)((char *)c + conf_table[i].offset);
 
-			free(*p);
+			conf_wipe_free(*p);
 			*p = NULL;
 		}
 	}
@@ -356,18 +368,21 @@ static char *
 read_dsn_file(const char *path, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "r");
-	char buf[4096];
+	char buf[4096], *dsn;
 	size_t n;
 
 	if (f == NULL) {
 		snprintf(err, errlen, "dsn_file %s: %s", path, strerror(errno));
 		return NULL;
 	}
+	/* unbuffered: no copy of the password left in stdio's buffer */
+	setvbuf(f, NULL, _IONBF, 0);
 	n = fread(buf, 1, sizeof(buf) - 1, f);
 	if (ferror(f) || (n == sizeof(buf) - 1 && !feof(f))) {
 		snprintf(err, errlen, "dsn_file %s: unreadable or longer than %zu bytes", path,
 		         sizeof(buf) - 1);
 		fclose(f);
+		explicit_bzero(buf, sizeof(buf));
 		return NULL;
 	}
 	fclose(f);
@@ -378,7 +393,9 @@ read_dsn_file(const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "dsn_file %s is empty", path);
 		return NULL;
 	}
-	return strdup(buf);
+	dsn = strdup(buf);
+	explicit_bzero(buf, sizeof(buf));
+	return dsn;
 }
 
 char *

@@ -201,6 +201,21 @@ void config_warn_restart(const struct config *old, const struct config *new_conf
 /* Parse an http.listen value (not empty).  Returns 0, or -1 with the reason. */
 int config_http_listen(const char *text, struct http_listen *out, char *err, size_t errlen);
 
+/* --- db_secret.c: the DSN's password, kept out of messages -------------- */
+
+#define DB_SECRET_FORMS 8
+struct db_secret {
+	char *v[DB_SECRET_FORMS]; /* the password as written and as meant, longest first */
+	int n;
+};
+
+/* Every form of dsn's password a message may quote (ds is initialised here). */
+void db_secret_collect(struct db_secret *ds, const char *dsn);
+/* msg with each form replaced by "[password]", into out (always terminated). */
+void db_secret_scrub(const struct db_secret *ds, const char *msg, char *out, size_t outlen);
+/* Wiped, then freed. */
+void db_secret_free(struct db_secret *ds);
+
 /* --- db_conn.c: the PostgreSQL connection ------------------------------- */
 
 typedef void (*db_notify_fn)(void *arg, const char *channel, const char *payload);
@@ -245,6 +260,8 @@ int db_batch_copy(struct db_batch *b, const char *sql, struct evbuffer *data);
 int db_batch_run(struct db *db, struct db_batch *b, db_done_fn done, void *arg);
 /* done() will not be called; the batch is dropped once the connection lets go. */
 void db_batch_forget(struct db *db, struct db_batch *b);
+/* Ask the server to cancel the statement running now, if any (blocks briefly). */
+void db_cancel(struct db *db);
 
 /* --- jobs.c: worker children on the loop ------------------------------- */
 
@@ -320,6 +337,8 @@ struct db_batch *store_run_failure(int64_t run_id, const struct snapshot *s,
  * then one row (store_plans_read()) goes to fn.
  */
 struct db_batch *store_startup(int64_t keep_id, db_result_fn fn, void *arg);
+/* The run in progress when parkpland stops: failed, "interrupted: parkpland stopped". */
+struct db_batch *store_run_interrupted(int64_t run_id);
 /* Add the read of the plan in force (one row, store_plans_read()) to b. */
 int store_read_plan_in_force(struct db_batch *b, db_result_fn fn, void *arg);
 /* That row: the plan in force (0: none) and whether any run ever succeeded. */
@@ -379,8 +398,14 @@ void run_waiter_cancel(struct run *r, struct run_waiter *w);
  * the run and the requests are dropped, and later requests refused.
  */
 void run_role(struct run *r, enum leader_role role, const char *text);
-/* SIGTERM: kill the solver, drop the store, answer the waiters. */
-void run_shutdown(struct run *r);
+/*
+ * SIGTERM: kill the solver, drop the load or the store (the statement in
+ * flight is cancelled), answer the waiters, and mark the run in progress
+ * failed ("interrupted: parkpland stopped") when the database is there.
+ * done (may be NULL) is called once that is over, at once when there is
+ * nothing to mark.
+ */
+void run_shutdown(struct run *r, void (*done)(void *arg), void *arg);
 bool run_shutting_down(const struct run *r);
 /* No run in progress and none pending. */
 bool run_idle(const struct run *r);

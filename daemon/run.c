@@ -714,9 +714,38 @@ run_new(struct parkpland *env)
 	return r;
 }
 
-void
-run_shutdown(struct run *r)
+struct run_stopping {
+	struct run *r;
+	int64_t run_id;
+	void (*done)(void *arg);
+	void *arg;
+};
+
+static void
+run_interrupted_marked(void *arg, int rc, const char *error)
 {
+	struct run_stopping *st = arg;
+
+	if (rc == 0)
+		log_run(LOG_LEVEL_NOTICE, st->run_id, 0,
+		        "run %lld: marked failed (interrupted: parkpland stopped)",
+		        (long long)st->run_id);
+	else
+		log_run(LOG_LEVEL_WARNING, st->run_id, 0,
+		        "run %lld: not marked as interrupted (%s): the next start does it",
+		        (long long)st->run_id, error);
+	if (st->done != NULL)
+		st->done(st->arg);
+	free(st);
+}
+
+void
+run_shutdown(struct run *r, void (*done)(void *arg), void *arg)
+{
+	int64_t id = r->phase != RUN_IDLE ? r->run_id : 0;
+	struct run_stopping *st;
+	struct db_batch *b;
+
 	r->shutting_down = true;
 	if (r->job != NULL)
 		log_run(LOG_LEVEL_INFO, r->run_id, 0, "run %lld: stopping the solver",
@@ -729,6 +758,25 @@ run_shutdown(struct run *r)
 	run_answer(&r->next_waiters, 0, "parkpland is shutting down");
 	run_clear(r);
 	r->phase = RUN_IDLE;
+	/*
+	 * Its row: marked now when the database is there (a load or a store
+	 * in flight is cancelled first, and rolled back), else by the next
+	 * start.  Only this planner's own row, and only under the lock.
+	 */
+	st = id > 0 && r->active && db_ready(r->env->db) ? calloc(1, sizeof(*st)) : NULL;
+	b = st != NULL ? store_run_interrupted(id) : NULL;
+	if (b != NULL) {
+		st->r = r;
+		st->run_id = id;
+		st->done = done;
+		st->arg = arg;
+		db_cancel(r->env->db);
+		if (db_batch_run(r->env->db, b, run_interrupted_marked, st) == 0)
+			return;
+	}
+	free(st);
+	if (done != NULL)
+		done(arg);
 }
 
 void
@@ -737,7 +785,7 @@ run_free(struct run *r)
 	if (r == NULL)
 		return;
 	if (!r->shutting_down)
-		run_shutdown(r);
+		run_shutdown(r, NULL, NULL);
 	problems_free(&r->problems);
 	if (r->reclaim != NULL)
 		event_free(r->reclaim);
