@@ -298,8 +298,14 @@ struct snapshot;
 struct load;
 /* On success s is handed over: copy the struct, it is not freed after. */
 typedef void (*load_done_fn)(void *arg, struct snapshot *s, const char *error);
-/* NULL when the database is not ready.  done() is always called later. */
-struct load *load_start(struct db *db, load_done_fn done, void *arg);
+/*
+ * NULL when the database is not ready.  done() is always called later.
+ * With problems, bad settings and rules naming inactive rows are added to
+ * it (the snapshot keeps the defaults, leaves the rules out); without, a
+ * bad setting fails the load, every one named in the error.
+ */
+struct problems;
+struct load *load_start(struct db *db, struct problems *problems, load_done_fn done, void *arg);
 /* Drop a load (done() is not called). */
 void load_free(struct load *l);
 

@@ -88,6 +88,8 @@ run_clear(struct run *r)
 	r->have_plan = false;
 	problems_free(&r->problems);
 	problems_init(&r->problems);
+	problems_free(&r->load_problems);
+	problems_init(&r->load_problems);
 	json_decref(r->error);
 	r->error = NULL;
 	r->failed = false;
@@ -377,7 +379,15 @@ run_step_solve(struct run *r)
 static void
 run_validated(struct run *r)
 {
+	size_t i;
+
 	r->validated = true;
+	/* the loader's problems (settings, rules naming inactive rows) with the rest */
+	for (i = 0; i < r->load_problems.n; i++) {
+		const struct problem *p = &r->load_problems.v[i];
+
+		problems_add(&r->problems, p->entity, p->id, p->field, "%s", p->reason);
+	}
 	if (r->problems.n > 0) {
 		char msg[512];
 		const struct problem *p = &r->problems.v[0];
@@ -491,7 +501,9 @@ run_step_load(struct run *r)
 	r->phase = RUN_LOADING;
 	r->db_wait = false;
 	r->phase_start = monotonic_s();
-	r->load = load_start(r->env->db, run_loaded, r);
+	problems_free(&r->load_problems);
+	problems_init(&r->load_problems);
+	r->load = load_start(r->env->db, &r->load_problems, run_loaded, r);
 	if (r->load == NULL)
 		r->db_wait = true;
 	run_status_phase(r);
@@ -707,6 +719,7 @@ run_new(struct parkpland *env)
 	TAILQ_INIT(&r->waiters);
 	TAILQ_INIT(&r->next_waiters);
 	problems_init(&r->problems);
+	problems_init(&r->load_problems);
 	snapshot_init(&r->old_snap);
 	r->reclaim = evtimer_new(env->base, run_reclaim_cb, r);
 	r->progress_notified = -1;
@@ -787,6 +800,7 @@ run_free(struct run *r)
 	if (!r->shutting_down)
 		run_shutdown(r, NULL, NULL);
 	problems_free(&r->problems);
+	problems_free(&r->load_problems);
 	if (r->reclaim != NULL)
 		event_free(r->reclaim);
 	snapshot_free(&r->old_snap);
