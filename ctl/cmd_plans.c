@@ -84,13 +84,17 @@ const struct ctl_verb ctl_verb_plans = {
 static int
 run_show(const struct ctl_args *a)
 {
-	static const char *const ph[] = {"enterprise", "name", "community", "name", "score"};
-	static const char *const pk[] = {"enterprise_id", "enterprise", "community_id", "community",
+	static const char *const ph[] = {"enterprise", "name", "credit code", "community",
+	                                 "name",       "code", "score"};
+	static const char *const pk[] = {"enterprise_id", "enterprise", "enterprise_code",
+	                                 "community_id",  "community",  "community_code",
 	                                 "score"};
-	static const char *const uh[] = {"community", "name", "shortfall"};
-	static const char *const uk[] = {"community_id", "community", "shortfall"};
-	static const char *const ah[] = {"period", "instructor", "name", "zone"};
-	static const char *const ak[] = {"period", "instructor_id", "instructor", "zone"};
+	static const char *const uh[] = {"community", "name", "code", "shortfall"};
+	static const char *const uk[] = {"community_id", "community", "community_code",
+	                                 "shortfall"};
+	static const char *const ah[] = {"period", "instructor", "name", "staff no.", "zone"};
+	static const char *const ak[] = {"period", "instructor_id", "instructor", "instructor_code",
+	                                 "zone"};
 	static const char *const ch[] = {"period",   "zone",      "workload",
 	                                 "capacity", "full-time", "part-time"};
 	static const char *const ck[] = {
@@ -139,16 +143,16 @@ run_show(const struct ctl_args *a)
 	}
 	if (json_array_size(json_object_get(d, "pairs")) > 0) {
 		printf("\npairs (%zu):\n", json_array_size(json_object_get(d, "pairs")));
-		print_rows(json_object_get(d, "pairs"), 5, ph, pk, "  ");
+		print_rows(json_object_get(d, "pairs"), 7, ph, pk, "  ");
 	}
 	if (json_array_size(json_object_get(d, "uncovered")) > 0) {
 		printf("\ncommunities short of partners:\n");
-		print_rows(json_object_get(d, "uncovered"), 3, uh, uk, "  ");
+		print_rows(json_object_get(d, "uncovered"), 4, uh, uk, "  ");
 	}
 	if (json_array_size(json_object_get(d, "assignments")) > 0) {
 		printf("\ninstructors (%zu assignments):\n",
 		       json_array_size(json_object_get(d, "assignments")));
-		print_rows(json_object_get(d, "assignments"), 4, ah, ak, "  ");
+		print_rows(json_object_get(d, "assignments"), 5, ah, ak, "  ");
 		printf("\ncoverage:\n");
 		print_rows(json_object_get(d, "coverage"), 6, ch, ck, "  ");
 	}

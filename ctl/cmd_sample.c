@@ -1,6 +1,7 @@
 /*
  * cmd_sample.c - parkplanctl sample: write the sample park (park, district
- * or city scale) into an empty, migrated database.
+ * or city scale) into an empty, migrated database, or, with --csv DIR, as
+ * the spreadsheets a park office keeps (import.h).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -9,6 +10,7 @@
 
 #include "ctl.h"
 #include "db.h"
+#include "import.h"
 
 #define SAMPLE_DEFAULT_SEED 1
 
@@ -36,6 +38,7 @@ static const struct ctl_option opt_dsn = {.long_name = "dsn", .kind = CTL_VALUE}
 static const struct ctl_option opt_scale = {.long_name = "scale", .kind = CTL_VALUE};
 static const struct ctl_option opt_seed = {
     .long_name = "seed", .kind = CTL_VALUE, .check = check_seed};
+static const struct ctl_option opt_csv = {.long_name = "csv", .kind = CTL_VALUE};
 static const struct ctl_option opt_help = {.long_name = "help", .letter = 'h', .kind = CTL_HELP};
 
 static int
@@ -57,6 +60,19 @@ run_sample(const struct ctl_args *a)
 		ctl_error("sample", "unknown scale '%s' (park, district or city)", scale_text);
 		return EXIT_USAGE;
 	}
+	if (ctl_given(a, "csv")) {
+		const char *dir = ctl_text(a, "csv");
+
+		if (*dir == '\0') {
+			ctl_error("sample", "--csv needs a folder");
+			return EXIT_USAGE;
+		}
+		if (sample_write_csv(scale, seed, dir, stdout, err, sizeof(err)) < 0) {
+			ctl_error("sample", "%s", err);
+			return EXIT_FAILURE_RUN;
+		}
+		return EXIT_OK;
+	}
 	dsn = ctl_dsn(ctl_text(a, "dsn"));
 	if (dsn == NULL)
 		return EXIT_USAGE;
@@ -76,10 +92,11 @@ run_sample(const struct ctl_args *a)
 
 const struct ctl_verb ctl_verb_sample = {
     .name = "sample",
-    .usage = "sample [--dsn DSN] --scale park|district|city [--seed N]",
+    .usage = "sample [--dsn DSN] --scale park|district|city [--seed N] [--csv DIR]",
     .summary = "write the sample park into an empty database",
     .help =
         "usage: parkplanctl sample [--dsn DSN] --scale park|district|city [--seed N]\n"
+        "       parkplanctl sample --scale park|district|city [--seed N] --csv DIR\n"
         "\n"
         "Write the sample park into an empty database that 'parkplanctl migrate'\n"
         "has prepared, with COPY, in one transaction.  The same seed gives the\n"
@@ -96,8 +113,13 @@ const struct ctl_verb ctl_verb_sample = {
                                  "            2 000 instructors\n"
                                  "\n"
                                  "A database that already holds planning data is refused (exit "
-                                 "1).\n",
-    .options = CTL_OPTIONS(&opt_dsn, &opt_scale, &opt_seed, &opt_help),
+                                 "1).\n"
+                                 "\n"
+                                 "With --csv DIR, no database: the same park as the lists an "
+                                 "office\n"
+                                 "keeps (docs/import.md), in DIR/utf-8/ and DIR/gb18030/, to "
+                                 "import.\n",
+    .options = CTL_OPTIONS(&opt_dsn, &opt_scale, &opt_seed, &opt_csv, &opt_help),
     .flags = CTL_OFFLINE,
     .wording = CTL_WORDING_USAGE,
     .run = run_sample,

@@ -125,6 +125,9 @@ extern const struct ctl_verb *const ctl_verbs[];
 
 extern const struct ctl_verb ctl_verb_migrate;     /* cmd_migrate.c */
 extern const struct ctl_verb ctl_verb_sample;      /* cmd_sample.c */
+extern const struct ctl_verb ctl_verb_import;      /* cmd_import.c */
+extern const struct ctl_verb ctl_verb_imports;
+extern const struct ctl_verb ctl_verb_export_data;
 extern const struct ctl_verb ctl_verb_snapshot_db; /* cmd_snapshot.c */
 extern const struct ctl_verb ctl_verb_snapshot_socket;
 extern const struct ctl_verb ctl_verb_solve;           /* cmd_solve.c */
@@ -188,5 +191,11 @@ const char *ctl_dsn(const char *option_value);
 
 /* Connect or print why not; NULL on failure. */
 PGconn *ctl_connect(const char *dsn);
+
+/*
+ * The DSN (--dsn's value or $PARKPLAN_DSN), connected, with the schema this
+ * parkplan knows; NULL after printing why, with the exit code in *rc.
+ */
+PGconn *ctl_connect_schema(const char *verb, const char *option_value, int *rc);
 
 #endif

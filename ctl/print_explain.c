@@ -50,6 +50,32 @@ get_str(const json_t *o, const char *key)
 	return v != NULL ? v : "";
 }
 
+/* " [KEY]" when o has the key of the park's lists (a credit code, a code), else "". */
+static const char *
+key_of(const json_t *o, const char *key, char *buf, size_t len)
+{
+	const char *v = json_string_value(json_object_get(o, key));
+
+	if (v == NULL || *v == '\0')
+		return "";
+	snprintf(buf, len, " [%s]", v);
+	return buf;
+}
+
+/* The subject's line: "enterprise 17  name [credit code] (position estimated)". */
+static void
+print_subject(FILE *f, const char *kind, const json_t *x, const char *key)
+{
+	char k[128];
+
+	fprintf(f, "%s %" PRId64 "  %s%s%s\n", kind,
+	        (int64_t)json_integer_value(json_object_get(x, "id")), get_str(x, "name"),
+	        key_of(x, key, k, sizeof(k)),
+	        json_is_true(json_object_get(x, "approximate"))
+	            ? " (position estimated: its zone's centroid)"
+	            : "");
+}
+
 static int64_t
 get_int(const json_t *o, const char *key)
 {
@@ -104,7 +130,8 @@ print_part(FILE *f, const char *label, const json_t *part)
 
 /* The plan's pairs of an enterprise or partners of a community. */
 static void
-print_pairs(FILE *f, const json_t *rows, const char *other, const char *id_key)
+print_pairs(FILE *f, const json_t *rows, const char *other, const char *id_key,
+            const char *code_key)
 {
 	struct table *t = pt_new(
 	    7,
@@ -114,10 +141,10 @@ print_pairs(FILE *f, const json_t *rows, const char *other, const char *id_key)
 
 	for (i = 0; i < json_array_size(rows); i++) {
 		const json_t *r = json_array_get(rows, i), *tm = json_object_get(r, "terms");
-		char who[1200], sc[32], ba[32], ke[32], ne[2048], di[40], pr[32];
+		char who[1200], sc[32], ba[32], ke[32], ne[2048], di[40], pr[32], k[128];
 
-		snprintf(who, sizeof(who), "%" PRId64 " %s%s", get_int(r, id_key),
-		         get_str(r, "name"),
+		snprintf(who, sizeof(who), "%" PRId64 " %s%s%s", get_int(r, id_key),
+		         get_str(r, "name"), key_of(r, code_key, k, sizeof(k)),
 		         json_is_true(json_object_get(tm, "pinned")) ? " (pinned)" : "");
 		explain_format_int(sc, get_int(r, "score"));
 		explain_format_int(ba, get_int(tm, "base"));
@@ -131,7 +158,7 @@ print_pairs(FILE *f, const json_t *rows, const char *other, const char *id_key)
 }
 
 static void
-print_lost(FILE *f, const json_t *alts, const char *other)
+print_lost(FILE *f, const json_t *alts, const char *other, const char *code_key)
 {
 	struct table *t =
 	    pt_new(5, (const char *const[]){other, "score", "needs met", "distance", "reason"},
@@ -141,9 +168,10 @@ print_lost(FILE *f, const json_t *alts, const char *other)
 	fprintf(f, "\n  alternatives that lost\n");
 	for (i = 0; i < json_array_size(alts); i++) {
 		const json_t *a = json_array_get(alts, i), *tm = json_object_get(a, "terms");
-		char who[1200], sc[32], ne[64], di[40];
+		char who[1200], sc[32], ne[64], di[40], k[128];
 
-		snprintf(who, sizeof(who), "%" PRId64 " %s", get_int(a, "id"), get_str(a, "name"));
+		snprintf(who, sizeof(who), "%" PRId64 " %s%s", get_int(a, "id"), get_str(a, "name"),
+		         key_of(a, code_key, k, sizeof(k)));
 		explain_format_int(sc, get_int(a, "score"));
 		snprintf(ne, sizeof(ne), "%" PRId64 " of %" PRId64, get_int(tm, "needs_met"),
 		         get_int(tm, "needs"));
@@ -160,7 +188,7 @@ print_enterprise(const json_t *x, FILE *f)
 	             *terms = json_object_get(x, "terms"), *w = json_object_get(terms, "weights");
 	char n1[32], m1[40];
 
-	fprintf(f, "enterprise %" PRId64 "  %s\n", get_int(x, "id"), get_str(x, "name"));
+	print_subject(f, "enterprise", x, "credit_code");
 	if (json_is_object(zone))
 		fprintf(f, "  zone %s %s (id %" PRId64 ")", get_str(zone, "code"),
 		        get_str(zone, "name"), get_int(zone, "id"));
@@ -177,9 +205,10 @@ print_enterprise(const json_t *x, FILE *f)
 	        ", radius %s\n",
 	        get_num(w, "w_need"), get_num(w, "w_distance"), get_int(w, "w_keep_pair"),
 	        explain_format_m(m1, get_num(w, "pair_radius_m")));
-	print_pairs(f, json_object_get(plan, "pairs"), "community", "community_id");
+	print_pairs(f, json_object_get(plan, "pairs"), "community", "community_id",
+	            "community_code");
 	fprintf(f, "    total score %s\n", explain_format_int(n1, get_int(terms, "score")));
-	print_lost(f, json_object_get(x, "alternatives"), "community");
+	print_lost(f, json_object_get(x, "alternatives"), "community", "community_code");
 }
 
 static void
@@ -189,7 +218,7 @@ print_community(const json_t *x, FILE *f)
 	             *w = json_object_get(terms, "weights");
 	char n1[32], n2[32], m1[40];
 
-	fprintf(f, "community %" PRId64 "  %s\n", get_int(x, "id"), get_str(x, "name"));
+	print_subject(f, "community", x, "code");
 	fprintf(f, "  partners: min %" PRId64 ", max %" PRId64 "\n", get_int(x, "min_partners"),
 	        get_int(x, "max_partners"));
 	print_codes(f, "needs", json_object_get(x, "needs"));
@@ -199,14 +228,15 @@ print_community(const json_t *x, FILE *f)
 	        ", radius %s\n",
 	        get_num(w, "w_need"), get_num(w, "w_distance"), get_int(w, "w_keep_pair"),
 	        explain_format_m(m1, get_num(w, "pair_radius_m")));
-	print_pairs(f, json_object_get(plan, "partners"), "enterprise", "enterprise_id");
+	print_pairs(f, json_object_get(plan, "partners"), "enterprise", "enterprise_id",
+	            "credit_code");
 	fprintf(f, "    total score %s", explain_format_int(n1, get_int(terms, "score")));
 	if (get_int(plan, "shortfall") > 0)
 		fprintf(f, ", shortfall %" PRId64 " (penalty %s): %s", get_int(plan, "shortfall"),
 		        explain_format_int(n2, get_int(terms, "penalty")),
 		        get_str(plan, "shortfall_reason"));
 	fputc('\n', f);
-	print_lost(f, json_object_get(x, "alternatives"), "enterprise");
+	print_lost(f, json_object_get(x, "alternatives"), "enterprise", "credit_code");
 }
 
 static void
@@ -219,7 +249,7 @@ print_instructor(const json_t *x, FILE *f)
 	size_t i;
 	char n1[32];
 
-	fprintf(f, "instructor %" PRId64 "  %s\n", get_int(x, "id"), get_str(x, "name"));
+	print_subject(f, "instructor", x, "code");
 	fprintf(f, "  %s, capacity %" PRId64 "\n",
 	        json_is_true(json_object_get(x, "full_time")) ? "full-time" : "part-time",
 	        get_int(x, "capacity"));

@@ -11,6 +11,9 @@
 const struct ctl_verb *const ctl_verbs[] = {
     &ctl_verb_migrate,
     &ctl_verb_sample,
+    &ctl_verb_import,
+    &ctl_verb_imports,
+    &ctl_verb_export_data,
     &ctl_verb_snapshot_db,
     &ctl_verb_snapshot_socket,
     &ctl_verb_solve,

@@ -1,6 +1,7 @@
 /*
  * cmd_plans.c - reading the stored plans: plans (the list), show (one plan
- * with its rows, by name; with "document", also as a parkplan-plan/1
+ * with its rows, by name and by the key of the park's lists -- credit code,
+ * community code, staff number; with "document", also as a parkplan-plan/1
  * document), diff (what changed between two plans).  Each is one statement
  * that builds the answer as JSON inside PostgreSQL.
  */
@@ -39,19 +40,23 @@ cmd_plans(struct parkpland *env, struct req *rq, json_t *args)
 	          " 'in_force', r.id IS NOT DISTINCT FROM (SELECT id FROM plan_in_force),"         \
 	          " 'pairs', (SELECT coalesce(json_agg(json_build_object('enterprise_id', "        \
 	          "p.enterprise_id,"                                                               \
-	          "   'enterprise', e.name, 'community_id', p.community_id, 'community', c.name,"  \
+	          "   'enterprise', e.name, 'enterprise_code', e.credit_code,"                     \
+	          "   'community_id', p.community_id, 'community', c.name, 'community_code', "     \
+	          "c.code,"                                                                        \
 	          "   'score', p.score) ORDER BY p.enterprise_id, p.community_id), '[]')"          \
 	          "   FROM plan_pair p JOIN enterprise e ON e.id = p.enterprise_id"                \
 	          "   JOIN community c ON c.id = p.community_id WHERE p.run_id = r.id),"           \
 	          " 'uncovered', (SELECT coalesce(json_agg(json_build_object('community_id', "     \
 	          "u.community_id,"                                                                \
-	          "   'community', c.name, 'shortfall', u.shortfall) ORDER BY u.community_id), "   \
+	          "   'community', c.name, 'community_code', c.code, 'shortfall', u.shortfall)"    \
+	          "   ORDER BY u.community_id), "                                                  \
 	          "'[]')"                                                                          \
 	          "   FROM plan_uncovered u JOIN community c ON c.id = u.community_id WHERE "      \
 	          "u.run_id = "                                                                    \
 	          "r.id),"                                                                         \
 	          " 'assignments', (SELECT coalesce(json_agg(json_build_object('instructor_id',"   \
-	          "   a.instructor_id, 'instructor', i.name, 'zone_id', a.zone_id, 'zone', "       \
+	          "   a.instructor_id, 'instructor', i.name, 'instructor_code', i.code,"           \
+	          "   'zone_id', a.zone_id, 'zone', "                                              \
 	          "z.code,"                                                                        \
 	          "   'period_id', a.period_id, 'period', pe.label)"                               \
 	          "   ORDER BY pe.start, pe.id, a.instructor_id), '[]')"                           \
@@ -113,18 +118,21 @@ static const char diff_sql[] =
     "  AND aa.period_id = ab.period_id WHERE aa.zone_id IS DISTINCT FROM ab.zone_id) "
     "SELECT json_build_object('a', $1::bigint, 'b', $2::bigint,"
     " 'pairs_added', (SELECT coalesce(json_agg(json_build_object('enterprise_id',"
-    "   d.enterprise_id, 'enterprise', e.name, 'community_id', d.community_id,"
-    "   'community', c.name) ORDER BY d.enterprise_id, d.community_id), '[]')"
+    "   d.enterprise_id, 'enterprise', e.name, 'enterprise_code', e.credit_code,"
+    "   'community_id', d.community_id, 'community', c.name, 'community_code', c.code)"
+    "   ORDER BY d.enterprise_id, d.community_id), '[]')"
     "   FROM added d JOIN enterprise e ON e.id = d.enterprise_id"
     "   JOIN community c ON c.id = d.community_id),"
     " 'pairs_removed', (SELECT coalesce(json_agg(json_build_object('enterprise_id',"
-    "   d.enterprise_id, 'enterprise', e.name, 'community_id', d.community_id,"
-    "   'community', c.name) ORDER BY d.enterprise_id, d.community_id), '[]')"
+    "   d.enterprise_id, 'enterprise', e.name, 'enterprise_code', e.credit_code,"
+    "   'community_id', d.community_id, 'community', c.name, 'community_code', c.code)"
+    "   ORDER BY d.enterprise_id, d.community_id), '[]')"
     "   FROM removed d JOIN enterprise e ON e.id = d.enterprise_id"
     "   JOIN community c ON c.id = d.community_id),"
     " 'pairs_kept', (SELECT count(*) FROM (SELECT * FROM pa INTERSECT SELECT * FROM pb) k),"
     " 'assignments_changed', (SELECT coalesce(json_agg(json_build_object('instructor_id',"
-    "   m.instructor_id, 'instructor', i.name, 'period_id', m.period_id, 'period', pe.label,"
+    "   m.instructor_id, 'instructor', i.name, 'instructor_code', i.code,"
+    "   'period_id', m.period_id, 'period', pe.label,"
     "   'zone_a', (SELECT code FROM zone WHERE id = m.zone_a),"
     "   'zone_b', (SELECT code FROM zone WHERE id = m.zone_b))"
     "   ORDER BY pe.start, pe.id, m.instructor_id), '[]')"

@@ -74,6 +74,7 @@ static const char style[] =
     "tr{page-break-inside:avoid}"
     ".pt{color:#57606a}"
     ".over{color:#a61b1b;font-weight:700}"
+    ".key{color:#666;font-size:85%;white-space:nowrap}"
     ".bar{height:7px;background:#eef1f5;margin:3px 0;min-width:160px}"
     ".bar span{display:block;height:7px}.bar .w{background:#8c4a2f}.bar .c{background:#5f82b0}"
     ".bars small{color:#57606a;white-space:nowrap}"

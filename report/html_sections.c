@@ -45,6 +45,19 @@ put_label(const struct report_ctx *c, FILE *out,
 	report_buf_free(&b);
 }
 
+/* The key of the park's lists after a name, small; "位置估算" when the position is an estimate. */
+static void
+put_key(FILE *out, const char *key, bool approximate)
+{
+	if (key != NULL && key[0] != '\0') {
+		fputs(" <span class=\"key\">", out);
+		report_put_html(out, key);
+		fputs("</span>", out);
+	}
+	if (approximate)
+		fputs(" <span class=\"key\">位置估算</span>", out);
+}
+
 static void
 more(FILE *out, size_t shown, size_t total, const char *where)
 {
@@ -222,6 +235,8 @@ report_html_uncovered(const struct report_ctx *c, FILE *out)
 		cm = r != IDMAP_NONE ? &c->s->communities[r] : NULL;
 		fputs("<tr><td>", out);
 		put_label(c, out, report_community_name, p->uncovered[i].community_id);
+		if (cm != NULL)
+			put_key(out, cm->code, cm->approximate);
 		fprintf(out, "</td><td class=\"n over\">%" PRId64 "</td>",
 		        p->uncovered[i].shortfall);
 		if (cm != NULL) {
@@ -286,9 +301,13 @@ report_html_pairs(const struct report_ctx *c, FILE *out)
 			fputs("</td><td>", out);
 		}
 		put_label(c, out, report_enterprise_name, pp->enterprise_id);
+		if (e != NULL)
+			put_key(out, e->credit_code, e->approximate);
 		fprintf(out, "</td><td>%s</td><td>",
 		        e != NULL ? report_org_words(e->party_org) : "");
 		put_label(c, out, report_community_name, pp->community_id);
+		if (cm != NULL)
+			put_key(out, cm->code, cm->approximate);
 		fprintf(out, "</td><td class=\"n\">%" PRId64 "</td><td>", pp->score);
 		if (e != NULL && cm != NULL) {
 			struct report_buf b;

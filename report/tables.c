@@ -125,11 +125,12 @@ headers(struct builder *b, const char *const *h, size_t n)
 static void
 build_pairs(const struct report_ctx *c, struct builder *b)
 {
-	static const char *const h[] = {"企业", "企业编号", "居民区",   "居民区编号",
-	                                "片区", "得分",     "满足需求", "距离(米)"};
+	static const char *const h[] = {
+	    "企业", "企业编号", "统一社会信用代码", "居民区",   "居民区编号", "居民区编码",
+	    "片区", "得分",     "满足需求",         "距离(米)", "位置为估算"};
 	size_t i;
 
-	headers(b, h, 8);
+	headers(b, h, 11);
 	for (i = 0; i < c->p->n_pairs; i++) {
 		const struct plan_pair *pp = &c->p->pairs[i];
 		const struct enterprise *e = report_enterprise(c, pp->enterprise_id);
@@ -138,9 +139,11 @@ build_pairs(const struct report_ctx *c, struct builder *b)
 		report_enterprise_name(c, pp->enterprise_id, &b->tmp);
 		cell_tmp(b);
 		cell_num(b, pp->enterprise_id);
+		cell_text(b, e != NULL && e->credit_code != NULL ? e->credit_code : "");
 		report_community_name(c, pp->community_id, &b->tmp);
 		cell_tmp(b);
 		cell_num(b, pp->community_id);
+		cell_text(b, cm != NULL && cm->code != NULL ? cm->code : "");
 		if (e != NULL)
 			report_zone_label(c, e->zone_id, &b->tmp);
 		cell_tmp(b);
@@ -153,6 +156,9 @@ build_pairs(const struct report_ctx *c, struct builder *b)
 			cell_text(b, "");
 			cell_text(b, "");
 		}
+		/* a position at its zone's centroid: the distance is an estimate */
+		cell_text(b, (e != NULL && e->approximate) || (cm != NULL && cm->approximate) ? "是"
+		                                                                              : "");
 	}
 }
 
@@ -219,7 +225,7 @@ build_assignments(const struct report_ctx *c, struct builder *b, struct report_r
 			per[np++] = p->assignments[i].period_id;
 	}
 	zone = calloc(ni * np + 1, sizeof(*zone));
-	if (zone == NULL || start(b, r, 3 + np, ni) != 0)
+	if (zone == NULL || start(b, r, 4 + np, ni) != 0)
 		goto out;
 	for (i = 0; i < p->n_assignments; i++) {
 		const struct plan_assignment *a = &p->assignments[i];
@@ -232,13 +238,14 @@ build_assignments(const struct report_ctx *c, struct builder *b, struct report_r
 
 	r->headers[0] = strdup("指导员");
 	r->headers[1] = strdup("指导员编号");
-	r->headers[2] = strdup("专职/兼职");
+	r->headers[2] = strdup("工号");
+	r->headers[3] = strdup("专职/兼职");
 	for (k = 0; k < np; k++) {
 		report_period_label(c, per[k], &b->tmp);
-		r->headers[3 + k] = report_clean(report_buf_text(&b->tmp));
+		r->headers[4 + k] = report_clean(report_buf_text(&b->tmp));
 		report_buf_reset(&b->tmp);
 	}
-	for (k = 0; k < 3 + np; k++)
+	for (k = 0; k < 4 + np; k++)
 		if (r->headers[k] == NULL)
 			b->oom = true;
 
@@ -248,6 +255,7 @@ build_assignments(const struct report_ctx *c, struct builder *b, struct report_r
 		report_instructor_name(c, inst[i], &b->tmp);
 		cell_tmp(b);
 		cell_num(b, inst[i]);
+		cell_text(b, in != NULL && in->code != NULL ? in->code : "");
 		cell_text(b, in == NULL ? "" : in->full_time ? "专职" : "兼职");
 		for (k = 0; k < np; k++) {
 			size_t u;
@@ -292,14 +300,14 @@ partner_counts(const struct report_ctx *c)
 static int
 build_uncovered(const struct report_ctx *c, struct builder *b)
 {
-	static const char *const h[] = {"居民区", "居民区编号", "缺少",
+	static const char *const h[] = {"居民区", "居民区编号", "居民区编码", "缺少",
 	                                "需求",   "最少伙伴",   "现有伙伴"};
 	int64_t *partners = partner_counts(c);
 	size_t i;
 
 	if (partners == NULL)
 		return -1;
-	headers(b, h, 6);
+	headers(b, h, 7);
 	for (i = 0; i < c->p->n_uncovered; i++) {
 		const struct plan_uncovered *u = &c->p->uncovered[i];
 		const struct community *cm = report_community(c, u->community_id);
@@ -307,6 +315,7 @@ build_uncovered(const struct report_ctx *c, struct builder *b)
 		report_community_name(c, u->community_id, &b->tmp);
 		cell_tmp(b);
 		cell_num(b, u->community_id);
+		cell_text(b, cm != NULL && cm->code != NULL ? cm->code : "");
 		cell_num(b, u->shortfall);
 		if (cm != NULL) {
 			report_codes_join(&cm->needs, &b->tmp);
@@ -380,7 +389,7 @@ report_rows_build(const struct report_ctx *c, enum report_table t, struct report
 	memset(&b, 0, sizeof(b));
 	switch (t) {
 	case REPORT_PAIRS:
-		rc = start(&b, r, 8, c->p->n_pairs);
+		rc = start(&b, r, 11, c->p->n_pairs);
 		if (rc == 0)
 			build_pairs(c, &b);
 		break;
@@ -388,7 +397,7 @@ report_rows_build(const struct report_ctx *c, enum report_table t, struct report
 		rc = build_assignments(c, &b, r);
 		break;
 	case REPORT_UNCOVERED:
-		rc = start(&b, r, 6, c->p->n_uncovered);
+		rc = start(&b, r, 7, c->p->n_uncovered);
 		if (rc == 0)
 			rc = build_uncovered(c, &b);
 		break;

@@ -2,7 +2,8 @@
  * explain_lost.c - why a pair is not in the plan: the pairing alternatives
  * of an enterprise or a community, best score first (then nearer, then
  * lower id):
- *   {"id","name",("industry" for an enterprise),"score","candidate": bool,"terms": {...},
+ *   {"id","name","community_code" or "credit_code",("industry" for an enterprise),"score",
+ *    "candidate": bool,"terms": {...},
  *    "code": "forbidden" | "not_pairing" | "out_of_range" | "diverse_industries" |
  *            "community_full" | "enterprise_full" | "zero_score" |
  *            "part_failed" | "not_chosen",
@@ -134,6 +135,8 @@ lost_json(struct explain_ctx *x, const struct explain_lost *l, bool subject_is_e
 
 	explain_set(x, o, "id", json_integer(subject_is_enterprise ? c->id : e->id));
 	explain_set(x, o, "name", explain_text(x, subject_is_enterprise ? c->name : e->name));
+	explain_set(x, o, subject_is_enterprise ? "community_code" : "credit_code",
+	            explain_text(x, subject_is_enterprise ? c->code : e->credit_code));
 	if (!subject_is_enterprise)
 		explain_set(x, o, "industry", explain_text(x, e->industry));
 	explain_set(x, o, "score", json_integer(l->t.score));

@@ -13,17 +13,19 @@
  *   rounded to 4 decimals for reading only.
  *
  * enterprise:
- *   "zone": {"id","code","name"} (null when unknown), "industry", "party_org",
+ *   "credit_code", "approximate" (the key of the park's lists, and whether the
+ *   position is an estimate), "zone": {"id","code","name"} (null when unknown),
+ *   "industry", "party_org",
  *   "class", "workload" (ow(e) at the plan date), "max_communities", "offers",
- *   "plan": {"status", "pairing", "pairs": [{"community_id","name","score","terms"}]},
- *   "terms": {"pairs": n, "base": Σ, "keep": Σ, "score": Σ,
- *             "weights": {"w_need","w_distance","w_keep_pair","pair_radius_m",
+ *   "plan": {"status", "pairing", "pairs":
+ * [{"community_id","name","community_code","score","terms"}]}, "terms": {"pairs": n, "base": Σ,
+ * "keep": Σ, "score": Σ, "weights": {"w_need","w_distance","w_keep_pair","pair_radius_m",
  *                         "w_uncovered"}},
  *   "alternatives": communities not paired with it in the plan.
  *
  * community:
  *   "needs": [...], "min_partners", "max_partners",
- *   "plan": {"status", "pairing", "partners": [{"enterprise_id","name","industry",
+ *   "plan": {"status", "pairing", "partners": [{"enterprise_id","name","credit_code","industry",
  *            "score","terms"}], "shortfall": n, "shortfall_reason": "…" | null},
  *   "terms": {"partners": n, "score": Σ, "shortfall": n, "penalty": w_uncovered·n,
  *             "total": score − penalty, "weights": {...}},
@@ -314,6 +316,8 @@ explain_enterprise(struct explain_ctx *x, size_t er)
 	explain_set(x, o, "kind", json_string("enterprise"));
 	explain_set(x, o, "id", json_integer(e->id));
 	explain_set(x, o, "name", explain_text(x, e->name));
+	explain_set(x, o, "credit_code", explain_text(x, e->credit_code));
+	explain_set(x, o, "approximate", json_boolean(e->approximate));
 	explain_set(x, o, "zone", explain_zone_ref(x, e->zone_id));
 	explain_set(x, o, "industry", explain_text(x, e->industry));
 	explain_set(x, o, "party_org", explain_text(x, party_org_name(e->party_org)));
@@ -334,6 +338,7 @@ explain_enterprise(struct explain_ctx *x, size_t er)
 		row = explain_object(x);
 		explain_set(x, row, "community_id", json_integer(pp->community_id));
 		explain_set(x, row, "name", explain_text(x, com(x, x->pc[i])->name));
+		explain_set(x, row, "community_code", explain_text(x, com(x, x->pc[i])->code));
 		explain_set(x, row, "score", json_integer(pp->score));
 		explain_set(x, row, "terms",
 		            explain_pair_terms(
@@ -479,6 +484,8 @@ explain_community(struct explain_ctx *x, size_t cr)
 	explain_set(x, o, "kind", json_string("community"));
 	explain_set(x, o, "id", json_integer(c->id));
 	explain_set(x, o, "name", explain_text(x, c->name));
+	explain_set(x, o, "code", explain_text(x, c->code));
+	explain_set(x, o, "approximate", json_boolean(c->approximate));
 	explain_set(x, o, "needs", explain_codes(x, &c->needs));
 	explain_set(x, o, "min_partners", json_integer(c->min_partners));
 	explain_set(x, o, "max_partners", json_integer(c->max_partners));
@@ -493,6 +500,7 @@ explain_community(struct explain_ctx *x, size_t cr)
 		pair_terms_compute(st, e, c, explain_previous_pair(s, e->id, c->id), &t);
 		explain_set(x, row, "enterprise_id", json_integer(e->id));
 		explain_set(x, row, "name", explain_text(x, e->name));
+		explain_set(x, row, "credit_code", explain_text(x, e->credit_code));
 		explain_set(x, row, "industry", explain_text(x, e->industry));
 		explain_set(x, row, "score", json_integer(pp->score));
 		explain_set(x, row, "terms",

@@ -3,6 +3,7 @@
  * period with its terms, and the zones that lost, each with the reason.
  *
  * instructor:
+ *   "code" (工号, null when none), "approximate" (the home is an estimate),
  *   "full_time", "capacity", "skills": [...],
  *   "plan": {"status", "roster", "periods": [{"period_id","label","available",
  *            "zone": {"id","code","name"} | null, "pinned": bool,
@@ -220,6 +221,8 @@ explain_instructor(struct explain_ctx *x, size_t ir)
 	explain_set(x, o, "kind", json_string("instructor"));
 	explain_set(x, o, "id", json_integer(in->id));
 	explain_set(x, o, "name", explain_text(x, in->name));
+	explain_set(x, o, "code", explain_text(x, in->code));
+	explain_set(x, o, "approximate", json_boolean(in->approximate));
 	explain_set(x, o, "full_time", json_boolean(in->full_time));
 	explain_set(x, o, "capacity", json_integer(in->capacity));
 	explain_set(x, o, "skills", explain_codes(x, &in->skills));

@@ -277,6 +277,7 @@ enterprise_free(struct enterprise *e)
 	free(e->name);
 	free(e->industry);
 	free(e->party_org_text);
+	free(e->credit_code);
 	codes_free(&e->offers);
 }
 
@@ -310,10 +311,12 @@ snapshot_free(struct snapshot *s)
 		enterprise_free(&s->enterprises[i]);
 	for (i = 0; i < s->n_communities; i++) {
 		free(s->communities[i].name);
+		free(s->communities[i].code);
 		codes_free(&s->communities[i].needs);
 	}
 	for (i = 0; i < s->n_instructors; i++) {
 		free(s->instructors[i].name);
+		free(s->instructors[i].code);
 		codes_free(&s->instructors[i].skills);
 		free(s->instructors[i].unavailable);
 	}

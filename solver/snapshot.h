@@ -77,6 +77,8 @@ struct enterprise {
 	struct codes offers;
 	int64_t max_communities;
 	int32_t joined_on; /* DATE_NONE when unknown */
+	char *credit_code; /* 统一社会信用代码; NULL when none; the solver ignores it */
+	bool approximate;  /* lat, lon are its zone's centroid (an estimate) */
 };
 
 struct community {
@@ -86,6 +88,8 @@ struct community {
 	struct codes needs;
 	int64_t min_partners;
 	int64_t max_partners;
+	char *code;       /* the community's code; NULL when none; the solver ignores it */
+	bool approximate; /* lat, lon are an estimate (a zone's centroid) */
 };
 
 struct instructor {
@@ -97,6 +101,8 @@ struct instructor {
 	double home_lat, home_lon;
 	int64_t *unavailable; /* period ids, sorted, unique */
 	size_t n_unavailable;
+	char *code;       /* 工号; NULL when none; the solver ignores it */
+	bool approximate; /* home_lat, home_lon are an estimate (a zone's centroid) */
 };
 
 struct period {

@@ -246,7 +246,9 @@ read_enterprise(struct jsonio_path *r, const json_t *o, void *row)
 	    rd_field(r, o, "lon", F_DOUBLE, &e->lon) != 0 ||
 	    rd_field(r, o, "offers", F_CODES, &e->offers) != 0 ||
 	    rd_field(r, o, "max_communities", F_INT, &e->max_communities) != 0 ||
-	    rd_field(r, o, "joined_on", F_DATE, &e->joined_on) != 0)
+	    rd_field(r, o, "joined_on", F_DATE, &e->joined_on) != 0 ||
+	    rd_field(r, o, "credit_code", F_TEXT, &e->credit_code) != 0 ||
+	    rd_field(r, o, "approximate", F_BOOL, &e->approximate) != 0)
 		return -1;
 	if (e->party_org_text != NULL) {
 		/* Keep the text only when it is not a known name. */
@@ -273,7 +275,9 @@ read_community(struct jsonio_path *r, const json_t *o, void *row)
 	    rd_field(r, o, "lon", F_DOUBLE, &c->lon) != 0 ||
 	    rd_field(r, o, "needs", F_CODES, &c->needs) != 0 ||
 	    rd_field(r, o, "min_partners", F_INT, &c->min_partners) != 0 ||
-	    rd_field(r, o, "max_partners", F_INT, &c->max_partners) != 0)
+	    rd_field(r, o, "max_partners", F_INT, &c->max_partners) != 0 ||
+	    rd_field(r, o, "code", F_TEXT, &c->code) != 0 ||
+	    rd_field(r, o, "approximate", F_BOOL, &c->approximate) != 0)
 		return -1;
 	return 0;
 }
@@ -295,7 +299,9 @@ read_instructor(struct jsonio_path *r, const json_t *o, void *row)
 	if (rd_field(r, o, "capacity", F_INT, &in->capacity) != 0 ||
 	    rd_field(r, o, "skills", F_CODES, &in->skills) != 0 ||
 	    rd_field(r, o, "home_lat", F_DOUBLE, &in->home_lat) != 0 ||
-	    rd_field(r, o, "home_lon", F_DOUBLE, &in->home_lon) != 0)
+	    rd_field(r, o, "home_lon", F_DOUBLE, &in->home_lon) != 0 ||
+	    rd_field(r, o, "code", F_TEXT, &in->code) != 0 ||
+	    rd_field(r, o, "approximate", F_BOOL, &in->approximate) != 0)
 		return -1;
 	v = json_object_get(o, "unavailable");
 	if (v != NULL && !json_is_null(v)) {
@@ -576,6 +582,13 @@ jtext(const char *t)
 	return json_string(t != NULL ? t : "");
 }
 
+/* An optional text: null when absent. */
+static json_t *
+jtext_or_null(const char *t)
+{
+	return t != NULL ? json_string(t) : json_null();
+}
+
 static json_t *
 jdate(int32_t days)
 {
@@ -688,6 +701,8 @@ snapshot_to_json(const struct snapshot *s)
 		jsonio_put(o, "offers", jcodes(&e->offers));
 		jsonio_put(o, "max_communities", jsonio_integer(e->max_communities));
 		jsonio_put(o, "joined_on", jdate(e->joined_on));
+		jsonio_put(o, "credit_code", jtext_or_null(e->credit_code));
+		jsonio_put(o, "approximate", json_boolean(e->approximate));
 		json_array_append_new(a, o);
 	}
 	jsonio_put(doc, "enterprises", a);
@@ -704,6 +719,8 @@ snapshot_to_json(const struct snapshot *s)
 		jsonio_put(o, "needs", jcodes(&c->needs));
 		jsonio_put(o, "min_partners", jsonio_integer(c->min_partners));
 		jsonio_put(o, "max_partners", jsonio_integer(c->max_partners));
+		jsonio_put(o, "code", jtext_or_null(c->code));
+		jsonio_put(o, "approximate", json_boolean(c->approximate));
 		json_array_append_new(a, o);
 	}
 	jsonio_put(doc, "communities", a);
@@ -724,6 +741,8 @@ snapshot_to_json(const struct snapshot *s)
 		for (j = 0; un != NULL && j < in->n_unavailable; j++)
 			json_array_append_new(un, jsonio_integer(in->unavailable[j]));
 		jsonio_put(o, "unavailable", un);
+		jsonio_put(o, "code", jtext_or_null(in->code));
+		jsonio_put(o, "approximate", json_boolean(in->approximate));
 		json_array_append_new(a, o);
 	}
 	jsonio_put(doc, "instructors", a);

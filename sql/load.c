@@ -111,7 +111,9 @@ parse_enterprises(struct db_loader *ld, const PGresult *res, int from, int to, c
 		    cell_double(&c, 7, &e->lat) < 0 || cell_double(&c, 8, &e->lon) < 0 ||
 		    cell_codes(&c, 9, &e->offers) < 0 ||
 		    cell_i64(&c, 10, 0, SNAPSHOT_MAX_COUNT, &e->max_communities) < 0 ||
-		    cell_date(&c, 11, &e->joined_on) < 0)
+		    cell_date(&c, 11, &e->joined_on) < 0 ||
+		    (!cell_null(&c, 12) && cell_text(&c, 12, &e->credit_code) < 0) ||
+		    cell_bool(&c, 13, &e->approximate) < 0)
 			return -1;
 		/* ORG_INVALID is kept: validation names the row. */
 		e->party_org = party_org_parse(e->party_org_text);
@@ -143,7 +145,9 @@ parse_communities(struct db_loader *ld, const PGresult *res, int from, int to, c
 		    cell_double(&c, 2, &m->lat) < 0 || cell_double(&c, 3, &m->lon) < 0 ||
 		    cell_codes(&c, 4, &m->needs) < 0 ||
 		    cell_i64(&c, 5, 0, SNAPSHOT_MAX_COUNT, &m->min_partners) < 0 ||
-		    cell_i64(&c, 6, 0, SNAPSHOT_MAX_COUNT, &m->max_partners) < 0)
+		    cell_i64(&c, 6, 0, SNAPSHOT_MAX_COUNT, &m->max_partners) < 0 ||
+		    (!cell_null(&c, 7) && cell_text(&c, 7, &m->code) < 0) ||
+		    cell_bool(&c, 8, &m->approximate) < 0)
 			return -1;
 	}
 	return 0;
@@ -172,7 +176,9 @@ parse_instructors(struct db_loader *ld, const PGresult *res, int from, int to, c
 		    cell_i64(&c, 3, 1, SNAPSHOT_MAX_COUNT, &in->capacity) < 0 ||
 		    cell_codes(&c, 4, &in->skills) < 0 || cell_double(&c, 5, &in->home_lat) < 0 ||
 		    cell_double(&c, 6, &in->home_lon) < 0 ||
-		    cell_ids(&c, 7, &in->unavailable, &in->n_unavailable) < 0)
+		    cell_ids(&c, 7, &in->unavailable, &in->n_unavailable) < 0 ||
+		    (!cell_null(&c, 8) && cell_text(&c, 8, &in->code) < 0) ||
+		    cell_bool(&c, 9, &in->approximate) < 0)
 			return -1;
 	}
 	return 0;
@@ -356,14 +362,15 @@ static const struct load_query load_queries[] = {
      "SELECT e.id, e.name, e.zone_id, e.industry,"
      " CASE WHEN o.active THEN o.kind::text ELSE 'none' END AS party_org,"
      " e.party_members, e.employees, e.lat, e.lon, array_to_json(e.offers)::text AS offers,"
-     " e.max_communities, e.joined_on - DATE '1970-01-01' AS joined_on"
+     " e.max_communities, e.joined_on - DATE '1970-01-01' AS joined_on,"
+     " e.credit_code, e.approximate"
      " FROM enterprise e LEFT JOIN party_organisation o ON o.id = e.party_org_id"
      " WHERE e.active ORDER BY e.id" ROW_LIMIT,
-     12, parse_enterprises},
+     14, parse_enterprises},
     {"communities",
      "SELECT id, name, lat, lon, array_to_json(needs)::text AS needs, min_partners,"
-     " max_partners FROM community WHERE active ORDER BY id" ROW_LIMIT,
-     7, parse_communities},
+     " max_partners, code, approximate FROM community WHERE active ORDER BY id" ROW_LIMIT,
+     9, parse_communities},
     /* Unavailability counts only in active periods. */
     {"instructors",
      "SELECT i.id, i.name, i.full_time,"
@@ -371,9 +378,10 @@ static const struct load_query load_queries[] = {
      " array_to_json(i.skills)::text AS skills, i.home_lat, i.home_lon,"
      " array_to_json(ARRAY(SELECT u.period_id FROM instructor_unavailable u"
      "  JOIN period p ON p.id = u.period_id AND p.active"
-     "  WHERE u.instructor_id = i.id ORDER BY u.period_id))::text AS unavailable"
+     "  WHERE u.instructor_id = i.id ORDER BY u.period_id))::text AS unavailable,"
+     " i.code, i.approximate"
      " FROM instructor i WHERE i.active ORDER BY i.id" ROW_LIMIT,
-     8, parse_instructors},
+     10, parse_instructors},
     {"periods",
      "SELECT id, label, start - DATE '1970-01-01' AS start FROM period WHERE active"
      " ORDER BY start, id" ROW_LIMIT,

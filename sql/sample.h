@@ -82,7 +82,8 @@ struct gen_organisation {
 
 struct gen_enterprise {
 	char *name;
-	char *short_name; /* brand + industry word, for organisation names */
+	char credit_code[20]; /* 统一社会信用代码, 18 characters */
+	char *short_name;     /* brand + industry word, for organisation names */
 	int64_t lat, lon;
 	int64_t org_id; /* 0: none */
 	int64_t sort_key;
@@ -99,6 +100,7 @@ struct gen_enterprise {
 
 struct gen_community {
 	char *name;
+	char code[32]; /* a 12-digit statistical division code */
 	int64_t lat, lon;
 	uint8_t needs;
 	int32_t min_partners, max_partners;
@@ -106,6 +108,7 @@ struct gen_community {
 
 struct gen_instructor {
 	char *name;
+	char code[32]; /* 工号 */
 	int64_t lat, lon;
 	int32_t capacity; /* 0: the model's default */
 	bool full_time;

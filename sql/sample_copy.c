@@ -162,9 +162,11 @@ write_enterprise(FILE *out, const struct sample_park *p, int64_t i)
 	copy_codes(out, e->offers, service_code, SRV_COUNT);
 	fprintf(out, "\t%" PRId32 "\t", e->max_communities);
 	if (e->year == 0)
-		fputs("\\N\n", out);
+		fputs("\\N\t", out);
 	else
-		fprintf(out, "%04d-%02d-%02d\n", e->year, e->month, e->day);
+		fprintf(out, "%04d-%02d-%02d\t", e->year, e->month, e->day);
+	copy_text(out, e->credit_code);
+	fputs("\n", out);
 }
 
 static void
@@ -180,7 +182,9 @@ write_community(FILE *out, const struct sample_park *p, int64_t i)
 	copy_degrees(out, cm->lon);
 	fputs("\t", out);
 	copy_codes(out, cm->needs, service_code, SRV_COUNT);
-	fprintf(out, "\t%" PRId32 "\t%" PRId32 "\n", cm->min_partners, cm->max_partners);
+	fprintf(out, "\t%" PRId32 "\t%" PRId32 "\t", cm->min_partners, cm->max_partners);
+	copy_text(out, cm->code);
+	fputs("\n", out);
 }
 
 static void
@@ -200,6 +204,8 @@ write_instructor(FILE *out, const struct sample_park *p, int64_t i)
 	copy_degrees(out, in->lat);
 	fputs("\t", out);
 	copy_degrees(out, in->lon);
+	fputs("\t", out);
+	copy_text(out, in->code);
 	fputs("\n", out);
 }
 
@@ -233,13 +239,15 @@ static const struct table tables[] = {
      write_organisation, true},
     {"enterprise",
      "COPY enterprise (id, name, zone_id, industry, party_org_id, party_members, employees,"
-     " lat, lon, offers, max_communities, joined_on) FROM STDIN",
+     " lat, lon, offers, max_communities, joined_on, credit_code) FROM STDIN",
      write_enterprise, true},
     {"community",
-     "COPY community (id, name, lat, lon, needs, min_partners, max_partners) FROM STDIN",
+     "COPY community (id, name, lat, lon, needs, min_partners, max_partners, code)"
+     " FROM STDIN",
      write_community, true},
     {"instructor",
-     "COPY instructor (id, name, full_time, capacity, skills, home_lat, home_lon) FROM STDIN",
+     "COPY instructor (id, name, full_time, capacity, skills, home_lat, home_lon, code)"
+     " FROM STDIN",
      write_instructor, true},
     {"period", "COPY period (id, label, start) FROM STDIN", write_period, true},
     {"instructor_unavailable", "COPY instructor_unavailable (instructor_id, period_id) FROM STDIN",

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "credit_code.h"
 #include "sample.h"
 
 /* --- the words and weights of the park ---------------------------------- */
@@ -779,6 +780,64 @@ gen_instructors(struct sample_park *p, uint64_t seed)
 	return 0;
 }
 
+/*
+ * The keys an office's lists use, from a stream of their own: a credit code
+ * per enterprise (registered with industry and commerce, 9; an enterprise,
+ * 1; a district of Shanghai, mostly Xuhui; an organisation code with its
+ * GB 11714 check digit; the GB 32100 check character), a statistical code
+ * per community (Xuhui 310104, a street, a number) and a staff number per
+ * instructor.
+ */
+static int
+gen_codes(struct sample_park *p, uint64_t seed)
+{
+	static const char *const divisions[] = {"310104", "310104", "310104", "310104",
+	                                        "310112", "310115", "310105", "310101"};
+	struct name_set codes;
+	struct rng r;
+	int64_t i;
+	int street_next[16] = {0};
+
+	if (p->n_communities > 16 * 999)
+		return -1;
+
+	rng_init(&r, seed, STREAM_CODE);
+	if (name_set_init(&codes, (size_t)p->n_enterprises) < 0)
+		return -1;
+	for (i = 0; i < p->n_enterprises; i++) {
+		char *c = p->enterprises[i].credit_code;
+		int k;
+
+		do {
+			memcpy(c, "91", 2);
+			memcpy(c + 2, PICK(&r, divisions), 6);
+			/* the organisation code: mostly digits, as most still are */
+			for (k = 0; k < 8; k++)
+				c[8 + k] = k == 0 && rng_chance(&r, 300)
+				               ? "MA"[rng_below(&r, 2)]
+				               : credit_code_alphabet[rng_below(&r, 10)];
+			c[16] = org_code_check_char(c + 8);
+			c[17] = credit_code_check_char(c);
+			c[18] = '\0';
+		} while (name_set_has(&codes, c));
+		name_set_add(&codes, c);
+	}
+	name_set_free(&codes);
+	for (i = 0; i < p->n_communities; i++) {
+		int street = (int)rng_below(&r, 16);
+
+		while (street_next[street] >= 999) /* a full street: the next one */
+			street = (street + 1) % 16;
+		street_next[street]++;
+		snprintf(p->communities[i].code, sizeof(p->communities[i].code), "310104%03d%03d",
+		         street + 1, street_next[street]);
+	}
+	for (i = 0; i < p->n_instructors; i++)
+		snprintf(p->instructors[i].code, sizeof(p->instructors[i].code), "DJ%05" PRId64,
+		         i + 1);
+	return 0;
+}
+
 int
 sample_generate(struct sample_park *p, enum sample_scale scale, uint64_t seed)
 {
@@ -788,7 +847,7 @@ sample_generate(struct sample_park *p, enum sample_scale scale, uint64_t seed)
 	    gen_organisations(p, seed) < 0)
 		return -1;
 	gen_volunteers(p, seed);
-	if (gen_communities(p, seed) < 0 || gen_instructors(p, seed) < 0)
+	if (gen_communities(p, seed) < 0 || gen_instructors(p, seed) < 0 || gen_codes(p, seed) < 0)
 		return -1;
 	return 0;
 }

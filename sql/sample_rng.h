@@ -24,7 +24,8 @@ enum rng_stream {
 	STREAM_VOLUNTEER,
 	STREAM_COMMUNITY,
 	STREAM_INSTRUCTOR,
-	STREAM_UNAVAILABLE
+	STREAM_UNAVAILABLE,
+	STREAM_CODE /* the external keys: drawn last, so the other tables stay as they were */
 };
 
 void rng_init(struct rng *r, uint64_t seed, enum rng_stream stream);

@@ -54,17 +54,23 @@ INSERT INTO enterprise (id, name, zone_id, industry, party_org_id, party_members
   (14, 'E14', 1, 'biotech', 3, 5, 80, 31.1690, 121.3980, '{}', 1, NULL, true),
   (15, 'E15', 1, 'logistics', NULL, 0, 7, 31.1691, 121.3981, ARRAY['托育'], 1, NULL, true),
   (16, 'E16 (left the park)', 1, 'logistics', 4, 9, 90, 31.1692, 121.3982, '{}', 1, NULL, false);
+-- The keys of schema version 3: a credit code, an estimated position.
+UPDATE enterprise SET credit_code = '91350100M000100Y43', approximate = true WHERE id = 10;
+UPDATE enterprise SET credit_code = '91110108551385082Q' WHERE id = 16;
 
 INSERT INTO community (id, name, lat, lon, needs, min_partners, max_partners, active) VALUES
   (20, '居民区 20', 31.1650, 121.3900, ARRAY['托育', '法律服务'], 1, 2, true),
   (21, 'C21', 31.1700, 121.4000, DEFAULT, DEFAULT, DEFAULT, true),
   (22, 'C22 (merged)', 31.1710, 121.4010, '{}', 1, 3, false);
+UPDATE community SET code = '310104003001' WHERE id = 20;
 
 INSERT INTO instructor (id, name, full_time, capacity, skills, home_lat, home_lon, active) VALUES
   (30, 'I30', true, NULL, ARRAY['集成电路', 'software', '集成电路'], 31.20, 121.45, true),
   (31, 'I31', false, NULL, '{}', 31.21, 121.46, true),
   (32, 'I32', true, 80, ARRAY['biotech'], 31.22, 121.47, true),
   (33, 'I33 (retired)', true, NULL, '{}', 31.23, 121.48, false);
+UPDATE instructor SET code = 'DJ00030', approximate = true WHERE id = 30;
+UPDATE instructor SET code = 'DJ00031' WHERE id = 31;
 
 -- Ids not in date order: the snapshot orders periods by start.
 INSERT INTO period (id, label, start, active) VALUES
@@ -160,14 +166,16 @@ check("zones", doc.get("zones"), [
     {"id": 1, "code": "A", "name": "漕河泾 A 片区", "lat": 31.1688, "lon": 121.3972, "min_fulltime": 1},
     {"id": 2, "code": "B", "name": "Zone B", "lat": 31.175, "lon": 121.405, "min_fulltime": 2}])
 
-def ent(id, name, zone, industry, org, members, employees, lat, lon, offers, maxc, joined):
+def ent(id, name, zone, industry, org, members, employees, lat, lon, offers, maxc, joined,
+        code=None, approximate=False):
     return {"id": id, "name": name, "zone_id": zone, "industry": industry, "party_org": org,
             "party_members": members, "employees": employees, "lat": lat, "lon": lon,
-            "offers": offers, "max_communities": maxc, "joined_on": joined}
+            "offers": offers, "max_communities": maxc, "joined_on": joined,
+            "credit_code": code, "approximate": approximate}
 
 check("enterprises", doc.get("enterprises"), [
     ent(10, "E10 集成电路", 1, "集成电路", "committee", 40, 1200, 31.1681, 121.3969,
-        sorted(["法律服务", "托育"]), 2, "2026-03-01"),
+        sorted(["法律服务", "托育"]), 2, "2026-03-01", "91350100M000100Y43", True),
     ent(11, "E11", 2, "software", "joint_branch", 2, 30, 31.1752, 121.4051, [], 1, None),
     ent(12, "E12", 2, "software", "joint_branch", 1, 25, 31.1753, 121.4052, ["volunteers"], 1,
         "1999-12-31"),
@@ -177,18 +185,21 @@ check("enterprises", doc.get("enterprises"), [
 
 check("communities", doc.get("communities"), [
     {"id": 20, "name": "居民区 20", "lat": 31.1650, "lon": 121.3900,
-     "needs": sorted(["托育", "法律服务"]), "min_partners": 1, "max_partners": 2},
+     "needs": sorted(["托育", "法律服务"]), "min_partners": 1, "max_partners": 2,
+     "code": "310104003001", "approximate": False},
     {"id": 21, "name": "C21", "lat": 31.17, "lon": 121.40, "needs": [],
-     "min_partners": 1, "max_partners": 3}])
+     "min_partners": 1, "max_partners": 3, "code": None, "approximate": False}])
 
 check("instructors", doc.get("instructors"), [
     {"id": 30, "name": "I30", "full_time": True, "capacity": 100,
      "skills": sorted(["集成电路", "software"]), "home_lat": 31.20, "home_lon": 121.45,
-     "unavailable": [39, 40]},
+     "unavailable": [39, 40], "code": "DJ00030", "approximate": True},
     {"id": 31, "name": "I31", "full_time": False, "capacity": 50, "skills": [],
-     "home_lat": 31.21, "home_lon": 121.46, "unavailable": [41]},
+     "home_lat": 31.21, "home_lon": 121.46, "unavailable": [41], "code": "DJ00031",
+     "approximate": False},
     {"id": 32, "name": "I32", "full_time": True, "capacity": 80, "skills": ["biotech"],
-     "home_lat": 31.22, "home_lon": 121.47, "unavailable": []}])
+     "home_lat": 31.22, "home_lon": 121.47, "unavailable": [], "code": None,
+     "approximate": False}])
 
 check("periods", doc.get("periods"), [
     {"id": 40, "label": "2027Q1", "start": "2027-01-01"},

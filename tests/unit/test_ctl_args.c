@@ -448,13 +448,44 @@ test_table(void)
 				CHECK_MSG(v->help != NULL, "%s", v->name);
 		CHECK_MSG(j <= CTL_MAX_OPTIONS, "%s", v->name);
 	}
-	CHECK_INT_EQ(i, 16);
+	CHECK_INT_EQ(i, 19);
+}
+
+/* import, imports, export-data: declared options, two and one arguments. */
+static void
+test_import_lines(void)
+{
+	struct run r;
+
+	expect(&ctl_verb_import, "import --encoding", 2,
+	       "parkplanctl: import: --encoding needs a value\n", false);
+	expect(&ctl_verb_import, "import --crs", 2, "parkplanctl: import: --crs needs a value\n",
+	       false);
+	run(&r, &ctl_verb_import, "import enterprises");
+	CHECK_INT_EQ(r.rc, 2);
+	run(&r, &ctl_verb_import, "import enterprises a.csv b.csv");
+	CHECK_INT_EQ(r.rc, 2);
+	run(&r, &ctl_verb_import,
+	    "import --dry-run --replace --place-missing zone enterprises a.csv");
+	CHECK_INT_EQ(r.rc, -1);
+	CHECK(r.a.n_pos == 2 && strcmp(r.a.pos[0], "enterprises") == 0);
+	CHECK(ctl_given(&r.a, "dry-run") && ctl_given(&r.a, "replace") &&
+	      strcmp(ctl_text(&r.a, "place-missing"), "zone") == 0);
+	run(&r, &ctl_verb_export_data, "export-data");
+	CHECK_INT_EQ(r.rc, 2);
+	run(&r, &ctl_verb_export_data, "export-data rules -o r.csv --english");
+	CHECK_INT_EQ(r.rc, -1);
+	run(&r, &ctl_verb_imports, "imports --limit 0x");
+	CHECK_INT_EQ(r.rc, 2);
+	run(&r, &ctl_verb_sample, "sample --scale park --csv d");
+	CHECK(r.rc == -1 && strcmp(ctl_text(&r.a, "csv"), "d") == 0);
 }
 
 int
 main(void)
 {
 	unsetenv("POSIXLY_CORRECT");
+	test_import_lines();
 	test_missing_value();
 	test_unknown_option();
 	test_value_forms();

@@ -703,6 +703,55 @@ test_print_hostile(const struct snapshot *s, const struct plan *p)
 	json_decref(x);
 }
 
+/* The keys of the park's lists beside the names, and an estimated position, in JSON and text. */
+static void
+test_codes(struct snapshot *s, const struct plan *p)
+{
+	const json_t *row;
+	json_t *x;
+	char *buf = NULL;
+	size_t len = 0, i;
+	FILE *f;
+
+	for (i = 0; i < s->n_communities; i++)
+		if (s->communities[i].id == 101)
+			s->communities[i].code = strdup("310104003001");
+	for (i = 0; i < s->n_enterprises; i++) {
+		char code[32];
+
+		snprintf(code, sizeof(code), "E-%lld", (long long)s->enterprises[i].id);
+		s->enterprises[i].credit_code = strdup(code);
+		s->enterprises[i].approximate = s->enterprises[i].id == 1;
+	}
+	x = explain_ok(s, p, EXPLAIN_COMMUNITY, 101, 5);
+	CHECK(strcmp(str_at(x, "code"), "310104003001") == 0);
+	CHECK(json_is_false(json_object_get(x, "approximate")));
+	row = json_array_get(json_object_get(json_object_get(x, "plan"), "partners"), 0);
+	CHECK(row != NULL && strcmp(str_at(row, "credit_code"), "E-") > 0);
+	row = json_array_get(json_object_get(x, "alternatives"), 0);
+	CHECK(row != NULL && strncmp(str_at(row, "credit_code"), "E-", 2) == 0);
+	f = open_memstream(&buf, &len);
+	print_explain(x, f);
+	fclose(f);
+	CHECK_STR_CONTAINS(buf, "community 101  ");
+	CHECK_STR_CONTAINS(buf, " [310104003001]\n");
+	CHECK_STR_CONTAINS(buf, " [E-");
+	free(buf);
+	json_decref(x);
+	x = explain_ok(s, p, EXPLAIN_ENTERPRISE, 1, 5);
+	CHECK(strcmp(str_at(x, "credit_code"), "E-1") == 0);
+	CHECK(json_is_true(json_object_get(x, "approximate")));
+	f = open_memstream(&buf, &len);
+	print_explain(x, f);
+	fclose(f);
+	CHECK_STR_CONTAINS(buf, " [E-1] (position estimated: its zone's centroid)\n");
+	free(buf);
+	json_decref(x);
+	x = explain_ok(s, p, EXPLAIN_INSTRUCTOR, 13, 5);
+	CHECK(json_is_null(json_object_get(x, "code")));
+	json_decref(x);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -730,6 +779,7 @@ main(int argc, char **argv)
 	test_print(&s, &p);
 	test_print_hostile(&s, &p);
 	test_against_solver(&s);
+	test_codes(&s, &p);
 	plan_free(&p);
 	snapshot_free(&s);
 	return check_done("test_explain");

@@ -170,18 +170,19 @@ test_csv(const struct report_input *in)
 
 	CHECK_INT_EQ(rc, 0);
 	/* the name's newline becomes a space; the comma and quotes make it quoted */
-	CHECK_STR_CONTAINS(out, "\xef\xbb\xbf企业,企业编号,居民区,居民区编号,片区,得分,满足需求,"
-	                        "距离(米)\r\n\"Acme, \"\"Ltd\"\" \",7,'=1+1,3,A 东片区,652,"
+	CHECK_STR_CONTAINS(out, "\xef\xbb\xbf企业,企业编号,统一社会信用代码,居民区,居民区编号,"
+	                        "居民区编码,片区,得分,满足需求,距离(米),位置为估算\r\n"
+	                        "\"Acme, \"\"Ltd\"\" \",7,,'=1+1,3,,A 东片区,652,"
 	                        "2/3 (养老、托育),");
 	CHECK(out != NULL && strncmp(out + strlen(out) - 2, "\r\n", 2) == 0);
 	free(out);
 	out = render(in, REPORT_ASSIGNMENTS, &rc);
-	CHECK_STR_CONTAINS(out, "指导员,指导员编号,专职/兼职,2027Q1,2027Q2\r\n"
-	                        "王老师,5,专职,A 东片区,B 西片区\r\n"
-	                        "李老师,6,兼职,A 东片区,不在岗\r\n");
+	CHECK_STR_CONTAINS(out, "指导员,指导员编号,工号,专职/兼职,2027Q1,2027Q2\r\n"
+	                        "王老师,5,,专职,A 东片区,B 西片区\r\n"
+	                        "李老师,6,,兼职,A 东片区,不在岗\r\n");
 	free(out);
 	out = render(in, REPORT_UNCOVERED, &rc);
-	CHECK_STR_CONTAINS(out, "'=1+1,3,1,养老、助餐、托育,2,1\r\n四居民区,4,1,,1,0\r\n");
+	CHECK_STR_CONTAINS(out, "'=1+1,3,,1,养老、助餐、托育,2,1\r\n四居民区,4,,1,,1,0\r\n");
 	free(out);
 	out = render(in, REPORT_WORKLOAD, &rc);
 	CHECK_STR_CONTAINS(out, "A 东片区,2027Q1,9,150,1,1,1,1\r\nB 西片区,2027Q1,1,0,0,0,0,0\r\n");

@@ -111,8 +111,9 @@ def display_width(s):
 
 
 HEADERS = {
-    "结对共建": ["企业", "企业编号", "居民区", "居民区编号", "片区", "得分", "满足需求", "距离(米)"],
-    "未覆盖居民区": ["居民区", "居民区编号", "缺少", "需求", "最少伙伴", "现有伙伴"],
+    "结对共建": ["企业", "企业编号", "统一社会信用代码", "居民区", "居民区编号", "居民区编码",
+                 "片区", "得分", "满足需求", "距离(米)", "位置为估算"],
+    "未覆盖居民区": ["居民区", "居民区编号", "居民区编码", "缺少", "需求", "最少伙伴", "现有伙伴"],
     "片区工作量": ["片区", "时段", "工作量", "容量", "专职席位", "兼职席位", "专职在岗", "兼职在岗"],
 }
 FILES = {"结对共建": "pairs.csv", "指导员派驻": "assignments.csv",
@@ -130,15 +131,17 @@ def expected_tables(snap, plan):
     pairs = []
     for p in pa["pairs"]:
         e, c = ents[p["enterprise_id"]], coms[p["community_id"]]
-        pairs.append([clean(e["name"]), e["id"], clean(c["name"]), c["id"],
-                      zone_label(zones[e["zone_id"]]), p["score"], needs_met(e, c),
-                      haversine(e["lat"], e["lon"], c["lat"], c["lon"])])
+        pairs.append([clean(e["name"]), e["id"], e.get("credit_code") or "", clean(c["name"]),
+                      c["id"], c.get("code") or "", zone_label(zones[e["zone_id"]]), p["score"],
+                      needs_met(e, c), haversine(e["lat"], e["lon"], c["lat"], c["lon"]),
+                      "是" if e.get("approximate") or c.get("approximate") else ""])
 
     where = {(a["instructor_id"], a["period_id"]): a["zone_id"] for a in ro["assignments"]}
-    assignments = [["指导员", "指导员编号", "专职/兼职"] + [clean(p["label"]) for p in periods]]
+    assignments = [["指导员", "指导员编号", "工号", "专职/兼职"] + [clean(p["label"]) for p in periods]]
     for iid in sorted(insts):
         i = insts[iid]
-        row = [clean(i["name"]), iid, "专职" if i.get("full_time", True) else "兼职"]
+        row = [clean(i["name"]), iid, i.get("code") or "",
+               "专职" if i.get("full_time", True) else "兼职"]
         for p in periods:
             z = where.get((iid, p["id"]))
             if z is not None:
@@ -152,7 +155,8 @@ def expected_tables(snap, plan):
     partners = {}
     for p in pa["pairs"]:
         partners[p["community_id"]] = partners.get(p["community_id"], 0) + 1
-    uncovered = [[clean(coms[u["community_id"]]["name"]), u["community_id"], u["shortfall"],
+    uncovered = [[clean(coms[u["community_id"]]["name"]), u["community_id"],
+                  coms[u["community_id"]].get("code") or "", u["shortfall"],
                   "、".join(codes(coms[u["community_id"]].get("needs"))),
                   coms[u["community_id"]].get("min_partners", 1),
                   partners.get(u["community_id"], 0)] for u in pa["uncovered"]]
@@ -181,9 +185,9 @@ def same_rows(name, got, want, source):
     for k, (g, w) in enumerate(zip(got, want)):
         if name == "结对共建" and k > 0:
             # the distance: whole metres of the haversine distance
-            check(abs(float(g[7]) - w[7]) <= 0.5 + 1e-6,
-                  f"{source} {name} row {k}: distance {g[7]}, recomputed {w[7]:.3f}")
-            g, w = g[:7], w[:7]
+            check(abs(float(g[9]) - w[9]) <= 0.5 + 1e-6,
+                  f"{source} {name} row {k}: distance {g[9]}, recomputed {w[9]:.3f}")
+            g, w = list(g[:9]) + list(g[10:]), list(w[:9]) + list(w[10:])
         check(list(g) == list(w), f"{source} {name} row {k}: {g!r}, wanted {w!r}")
 
 
@@ -330,6 +334,13 @@ def hostile(tmp):
     snap["enterprises"][0]["name"] = bad
     snap["zones"][0]["name"] = 'Z"<b>片区\u2066'
     snap["communities"][0]["name"] = "=HYPERLINK(\"x\")\x07控制\x85居民区, \"一\""
+    # the keys of the park's lists beside the names, and an estimated position
+    for i, e in enumerate(snap["enterprises"]):
+        e["credit_code"] = "91350100M00%05dX" % i
+    snap["enterprises"][1]["approximate"] = True
+    for i, c in enumerate(snap["communities"]):
+        c["code"] = "310104%06d" % i
+    snap["instructors"][0]["code"] = "DJ00001"
     path = os.path.join(tmp, "hostile.json")
     json.dump(snap, open(path, "w"), ensure_ascii=False)
     snap, plan, out, page, raw = case(tmp, "hostile", path)
@@ -337,6 +348,8 @@ def hostile(tmp):
     check("&lt;script&gt;alert(1)&lt;/script&gt;&amp;" in page,
           "hostile: the escaped name is not on the page")
     check("Z&quot;&lt;b&gt;片区" in page, "hostile: the zone's name is not escaped")
+    check("91350100M0000001X" in page or "310104000001" in page,
+          "the page shows no credit code or community code beside the names")
     for ch in ("\u202e", "\u2066", "\x07", "\x85"):
         check(ch.encode() not in raw, f"hostile: U+{ord(ch):04X} is on the page")
         for f in FILES.values():

@@ -162,7 +162,8 @@ same_snapshot(const struct snapshot *a, const struct snapshot *b)
 		    x->party_members != y->party_members || x->employees != y->employees ||
 		    !same_double(x->lat, y->lat) || !same_double(x->lon, y->lon) ||
 		    !same_codes(&x->offers, &y->offers) ||
-		    x->max_communities != y->max_communities || x->joined_on != y->joined_on)
+		    x->max_communities != y->max_communities || x->joined_on != y->joined_on ||
+		    !same_text(x->credit_code, y->credit_code) || x->approximate != y->approximate)
 			DIFF("enterprise");
 	}
 	for (i = 0; i < a->n_communities; i++) {
@@ -171,7 +172,8 @@ same_snapshot(const struct snapshot *a, const struct snapshot *b)
 		if (x->id != y->id || !same_text(x->name, y->name) ||
 		    !same_double(x->lat, y->lat) || !same_double(x->lon, y->lon) ||
 		    !same_codes(&x->needs, &y->needs) || x->min_partners != y->min_partners ||
-		    x->max_partners != y->max_partners)
+		    x->max_partners != y->max_partners || !same_text(x->code, y->code) ||
+		    x->approximate != y->approximate)
 			DIFF("community");
 	}
 	for (i = 0; i < a->n_instructors; i++) {
@@ -180,7 +182,9 @@ same_snapshot(const struct snapshot *a, const struct snapshot *b)
 		if (x->id != y->id || !same_text(x->name, y->name) ||
 		    x->full_time != y->full_time || x->capacity != y->capacity ||
 		    !same_codes(&x->skills, &y->skills) || !same_double(x->home_lat, y->home_lat) ||
-		    !same_double(x->home_lon, y->home_lon) || x->n_unavailable != y->n_unavailable)
+		    !same_double(x->home_lon, y->home_lon) ||
+		    x->n_unavailable != y->n_unavailable || !same_text(x->code, y->code) ||
+		    x->approximate != y->approximate)
 			DIFF("instructor");
 		for (j = 0; j < x->n_unavailable; j++)
 			if (x->unavailable[j] != y->unavailable[j])
@@ -579,6 +583,12 @@ test_round_trip(void)
 	a.enterprises[1].party_org = ORG_INVALID;
 	a.communities[0].lat = NAN;
 	a.settings.max_changes = -1;
+	/* the external keys and the approximate flag (optional fields) */
+	a.enterprises[0].credit_code = xstrdup("91350100M000100Y43");
+	a.enterprises[0].approximate = true;
+	a.communities[0].code = xstrdup("310104003001");
+	a.instructors[0].code = xstrdup("DJ00001");
+	a.instructors[0].approximate = true;
 
 	doc = snapshot_to_json(&a);
 	CHECK(doc != NULL);
@@ -590,6 +600,9 @@ test_round_trip(void)
 	CHECK(same_snapshot(&a, &b));
 	CHECK(b.n_enterprises == 2 && b.enterprises[1].party_org == ORG_INVALID &&
 	      strcmp(b.enterprises[1].party_org_text, "党小组") == 0);
+	CHECK(b.enterprises[0].credit_code != NULL && b.enterprises[0].approximate &&
+	      b.enterprises[1].credit_code == NULL && !b.enterprises[1].approximate);
+	CHECK(b.communities[0].code != NULL && strcmp(b.communities[0].code, "310104003001") == 0);
 	t1 = dump(&a);
 	t2 = dump(&b);
 	CHECK(t1 != NULL && t2 != NULL && strcmp(t1, t2) == 0);
