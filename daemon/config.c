@@ -343,6 +343,9 @@ config_load(const char *path, char *const *overrides, size_t n_overrides, struct
 		goto fail;
 	return 0;
 fail:
+	/* the message quotes the file: it goes to the log and to a reload's reply, as UTF-8 */
+	if (err != NULL && errlen > 0)
+		utf8_clean(err);
 	config_free(out);
 	return -1;
 }
