@@ -320,7 +320,7 @@ on_record(int c, void *arg)
 		const char *p = r->cells[i];
 
 		/* spaces only (ASCII or U+3000) count as empty */
-		while (*p == ' ' || *p == '\t' || memcmp(p, "\xe3\x80\x80", 3) == 0)
+		while (*p == ' ' || *p == '\t' || strncmp(p, "\xe3\x80\x80", 3) == 0)
 			p += *p == ' ' || *p == '\t' ? 1 : 3;
 		empty = *p == '\0';
 	}
