@@ -2,7 +2,8 @@
 # parkpland against hostile clients and an unlucky operator (issue 12's
 # must-show), on a real daemon and socket:
 #   1. a regular file at the socket path is left alone, and parkpland does
-#      not start, saying why;
+#      not start, saying why; so is a socket another process listens on; a
+#      stale socket (nobody listening) is replaced;
 #   2. a DSN whose password libpq quotes back: the password is nowhere in
 #      the log nor in status;
 #   3. 80 connections from 5 users trickling bytes: root's parkplanctl
@@ -13,7 +14,8 @@
 #      answers all along;
 #   5. half-closed clients (shutdown(SHUT_WR)) get every reply;
 #   6. fuzzed requests, many not UTF-8: every reply UTF-8 JSON, no error
-#      reply without its message.
+#      reply without its message;
+# and, on the way, the server's notices reach the log with their level.
 # Needs root for 3 (other uids by setpriv); skipped parts are said.
 set -euo pipefail
 T_NAME=hostile
@@ -46,6 +48,25 @@ grep -q "exists and is a regular file, not a socket: parkpland does not remove i
 	fail "parkpland does not say why it will not start: $(cat "$T_DIR/file.log")"
 ok "a regular file at $T_SOCK: left alone, exit $rc: $(grep -o 'exists and is a regular file[^(]*' "$T_DIR/file.log" | head -1)"
 rm -f "$T_SOCK"
+# a socket another process listens on: left alone too
+"$py" -c 'import socket, sys, time
+s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.listen(1); print("up", flush=True); time.sleep(60)' \
+	"$T_SOCK" >"$T_DIR/listener.out" &
+listener=$!
+t_wait_for "the other listener" 10 grep -q up "$T_DIR/listener.out"
+rc=0
+timeout 30 "$PARKPLAND" -c "$T_CONF" >"$T_DIR/inuse.log" 2>&1 || rc=$?
+kill "$listener" 2>/dev/null || true
+wait "$listener" 2>/dev/null || true
+[ "$rc" != 0 ] && [ "$rc" != 124 ] || fail "parkpland started (or hung: $rc) on a socket in use"
+grep -q "another process is listening on it" "$T_DIR/inuse.log" || fail "in use: $(cat "$T_DIR/inuse.log")"
+[ -S "$T_SOCK" ] || fail "the socket in use was removed"
+# the same socket, nobody listening any more: stale, replaced
+t_start
+grep -q "removed a stale socket nobody listened on" "$T_LOG" || fail "the stale socket was not said to be replaced"
+t_stop
+[ ! -e "$T_SOCK" ] || fail "parkpland left its socket behind"
+ok "a socket in use left alone (parkpland refuses), a stale one replaced, its own removed at exit"
 
 # --- 2. the password of a bad DSN ----------------------------------------------
 secret='S3CR%ZZET'
@@ -81,10 +102,22 @@ ok "bad DSN: libpq's message logged as '$(grep -o 'invalid percent-encoded token
 t_config "notify_quiet_s = 86400" \
 	"[daemon]" "socket_group = nogroup" "request_timeout_s = 3" "max_clients = 64" \
 	"max_clients_per_uid = 16" "reserved_clients = 3"
+# the server's notices and warnings reach the log with their level, never bare on stderr
+q "CREATE FUNCTION pp_test_notice() RETURNS trigger LANGUAGE plpgsql AS \$\$
+   BEGIN RAISE NOTICE 'a notice from a trigger'; RAISE WARNING 'a warning from a trigger';
+   RETURN NEW; END \$\$;
+   CREATE TRIGGER pp_test_notice BEFORE INSERT ON plan_run FOR EACH ROW EXECUTE FUNCTION pp_test_notice()" >/dev/null
 t_start
 "$PARKPLANCTL" replan --wait >/dev/null || fail "the first replan"
 plan=$(q "SELECT max(id) FROM plan_run WHERE status = 'succeeded'")
 [ -n "$plan" ] || fail "no plan"
+grep -q "^<5>database: NOTICE:  a notice from a trigger$" "$T_LOG" ||
+	fail "the server's notice is not in the log at level notice: $(grep 'from a trigger' "$T_LOG")"
+grep -q "^<4>database: WARNING:  a warning from a trigger$" "$T_LOG" ||
+	fail "the server's warning is not in the log at level warning: $(grep 'from a trigger' "$T_LOG")"
+! grep "from a trigger" "$T_LOG" | grep -qv "^<[0-7]>" || fail "a notice without a level: $(grep 'from a trigger' "$T_LOG")"
+q "DROP TRIGGER pp_test_notice ON plan_run" >/dev/null
+ok "the server's notices in the log with their level: $(grep -m1 'from a trigger' "$T_LOG")"
 
 # --- 3. 80 trickling connections from 5 users ------------------------------------
 if [ "$(id -u)" = 0 ] && getent group nogroup >/dev/null && command -v setpriv >/dev/null; then
