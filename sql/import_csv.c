@@ -210,7 +210,7 @@ iconv_to_utf8(const char *from, const unsigned char *s, size_t len, struct outbu
 		struct outbuf clean = {NULL, 0, 0};
 		size_t i;
 
-		if (memchr(o->p, 0, o->len) == NULL)
+		if (o->len == 0 || memchr(o->p, 0, o->len) == NULL)
 			return 0;
 		for (i = 0; i < o->len; i++) {
 			if (out_reserve(&clean, 4) < 0) {
