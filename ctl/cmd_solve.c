@@ -3,13 +3,18 @@
  * offline, with the solver in an isolated child process (worker/solve.h).
  *
  *   parkplanctl solve --input SNAPSHOT [--output PLAN] [--export-lp PREFIX]
- *                     [--export-only] [--memory-mib N] [--quiet] [--json]
+ *                     [--export-network FILE] [--export-only] [--memory-mib N]
+ *                     [--quiet] [--json]
  *
  * The plan goes to --output or to stdout.  A summary of both parts goes to
  * stderr unless --quiet; with --json the summary (or the list of problems
  * of a bad snapshot) is one JSON object instead, written to stdout when the
  * plan goes to a file and to stderr otherwise.  Progress is shown on stderr
  * when it is a terminal.
+ *
+ * The exports (the models in CPLEX LP format, the pairing's network as a
+ * DIMACS min-cost flow file) are written in a worker child under the
+ * solve's own limits (worker/solve.h), streamed as they are generated.
  *
  * Exit: 0 when both parts are optimal or feasible, 1 when a part is
  * infeasible or failed (the plan is still written) or when the solver
@@ -40,7 +45,7 @@
 #define MAX_MEMORY_MIB (1024 * 1024) /* 1 TiB */
 
 struct solve_args {
-	const char *input, *output, *export_lp;
+	const char *input, *output, *export_lp, *export_network;
 	bool export_only, quiet, json;
 	long long memory_mib; /* -1: the default */
 };
@@ -50,6 +55,8 @@ static const struct ctl_option opt_output = {
     .long_name = "output", .letter = 'o', .kind = CTL_VALUE};
 static const struct ctl_option opt_export_lp = {
     .long_name = "export-lp", .letter = 'x', .kind = CTL_VALUE};
+static const struct ctl_option opt_export_network = {
+    .long_name = "export-network", .letter = 'N', .kind = CTL_VALUE};
 static const struct ctl_option opt_export_only = {
     .long_name = "export-only", .letter = 'X', .kind = CTL_FLAG};
 static const struct ctl_option opt_memory_mib = {.long_name = "memory-mib",
@@ -71,6 +78,7 @@ solve_args(const struct ctl_args *args, struct solve_args *a)
 	a->input = ctl_text(args, "input");
 	a->output = ctl_text(args, "output");
 	a->export_lp = ctl_text(args, "export-lp");
+	a->export_network = ctl_text(args, "export-network");
 	a->export_only = ctl_given(args, "export-only");
 	a->quiet = ctl_given(args, "quiet");
 	a->json = ctl_given(args, "json");
@@ -79,8 +87,9 @@ solve_args(const struct ctl_args *args, struct solve_args *a)
 		ctl_error("solve", "--input SNAPSHOT is required");
 		return EXIT_USAGE;
 	}
-	if (a->export_only && a->export_lp == NULL) {
-		ctl_error("solve", "--export-only needs --export-lp PREFIX");
+	if (a->export_only && a->export_lp == NULL && a->export_network == NULL) {
+		ctl_error("solve",
+		          "--export-only needs --export-lp PREFIX or --export-network FILE");
 		return EXIT_USAGE;
 	}
 	return -1;
@@ -105,37 +114,101 @@ show_progress(void *arg, const char *part, double fraction, double best, double 
 	pr->shown = true;
 }
 
+/* The exports, in a worker child: what it is to write, and the first error it sent. */
+struct export_job {
+	const struct snapshot *s;
+	const char *lp_prefix, *network;
+	char message[WORKER_MAX_MESSAGE];
+};
+
 static int
-export_models(const struct snapshot *s, const char *prefix)
+export_write(struct export_job *job, char *err, size_t errlen)
 {
 	struct snapshot_index ix;
-	char err[512], *path = NULL;
-	int rc = EXIT_OK;
+	char *path = NULL;
+	int rc = 0;
 
-	if (snapshot_index_build(s, &ix) != 0) {
-		ctl_error("solve", "out of memory indexing the snapshot");
-		return EXIT_INTERNAL;
+	if (snapshot_index_build(job->s, &ix) != 0) {
+		snprintf(err, errlen, "out of memory indexing the snapshot");
+		return -1;
 	}
-	if (asprintf(&path, "%s-pairing.lp", prefix) < 0) {
+	if (job->lp_prefix != NULL) {
+		if (asprintf(&path, "%s-pairing.lp", job->lp_prefix) < 0 ||
+		    pairing_export_lp(job->s, &ix, path, err, errlen) != 0)
+			rc = -1;
+		free(path);
 		path = NULL;
-		rc = EXIT_INTERNAL;
-	} else if (pairing_export_lp(s, &ix, path, err, sizeof(err)) != 0) {
-		ctl_error("solve", "%s: %s", path, err);
-		rc = EXIT_INTERNAL;
-	}
-	free(path);
-	path = NULL;
-	if (rc == EXIT_OK) {
-		if (asprintf(&path, "%s-roster.lp", prefix) < 0) {
-			path = NULL;
-			rc = EXIT_INTERNAL;
-		} else if (roster_export_lp(s, &ix, path, err, sizeof(err)) != 0) {
-			ctl_error("solve", "%s: %s", path, err);
-			rc = EXIT_INTERNAL;
-		}
+		if (rc == 0 && (asprintf(&path, "%s-roster.lp", job->lp_prefix) < 0 ||
+		                roster_export_lp(job->s, &ix, path, err, errlen) != 0))
+			rc = -1;
 		free(path);
 	}
+	if (rc == 0 && job->network != NULL &&
+	    pairing_export_network(job->s, &ix, job->network, err, errlen) != 0)
+		rc = -1;
 	snapshot_index_free(&ix);
+	return rc;
+}
+
+static int
+export_child(int fd, void *arg)
+{
+	char err[WORKER_MAX_MESSAGE] = "";
+
+	if (export_write(arg, err, sizeof(err)) != 0)
+		worker_fail(fd, 1, "%s", err[0] != '\0' ? err : "the export failed");
+	return 0;
+}
+
+static int
+export_frame(void *arg, struct frame *f, char *err, size_t errlen)
+{
+	struct export_job *job = arg;
+
+	if (f->type != WORKER_FRAME_ERROR) {
+		snprintf(err, errlen, "an unknown message \"%c\"", f->type);
+		return -1;
+	}
+	if (job->message[0] == '\0')
+		snprintf(job->message, sizeof(job->message), "%.*s", (int)f->len, f->data);
+	return 0;
+}
+
+static int
+export_models(const struct snapshot *s, const struct solve_args *a, const struct worker_limits *lim)
+{
+	struct export_job job = {.s = s, .lp_prefix = a->export_lp, .network = a->export_network};
+	struct worker_spec spec = {.what = "export",
+	                           .limits = *lim,
+	                           .child = export_child,
+	                           .child_arg = &job,
+	                           .frame = export_frame,
+	                           .frame_arg = &job};
+	struct worker *w;
+	char err[1024];
+	int rc = EXIT_OK;
+
+	w = worker_start(&spec, err, sizeof(err));
+	if (w == NULL) {
+		ctl_error("solve", "%s", err);
+		return EXIT_INTERNAL;
+	}
+	worker_wait(w);
+	if (job.message[0] != '\0') {
+		ctl_error("solve", "%s", job.message);
+		rc = EXIT_FAILURE_RUN;
+	} else if (worker_error(w, err, sizeof(err)) != 0) {
+		char num[32];
+
+		if (worker_memory_enforced(w))
+			ctl_error(
+			    "solve", "%s (its memory limit is %s MiB)", err,
+			    worker_number((double)lim->memory_bytes / (1024.0 * 1024.0), num));
+		else
+			ctl_error("solve", "%s", err);
+		rc = EXIT_FAILURE_RUN;
+	}
+	worker_free(w);
 	return rc;
 }
 
@@ -308,20 +381,24 @@ run_solve(const struct ctl_args *args)
 	}
 	problems_free(&probs);
 
-	if (a.export_lp != NULL) {
-		rc = export_models(&s, a.export_lp);
+	solve_limits_default(&lim, &s);
+	if (a.memory_mib >= 0)
+		lim.memory_bytes = (size_t)a.memory_mib * 1024 * 1024;
+	if (a.export_lp != NULL || a.export_network != NULL) {
+		rc = export_models(&s, &a, &lim);
 		if (rc != EXIT_OK || a.export_only) {
-			if (rc == EXIT_OK && !a.quiet && !a.json)
-				fprintf(stderr, "wrote %s-pairing.lp and %s-roster.lp\n",
-				        a.export_lp, a.export_lp);
+			if (rc == EXIT_OK && !a.quiet && !a.json) {
+				if (a.export_lp != NULL)
+					fprintf(stderr, "wrote %s-pairing.lp and %s-roster.lp\n",
+					        a.export_lp, a.export_lp);
+				if (a.export_network != NULL)
+					fprintf(stderr, "wrote %s\n", a.export_network);
+			}
 			snapshot_free(&s);
 			return rc;
 		}
 	}
 
-	solve_limits_default(&lim, &s);
-	if (a.memory_mib >= 0)
-		lim.memory_bytes = (size_t)a.memory_mib * 1024 * 1024;
 	if (!a.quiet && isatty(STDERR_FILENO)) {
 		opt.progress = show_progress;
 		opt.progress_arg = &pr;
@@ -348,11 +425,13 @@ run_solve(const struct ctl_args *args)
 
 const struct ctl_verb ctl_verb_solve = {
     .name = "solve",
-    .usage = "solve --input SNAPSHOT [--output PLAN] [--export-lp PREFIX [--export-only]]\n"
-             "                    [--memory-mib N] [--quiet] [--json]",
+    .usage = "solve --input SNAPSHOT [--output PLAN] [--export-lp PREFIX]\n"
+             "                    [--export-network FILE] [--export-only] [--memory-mib N]\n"
+             "                    [--quiet] [--json]",
     .summary = "solve a snapshot offline in an isolated child process",
     .help = "usage: parkplanctl solve --input SNAPSHOT [--output PLAN] [--export-lp PREFIX]\n"
-            "                         [--export-only] [--memory-mib N] [--quiet] [--json]\n"
+            "                         [--export-network FILE] [--export-only] [--memory-mib N]\n"
+            "                         [--quiet] [--json]\n"
             "\n"
             "Solve a snapshot (parkplan-snapshot/1 JSON) offline in an isolated child process\n"
             "and write the plan (parkplan-plan/1 JSON) to PLAN or stdout.\n"
@@ -360,8 +439,12 @@ const struct ctl_verb ctl_verb_solve = {
             "  --input SNAPSHOT    the snapshot to solve\n"
             "  --output PLAN       write the plan there instead of stdout\n"
             "  --export-lp PREFIX  also write PREFIX-pairing.lp and PREFIX-roster.lp\n"
-            "  --export-only       with --export-lp: write the LP files, do not solve\n"
-            "  --memory-mib N      memory limit of the solver process (0: none)\n"
+            "  --export-network FILE\n"
+            "                      also write the pairing's network as a DIMACS min-cost\n"
+            "                      flow file\n"
+            "  --export-only       with an export: write the files, do not solve\n"
+            "  --memory-mib N      memory limit of the solver and export processes (0: none;\n"
+            "                      default: 512 MiB + 2 KiB a snapshot row, at most 16 GiB)\n"
             "  --quiet             no summary on stderr\n"
             "  --json              the summary (or the problems) as JSON: on stdout when\n"
             "                      the plan goes to --output, else on stderr\n"
@@ -369,8 +452,8 @@ const struct ctl_verb ctl_verb_solve = {
             "exit: 0 both parts optimal or feasible, 1 a part infeasible or failed, the\n"
             "      solver process failed or the plan could not be written, 2 usage,\n"
             "      3 bad input, 5 internal error\n",
-    .options = CTL_OPTIONS(&opt_input, &opt_output, &opt_export_lp, &opt_export_only,
-                           &opt_memory_mib, &opt_quiet, &opt_json, &opt_help),
+    .options = CTL_OPTIONS(&opt_input, &opt_output, &opt_export_lp, &opt_export_network,
+                           &opt_export_only, &opt_memory_mib, &opt_quiet, &opt_json, &opt_help),
     .flags = CTL_OFFLINE,
     .wording = CTL_WORDING_SEE_HELP,
     .run = run_solve,

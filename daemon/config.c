@@ -79,7 +79,7 @@ static const struct conf_entry conf_table[] = {
     {"planner", "schedule_daily", CONF_DAILY, OFF(schedule_daily_min), "", 0, 0, 0},
     {"planner", "startup_run", CONF_BOOL, OFF(startup_run), "true", 0, 0, 0},
     {"planner", "auto_approve", CONF_BOOL, OFF(auto_approve), "false", 0, 0, 0},
-    {"planner", "solver_memory_mib", CONF_INT, OFF(solver_memory_mib), "512", 0, 1024 * 1024, 0},
+    {"planner", "solver_memory_mib", CONF_INT, OFF(solver_memory_mib), "1024", 0, 1024 * 1024, 0},
     {"planner", "solver_wall_s", CONF_DOUBLE, OFF(solver_wall_s), "0", 0, 86400, 0},
     {"planner", "leader_retry_s", CONF_DOUBLE, OFF(leader_retry_s), "5", 0.1, 3600, 0},
     {"http", "listen", CONF_STRING, OFF(http_listen), "", 0, 0, CONF_RESTART},

@@ -98,7 +98,7 @@ add_snapshot(struct db_batch *b, const char *id, const struct snapshot *s, struc
 		const char *v[2] = {id, text};
 
 		rc = db_batch_query(
-		    b, "INSERT INTO plan_snapshot (run_id, snapshot) VALUES ($1, $2::jsonb)", 2, v,
+		    b, "INSERT INTO plan_snapshot (run_id, snapshot) VALUES ($1, $2::json)", 2, v,
 		    NULL, NULL);
 	}
 	free(text);

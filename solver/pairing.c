@@ -3,11 +3,13 @@
  * reads off the data what makes it infeasible, else solves it and stores
  * the plan part.
  *
- * Without max_changes the pairing is solved as a min-cost flow
- * (pairing_flow.c): a proven optimum in seconds where the branch-and-cut
- * stops at its time limit.  The branch-and-cut (pairing_model.c) stays for
- * max_changes, for data the flow does not take (force_mip makes it serve
- * always, for the tests), and for the LP export.
+ * Without max_changes the pairing is a min-cost flow (pairing_flow.c,
+ * LEMON's network simplex): a proven optimum in seconds where the
+ * branch-and-cut stops at its time limit.  With max_changes, the same flow
+ * under a Lagrangian multiplier on its one side row (pairing_lagrange.c).
+ * The branch-and-cut on the whole model (pairing_model.c) stays for
+ * numbers beyond the flow's bounds, as the tests' cross-check (force_mip
+ * makes it serve always) and for the LP export.
  */
 #include "pairing_impl.h"
 
@@ -29,6 +31,7 @@ pairing_solve(const struct snapshot *s, const struct snapshot_index *ix,
 	unsigned char *chosen = NULL, *warm = NULL;
 	size_t *buf = NULL;
 	const char *method = "";
+	char method_buf[sizeof(part->method)];
 	bool verbose = opt != NULL && opt->verbose;
 	bool warm_ok = false;
 	int direct, rc = 0;
@@ -61,25 +64,44 @@ pairing_solve(const struct snapshot *s, const struct snapshot_index *ix,
 	buf = calloc(d.pc.n + 1, sizeof(*buf));
 	if (chosen == NULL || warm == NULL || buf == NULL)
 		goto oom;
-	if (opt == NULL || !opt->force_mip) {
-		method = "min-cost flow";
-		switch (pairing_flow_solve(&d, chosen, buf, sr.started + sr.limit_s)) {
+	if ((opt == NULL || !opt->force_mip) && s->settings.max_changes < 0) {
+		switch (pairing_flow_solve(&d, chosen, buf)) {
 		case PAIRING_FLOW_OPTIMAL:
+			snprintf(method_buf, sizeof(method_buf), "min-cost flow (%s)",
+			         pairing_net_method());
+			method = method_buf;
 			part->status = PART_OPTIMAL;
-			goto solved;
-		case PAIRING_FLOW_STOPPED:
-			/* the better of the flow so far and the plan in force */
-			part->status = PART_FEASIBLE; /* bound: pairing_quick_bound() below */
-			if (pairing_warm_start(&d, warm, buf) &&
-			    pairing_value(&d, warm) > pairing_value(&d, chosen))
-				memcpy(chosen, warm, d.pc.n);
 			goto solved;
 		case PAIRING_FLOW_INFEASIBLE:
 			part->status = PART_INFEASIBLE;
 			plan_part_add_reason(part, "no pairing meets the pins, forbids and limits");
 			goto done;
-		case PAIRING_FLOW_UNSUITABLE:
+		case PAIRING_FLOW_FAILED:
 			break;
+		}
+	} else if (opt == NULL || !opt->force_mip) {
+		double fb = INFINITY;
+
+		switch (pairing_lagrange(&d, &sr, verbose, chosen, &fb, method_buf,
+		                         sizeof(method_buf), part)) {
+		case PAIRING_RUN_OPTIMAL:
+		case PAIRING_RUN_FEASIBLE:
+			method = method_buf;
+			part->status =
+			    fb <= (double)pairing_value(&d, chosen) ? PART_OPTIMAL : PART_FEASIBLE;
+			/* stopped early: the greedy plan may still be better */
+			if (part->status == PART_FEASIBLE && pairing_warm_start(&d, warm, buf) &&
+			    pairing_value(&d, warm) > pairing_value(&d, chosen))
+				memcpy(chosen, warm, d.pc.n);
+			if (fb < sr.bound)
+				sr.bound = fb;
+			goto solved;
+		case PAIRING_RUN_INFEASIBLE:
+			method = method_buf;
+			part->status = PART_INFEASIBLE;
+			goto done;
+		default:
+			break; /* the branch-and-cut on the whole model */
 		}
 	}
 	method = "branch-and-cut";

@@ -27,9 +27,10 @@ struct pair_terms {
 void pair_terms_compute(const struct settings *st, const struct enterprise *e,
                         const struct community *c, bool in_previous, struct pair_terms *t);
 
+/* 16 bytes: a city has millions.  A score is below 2^31 (§1.2 bounds every weight by 10^6). */
 struct pair_candidate {
-	size_t e, c; /* rows in the snapshot */
-	int64_t score;
+	uint32_t e, c; /* rows in the snapshot */
+	int32_t score;
 	bool pinned, previous;
 };
 

@@ -81,16 +81,16 @@ count_needs(const struct codes *offers, const struct codes *needs, size_t *n_nee
 	}
 }
 
-void
-pair_terms_compute(const struct settings *st, const struct enterprise *e, const struct community *c,
-                   bool in_previous, struct pair_terms *t)
+/* The terms from the distance and the needs met: the one formula of §2.2. */
+static void
+terms_from(const struct settings *st, double distance_m, size_t n_needs, size_t met,
+           bool in_previous, struct pair_terms *t)
 {
-	size_t n_needs;
 	double r = st->pair_radius_m;
 
-	t->distance_m = geo_distance_m(e->lat, e->lon, c->lat, c->lon);
-	count_needs(&e->offers, &c->needs, &n_needs, &t->needs_met);
-	t->need_fit = n_needs > 0 ? (double)t->needs_met / (double)n_needs : 0.0;
+	t->distance_m = distance_m;
+	t->needs_met = met;
+	t->need_fit = n_needs > 0 ? (double)met / (double)n_needs : 0.0;
 	/* A radius of 0 (or less) leaves no room for proximity. */
 	t->prox = r > 0 ? 1.0 - t->distance_m / r : 0.0;
 	if (!(t->prox > 0))
@@ -98,6 +98,17 @@ pair_terms_compute(const struct settings *st, const struct enterprise *e, const 
 	t->base = lround(st->w_need * t->need_fit + st->w_distance * t->prox);
 	t->keep = in_previous ? st->w_keep_pair : 0;
 	t->score = t->base + t->keep;
+}
+
+void
+pair_terms_compute(const struct settings *st, const struct enterprise *e, const struct community *c,
+                   bool in_previous, struct pair_terms *t)
+{
+	size_t n_needs, met;
+
+	count_needs(&e->offers, &c->needs, &n_needs, &met);
+	terms_from(st, geo_distance_m(e->lat, e->lon, c->lat, c->lon), n_needs, met, in_previous,
+	           t);
 }
 
 /* ------------------------------------------------------------------ */
@@ -195,57 +206,104 @@ pairset_get(const struct pairset *ps, size_t e, size_t c)
 }
 
 /* ------------------------------------------------------------------ */
-/* Candidates                                                          */
+/* Needs met, as bit sets when the codes are few                       */
 /* ------------------------------------------------------------------ */
 
-struct rowpair {
-	size_t e, c;
-};
-
-struct rowpairs {
-	struct rowpair *v;
-	size_t n, cap;
+/*
+ * With at most 64 distinct codes among the offers and needs (the sample
+ * has 8), each list is a 64-bit set and the needs a pair meets are one
+ * AND and a popcount; with more, count_needs() merges the texts.
+ */
+struct code_sets {
+	uint64_t *offers; /* per enterprise */
+	uint64_t *needs;  /* per community */
 };
 
 static int
-rowpairs_add(struct rowpairs *rp, size_t e, size_t c)
+str_ptr_cmp(const void *a, const void *b)
 {
-	if (rp->n == rp->cap) {
-		size_t cap = rp->cap ? rp->cap * 2 : 256;
-		struct rowpair *v = realloc(rp->v, cap * sizeof(*v));
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
 
-		if (v == NULL)
-			return -1;
-		rp->v = v;
-		rp->cap = cap;
+static uint64_t
+code_set(const struct codes *c, char **uniq, size_t nu)
+{
+	uint64_t m = 0;
+	size_t i;
+
+	for (i = 0; i < c->n; i++) {
+		char **hit;
+
+		if (c->v[i] == NULL)
+			continue;
+		hit = bsearch(&c->v[i], uniq, nu, sizeof(*uniq), str_ptr_cmp);
+		if (hit != NULL)
+			m |= (uint64_t)1 << (hit - uniq);
 	}
-	rp->v[rp->n].e = e;
-	rp->v[rp->n].c = c;
-	rp->n++;
-	return 0;
+	return m;
 }
 
+/* 0 with the sets, 1 when the codes are too many for them, -1 when out of memory. */
 static int
-rowpair_cmp(const void *a, const void *b)
+code_sets_build(const struct snapshot *s, struct code_sets *cs)
 {
-	const struct rowpair *x = a, *y = b;
+	size_t n = 0, k = 0, nu = 0, i, j;
+	char **all;
 
-	if (x->e != y->e)
-		return x->e < y->e ? -1 : 1;
-	if (x->c != y->c)
-		return x->c < y->c ? -1 : 1;
+	cs->offers = cs->needs = NULL;
+	for (i = 0; i < s->n_enterprises; i++)
+		n += s->enterprises[i].offers.n;
+	for (i = 0; i < s->n_communities; i++)
+		n += s->communities[i].needs.n;
+	all = malloc((n ? n : 1) * sizeof(*all));
+	if (all == NULL)
+		return -1;
+	for (i = 0; i < s->n_enterprises; i++)
+		for (j = 0; j < s->enterprises[i].offers.n; j++)
+			if (s->enterprises[i].offers.v[j] != NULL)
+				all[k++] = s->enterprises[i].offers.v[j];
+	for (i = 0; i < s->n_communities; i++)
+		for (j = 0; j < s->communities[i].needs.n; j++)
+			if (s->communities[i].needs.v[j] != NULL)
+				all[k++] = s->communities[i].needs.v[j];
+	qsort(all, k, sizeof(*all), str_ptr_cmp);
+	for (i = 0; i < k; i++)
+		if (nu == 0 || strcmp(all[nu - 1], all[i]) != 0)
+			all[nu++] = all[i];
+	if (nu > 64) {
+		free(all);
+		return 1;
+	}
+	cs->offers = calloc(s->n_enterprises + 1, sizeof(*cs->offers));
+	cs->needs = calloc(s->n_communities + 1, sizeof(*cs->needs));
+	if (cs->offers == NULL || cs->needs == NULL) {
+		free(cs->offers);
+		free(cs->needs);
+		free(all);
+		return -1;
+	}
+	for (i = 0; i < s->n_enterprises; i++)
+		cs->offers[i] = code_set(&s->enterprises[i].offers, all, nu);
+	for (i = 0; i < s->n_communities; i++)
+		cs->needs[i] = code_set(&s->communities[i].needs, all, nu);
+	free(all);
 	return 0;
 }
+
+/* ------------------------------------------------------------------ */
+/* The grid over the enterprises that pair                             */
+/* ------------------------------------------------------------------ */
 
 /*
- * The grid.  A cell is cell_lat degrees high, at least R in metres; a
- * column is at least R wide at the highest latitude any pair within R can
- * reach, so a pair within R lies in the same or a neighbouring cell.
- * Columns wrap around the antimeridian; near a pole there is one column.
+ * A cell is cell_lat degrees high, at least R in metres; a column is at
+ * least R wide at the highest latitude any pair within R can reach, so a
+ * pair within R lies in the same or a neighbouring cell.  Columns wrap
+ * around the antimeridian; near a pole there is one column.
  */
 struct grid_entry {
 	int64_t key;
-	size_t e;
+	uint32_t e;
+	double lat, lon;
 };
 
 struct grid {
@@ -326,7 +384,9 @@ grid_build(struct grid *g, const struct snapshot *s, double radius)
 		if (e->max_communities < 1)
 			continue;
 		g->v[g->n].key = grid_row(g, e->lat) * g->ncol + grid_col(g, e->lon);
-		g->v[g->n].e = i;
+		g->v[g->n].e = (uint32_t)i;
+		g->v[g->n].lat = e->lat;
+		g->v[g->n].lon = e->lon;
 		g->n++;
 	}
 	qsort(g->v, g->n, sizeof(*g->v), grid_entry_cmp);
@@ -349,64 +409,200 @@ grid_lower(const struct grid *g, int64_t key)
 	return lo;
 }
 
-/* Pairs (e, c) within the radius, from the cells around each community. */
-static int
-grid_pairs(const struct snapshot *s, struct rowpairs *out)
+/*
+ * A cheap test that a point is farther than the radius, before the exact
+ * haversine: the equirectangular distance, trusted only where it is
+ * within a fraction of a percent of the great circle (radius up to
+ * 100 km, latitudes up to 70 degrees) and then only with a 5 % margin.
+ */
+struct near_test {
+	bool on;
+	double lat, lon, coslat, limit2; /* limit2: (1.05 R / R_earth)^2, in radians */
+};
+
+static void
+near_test_init(struct near_test *t, double radius, double lat, double lon)
 {
+	double lim = (1.05 * radius + 1.0) / EARTH_RADIUS_M;
+
+	t->on = radius <= 100000.0 && fabs(lat) <= 70.0;
+	t->lat = lat;
+	t->lon = lon;
+	t->coslat = cos(lat * M_PI / 180.0);
+	t->limit2 = lim * lim;
+}
+
+static bool
+near_test_far(const struct near_test *t, double lat, double lon)
+{
+	double dlat, dlon;
+
+	if (!t->on || fabs(lat) > 70.0)
+		return false;
+	dlat = (lat - t->lat) * (M_PI / 180.0);
+	dlon = fabs(lon - t->lon);
+	if (dlon > 180.0)
+		dlon = 360.0 - dlon;
+	dlon *= (M_PI / 180.0) * t->coslat;
+	/* cos varies little over the radius: take the smaller of the two ends */
+	dlon *= 0.97;
+	return dlat * dlat + dlon * dlon > t->limit2;
+}
+
+/* ------------------------------------------------------------------ */
+/* Candidates                                                          */
+/* ------------------------------------------------------------------ */
+
+/* A pinned, forbidden or previous pair: the pairs the grid alone does not decide. */
+struct special {
+	uint32_t c, e;
+	unsigned char flags;
+};
+
+static int
+special_cmp(const void *a, const void *b)
+{
+	const struct special *x = a, *y = b;
+
+	if (x->c != y->c)
+		return x->c < y->c ? -1 : 1;
+	return (x->e > y->e) - (x->e < y->e);
+}
+
+/* The candidates in the order they are found: by community, then as the grid gives them. */
+struct found {
+	struct pair_candidate *v;
+	size_t n, cap;
+};
+
+static int
+found_add(struct found *f, size_t e, size_t c, int64_t score, unsigned char flags)
+{
+	if (f->n == f->cap) {
+		size_t cap = f->cap ? f->cap + f->cap / 2 : 4096;
+		struct pair_candidate *v = realloc(f->v, cap * sizeof(*v));
+
+		if (v == NULL)
+			return -1;
+		f->v = v;
+		f->cap = cap;
+	}
+	f->v[f->n].e = (uint32_t)e;
+	f->v[f->n].c = (uint32_t)c;
+	f->v[f->n].score = (int32_t)score;
+	f->v[f->n].pinned = (flags & PAIR_PIN) != 0;
+	f->v[f->n].previous = (flags & PAIR_PREV) != 0;
+	f->n++;
+	return 0;
+}
+
+struct cand_ctx {
+	const struct snapshot *s;
+	struct code_sets cs;
+	bool sets;
+	struct found f;
+	size_t *per_e; /* candidates of each enterprise */
+};
+
+static int
+emit(struct cand_ctx *x, size_t e, size_t c, double d, unsigned char flags)
+{
+	const struct enterprise *en = &x->s->enterprises[e];
+	const struct community *cm = &x->s->communities[c];
+	struct pair_terms t;
+	size_t n_needs, met;
+
+	if (x->sets) {
+		n_needs = (size_t)__builtin_popcountll(x->cs.needs[c]);
+		met = (size_t)__builtin_popcountll(x->cs.needs[c] & x->cs.offers[e]);
+	} else {
+		count_needs(&en->offers, &cm->needs, &n_needs, &met);
+	}
+	terms_from(&x->s->settings, d, n_needs, met, (flags & PAIR_PREV) != 0, &t);
+	x->per_e[e]++;
+	return found_add(&x->f, e, c, t.score, flags);
+}
+
+/* Every candidate, by community; per_e counted. */
+static int
+find_candidates(struct cand_ctx *x, const struct pairset *ps, const struct special *sp, size_t nsp)
+{
+	const struct snapshot *s = x->s;
 	double radius = s->settings.pair_radius_m;
-	struct grid g;
-	size_t c;
-	int rc = 0;
+	struct grid g = {0};
+	size_t c, k = 0;
+	bool grid = radius >= 0;
 
-	if (!(radius >= 0))
-		return 0;
-	if (grid_build(&g, s, radius) != 0)
+	if (grid && grid_build(&g, s, radius) != 0)
 		return -1;
-	for (c = 0; c < s->n_communities && rc == 0; c++) {
+	for (c = 0; c < s->n_communities; c++) {
 		const struct community *cm = &s->communities[c];
-		int64_t r0 = grid_row(&g, cm->lat), k0 = grid_col(&g, cm->lon);
-		int64_t dr, dk;
+		int64_t r0, k0, dr, dk;
+		struct near_test nt;
 
-		for (dr = -1; dr <= 1 && rc == 0; dr++) {
+		if (!grid)
+			goto specials;
+		r0 = grid_row(&g, cm->lat);
+		k0 = grid_col(&g, cm->lon);
+		near_test_init(&nt, radius, cm->lat, cm->lon);
+		for (dr = -1; dr <= 1; dr++) {
 			int64_t r = r0 + dr;
 
 			if (r < 0 || r >= g.nrow)
 				continue;
-			for (dk = -1; dk <= 1 && rc == 0; dk++) {
-				int64_t k = k0 + dk;
+			for (dk = -1; dk <= 1; dk++) {
+				int64_t col = k0 + dk, key;
 				size_t i;
 
 				if (g.ncol == 1 && dk != 0)
 					continue;
-				k = (k + g.ncol) % g.ncol;
-				for (i = grid_lower(&g, r * g.ncol + k);
-				     i < g.n && g.v[i].key == r * g.ncol + k; i++) {
-					const struct enterprise *e = &s->enterprises[g.v[i].e];
+				col = (col + g.ncol) % g.ncol;
+				key = r * g.ncol + col;
+				for (i = grid_lower(&g, key); i < g.n && g.v[i].key == key; i++) {
+					const struct grid_entry *ge = &g.v[i];
+					unsigned char f = 0;
+					double d;
 
-					if (geo_distance_m(e->lat, e->lon, cm->lat, cm->lon) <=
-					        radius &&
-					    rowpairs_add(out, g.v[i].e, c) != 0) {
-						rc = -1;
-						break;
-					}
+					if (near_test_far(&nt, ge->lat, ge->lon))
+						continue;
+					d = geo_distance_m(ge->lat, ge->lon, cm->lat, cm->lon);
+					if (!(d <= radius))
+						continue;
+					if (ps->n > 0)
+						f = pairset_get(ps, ge->e, c);
+					if ((f & PAIR_FORBID) && !(f & PAIR_PIN))
+						continue;
+					if (emit(x, ge->e, c, d, f) != 0)
+						goto fail;
 				}
 			}
 		}
+	specials:
+		/* pins, and pairs of the plan in force, beyond the radius */
+		for (; k < nsp && sp[k].c < c; k++)
+			;
+		for (; k < nsp && sp[k].c == c; k++) {
+			const struct enterprise *en = &s->enterprises[sp[k].e];
+			unsigned char f = sp[k].flags;
+			double d = geo_distance_m(en->lat, en->lon, cm->lat, cm->lon);
+
+			if (grid && en->max_communities >= 1 && d <= radius)
+				continue; /* found by the grid */
+			if ((f & PAIR_FORBID) && !(f & PAIR_PIN))
+				continue;
+			if (!(f & PAIR_PIN) && en->max_communities < 1)
+				continue;
+			if (!(f & (PAIR_PIN | PAIR_PREV)))
+				continue;
+			if (emit(x, sp[k].e, c, d, f) != 0)
+				goto fail;
+		}
 	}
 	free(g.v);
-	return rc;
-}
-
-static int
-prev_pair_cmp(const void *a, const void *b)
-{
-	const struct prev_pair *x = a, *y = b;
-
-	if (x->e != y->e)
-		return x->e < y->e ? -1 : 1;
-	if (x->c != y->c)
-		return x->c < y->c ? -1 : 1;
 	return 0;
+fail:
+	free(g.v);
+	return -1;
 }
 
 static size_t
@@ -427,13 +623,69 @@ find_candidate(const struct pair_candidates *pc, size_t e, size_t c)
 	return SIZE_MAX;
 }
 
+static int
+prev_pair_cmp(const void *a, const void *b)
+{
+	const struct prev_pair *x = a, *y = b;
+
+	if (x->e != y->e)
+		return x->e < y->e ? -1 : 1;
+	if (x->c != y->c)
+		return x->c < y->c ? -1 : 1;
+	return 0;
+}
+
+/* The distinct pairs of the plan in force and what became of each. */
+static int
+prev_pairs_build(const struct snapshot *s, const struct snapshot_index *ix,
+                 const struct pairset *ps, const struct pair_candidates *out,
+                 struct prev_pairs *prev)
+{
+	struct prev_pair *v = calloc(s->n_prev_pairs ? s->n_prev_pairs : 1, sizeof(*v));
+	size_t i, n;
+
+	if (v == NULL)
+		return -1;
+	for (i = n = 0; i < s->n_prev_pairs; i++) {
+		size_t e = idmap_get(&ix->enterprise, s->prev_pairs[i].a);
+		size_t c = idmap_get(&ix->community, s->prev_pairs[i].b);
+
+		if (e == IDMAP_NONE || c == IDMAP_NONE)
+			continue;
+		v[n].e = e;
+		v[n].c = c;
+		n++;
+	}
+	qsort(v, n, sizeof(*v), prev_pair_cmp);
+	prev->v = v;
+	prev->n = 0;
+	for (i = 0; i < n; i++) {
+		struct prev_pair *p;
+
+		if (i > 0 && v[i].e == v[i - 1].e && v[i].c == v[i - 1].c)
+			continue;
+		p = &prev->v[prev->n++];
+		*p = v[i];
+		p->cand = find_candidate(out, p->e, p->c);
+		if (p->cand != SIZE_MAX)
+			p->fate = PREV_CANDIDATE;
+		else if (pairset_get(ps, p->e, p->c) & PAIR_FORBID)
+			p->fate = PREV_FORBIDDEN;
+		else
+			p->fate = PREV_NOT_PAIRING;
+	}
+	return 0;
+}
+
 int
 pairing_candidates_build(const struct snapshot *s, const struct snapshot_index *ix,
                          struct pair_candidates *out, struct prev_pairs *prev)
 {
+	struct cand_ctx x = {.s = s};
 	struct pairset ps;
-	struct rowpairs rp = {0};
-	size_t i, n;
+	struct special *sp = NULL;
+	size_t nsp = 0, i, j, *at = NULL;
+	int r;
 
 	out->v = NULL;
 	out->n = 0;
@@ -441,21 +693,27 @@ pairing_candidates_build(const struct snapshot *s, const struct snapshot_index *
 		prev->v = NULL;
 		prev->n = 0;
 	}
+	if (s->n_enterprises > UINT32_MAX - 1 || s->n_communities > UINT32_MAX - 1)
+		return -1;
 	if (pairset_init(&ps, s->n_rules + s->n_prev_pairs, s->n_communities) != 0)
 		return -1;
+	sp = calloc(s->n_rules + s->n_prev_pairs + 1, sizeof(*sp));
+	x.per_e = calloc(s->n_enterprises + 1, sizeof(*x.per_e));
+	if (sp == NULL || x.per_e == NULL)
+		goto fail;
 	for (i = 0; i < s->n_rules; i++) {
-		const struct rule *r = &s->rules[i];
+		const struct rule *rl = &s->rules[i];
 		size_t e, c;
+		unsigned char f = rl->kind == RULE_PIN_PAIR ? PAIR_PIN : PAIR_FORBID;
 
-		if (r->kind != RULE_PIN_PAIR && r->kind != RULE_FORBID_PAIR)
+		if (rl->kind != RULE_PIN_PAIR && rl->kind != RULE_FORBID_PAIR)
 			continue;
-		e = idmap_get(&ix->enterprise, r->enterprise_id);
-		c = idmap_get(&ix->community, r->community_id);
+		e = idmap_get(&ix->enterprise, rl->enterprise_id);
+		c = idmap_get(&ix->community, rl->community_id);
 		if (e == IDMAP_NONE || c == IDMAP_NONE)
 			continue;
-		pairset_mark(&ps, e, c, r->kind == RULE_PIN_PAIR ? PAIR_PIN : PAIR_FORBID);
-		if (r->kind == RULE_PIN_PAIR && rowpairs_add(&rp, e, c) != 0)
-			goto fail;
+		pairset_mark(&ps, e, c, f);
+		sp[nsp++] = (struct special){(uint32_t)c, (uint32_t)e, f};
 	}
 	for (i = 0; i < s->n_prev_pairs; i++) {
 		size_t e = idmap_get(&ix->enterprise, s->prev_pairs[i].a);
@@ -464,77 +722,53 @@ pairing_candidates_build(const struct snapshot *s, const struct snapshot_index *
 		if (e == IDMAP_NONE || c == IDMAP_NONE)
 			continue;
 		pairset_mark(&ps, e, c, PAIR_PREV);
-		if (s->enterprises[e].max_communities >= 1 && rowpairs_add(&rp, e, c) != 0)
-			goto fail;
+		sp[nsp++] = (struct special){(uint32_t)c, (uint32_t)e, PAIR_PREV};
 	}
-	if (grid_pairs(s, &rp) != 0)
+	/* one row per pair, its flags merged */
+	qsort(sp, nsp, sizeof(*sp), special_cmp);
+	for (i = j = 0; i < nsp; i++) {
+		if (j > 0 && sp[j - 1].c == sp[i].c && sp[j - 1].e == sp[i].e) {
+			sp[j - 1].flags |= sp[i].flags;
+			continue;
+		}
+		sp[j++] = sp[i];
+	}
+	nsp = j;
+	r = code_sets_build(s, &x.cs);
+	if (r < 0)
+		goto fail;
+	x.sets = r == 0;
+	if (find_candidates(&x, &ps, sp, nsp) != 0)
 		goto fail;
 
-	if (rp.n > 0)
-		qsort(rp.v, rp.n, sizeof(*rp.v), rowpair_cmp);
-	out->v = calloc(rp.n ? rp.n : 1, sizeof(*out->v));
-	if (out->v == NULL)
+	/* by enterprise, each enterprise's communities in the order found: ascending */
+	out->v = malloc((x.f.n ? x.f.n : 1) * sizeof(*out->v));
+	at = calloc(s->n_enterprises + 1, sizeof(*at));
+	if (out->v == NULL || at == NULL)
 		goto fail;
-	for (i = n = 0; i < rp.n; i++) {
-		size_t e = rp.v[i].e, c = rp.v[i].c;
-		unsigned char f;
-		struct pair_terms t;
-
-		if (i > 0 && e == rp.v[i - 1].e && c == rp.v[i - 1].c)
-			continue;
-		f = pairset_get(&ps, e, c);
-		if ((f & PAIR_FORBID) && !(f & PAIR_PIN))
-			continue;
-		pair_terms_compute(&s->settings, &s->enterprises[e], &s->communities[c],
-		                   (f & PAIR_PREV) != 0, &t);
-		out->v[n].e = e;
-		out->v[n].c = c;
-		out->v[n].score = t.score;
-		out->v[n].pinned = (f & PAIR_PIN) != 0;
-		out->v[n].previous = (f & PAIR_PREV) != 0;
-		n++;
-	}
-	out->n = n;
-
-	if (prev != NULL) {
-		struct prev_pair *v = calloc(s->n_prev_pairs ? s->n_prev_pairs : 1, sizeof(*v));
-
-		if (v == NULL)
-			goto fail;
-		for (i = n = 0; i < s->n_prev_pairs; i++) {
-			size_t e = idmap_get(&ix->enterprise, s->prev_pairs[i].a);
-			size_t c = idmap_get(&ix->community, s->prev_pairs[i].b);
-
-			if (e == IDMAP_NONE || c == IDMAP_NONE)
-				continue;
-			v[n].e = e;
-			v[n].c = c;
-			n++;
-		}
-		qsort(v, n, sizeof(*v), prev_pair_cmp);
-		prev->v = v;
-		prev->n = 0;
-		for (i = 0; i < n; i++) {
-			struct prev_pair *p;
-
-			if (i > 0 && v[i].e == v[i - 1].e && v[i].c == v[i - 1].c)
-				continue;
-			p = &prev->v[prev->n++];
-			*p = v[i];
-			p->cand = find_candidate(out, p->e, p->c);
-			if (p->cand != SIZE_MAX)
-				p->fate = PREV_CANDIDATE;
-			else if (pairset_get(&ps, p->e, p->c) & PAIR_FORBID)
-				p->fate = PREV_FORBIDDEN;
-			else
-				p->fate = PREV_NOT_PAIRING;
-		}
-	}
-	free(rp.v);
+	for (i = 0; i < s->n_enterprises; i++)
+		at[i + 1] = at[i] + x.per_e[i];
+	for (i = 0; i < x.f.n; i++)
+		out->v[at[x.f.v[i].e]++] = x.f.v[i];
+	out->n = x.f.n;
+	free(x.f.v);
+	x.f.v = NULL;
+	if (prev != NULL && prev_pairs_build(s, ix, &ps, out, prev) != 0)
+		goto fail;
+	free(at);
+	free(sp);
+	free(x.per_e);
+	free(x.cs.offers);
+	free(x.cs.needs);
 	pairset_free(&ps);
 	return 0;
 fail:
-	free(rp.v);
+	free(at);
+	free(sp);
+	free(x.per_e);
+	free(x.cs.offers);
+	free(x.cs.needs);
+	free(x.f.v);
 	pairset_free(&ps);
 	free(out->v);
 	out->v = NULL;

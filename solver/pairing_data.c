@@ -114,9 +114,10 @@ pairing_cand_industry(const struct pairing_data *d, size_t i)
 /* Plans as 0/1 vectors over the candidates                            */
 /* ------------------------------------------------------------------ */
 
-/* Whether chosen (one flag per candidate) meets every row of the model. */
-bool
-pairing_feasible(const struct pairing_data *d, const unsigned char *chosen, size_t *buf)
+/* Whether chosen (one flag per candidate) meets every row of the model (keep: the max_changes row
+ * too). */
+static bool
+feasible_rows(const struct pairing_data *d, const unsigned char *chosen, size_t *buf, bool keep)
 {
 	const struct snapshot *s = d->s;
 	size_t e, c, i;
@@ -159,9 +160,21 @@ pairing_feasible(const struct pairing_data *d, const unsigned char *chosen, size
 			}
 		}
 	}
-	if (d->has_keep_row && kept < d->keep_min)
+	if (keep && d->has_keep_row && kept < d->keep_min)
 		return false;
 	return true;
+}
+
+bool
+pairing_feasible(const struct pairing_data *d, const unsigned char *chosen, size_t *buf)
+{
+	return feasible_rows(d, chosen, buf, true);
+}
+
+bool
+pairing_feasible_but_keep(const struct pairing_data *d, const unsigned char *chosen, size_t *buf)
+{
+	return feasible_rows(d, chosen, buf, false);
 }
 
 /* P of a plan, with the shortfall of each community at its least. */

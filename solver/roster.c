@@ -4,26 +4,38 @@
  *
  * The search: a first roster (each instructor where the plan in force had
  * them, then the full-time minimums met by an augmenting-path matching),
- * bettered period by period with one-period LPs (each a transportation
- * problem, integral at the vertex); for large models the LP relaxation by
- * interior point, rounded, gives a better roster and a bound (weak duality
- * from its row duals) that often proves it optimal; otherwise GLPK's branch
- * and cut on the whole model, warm-started with the roster in hand.
+ * bettered period by period, each period's best with the others held
+ * found as a min-cost flow (roster_flow.c, LEMON); then column generation
+ * over each instructor's path through the periods (roster_paths.c,
+ * roster_master.c), whose Lagrangian bound is the LP relaxation of the
+ * whole model once it converges: on the sample district and city that
+ * relaxation is integral, so the bound proves the roster or leaves a
+ * gap of hundredths of a percent.  When the bound is not met and the
+ * whole model fits, GLPK's branch-and-cut on it continues from the roster
+ * in hand with the paths' bound.
  *
- * When the whole model would not fit in the memory left (what the caller
- * says is left, roster_memory_budget()) or in the time left, it is never
- * built: the first roster is bettered by moves and swaps, by the
- * one-period LPs (over each instructor's best zones when a period is too
- * large) and by moves and swaps again, and a Lagrangian bound
- * (roster_lagrangian_bound()) states the gap; the status is then feasible,
- * or optimal when the bound meets the roster.
+ * The whole model alone (force_mip, the tests' cross-check): the first
+ * roster bettered by one-period LPs; for large models the LP relaxation
+ * by interior point, rounded, gives a better roster and a bound; then
+ * GLPK's branch-and-cut on the whole model, warm-started with the roster
+ * in hand.
  *
- * The plan part's method names the path taken: "local search with
- * Lagrangian bound" (the whole model did not fit), "branch-and-cut" (GLPK's
- * search ran), "LP rounding" (the interior point ran, and its bound proved
- * the roster or the time ran out before the search), "one-period LPs" (the
- * time ran out in the root LP), "first roster" (nobody to place); "" when
- * the infeasibility is read off the data.
+ * When neither the paths' masters nor the whole model fit in the memory
+ * left (what the caller says is left, roster_memory_budget()) or in the
+ * time left, no model is built: the first roster is bettered by moves and
+ * swaps, by the one-period LPs (over each instructor's best zones when a
+ * period is too large) and by moves and swaps again, and a Lagrangian
+ * bound (roster_lagrangian_bound()) states the gap; the status is then
+ * feasible, or optimal when the bound meets the roster.
+ *
+ * The plan part's method names the path taken: "column generation
+ * (instructor paths)" (the paths' bound settled it), "column generation +
+ * branch-and-cut" (the whole model's search went on from there), "local
+ * search with Lagrangian bound" (no model fitted), "branch-and-cut"
+ * (GLPK's search ran), "LP rounding" (the interior point ran, and its
+ * bound proved the roster or the time ran out before the search),
+ * "one-period LPs" (the time ran out in the root LP), "first roster"
+ * (nobody to place); "" when the infeasibility is read off the data.
  */
 #include "roster_impl.h"
 
@@ -103,7 +115,7 @@ roster_solve(const struct snapshot *s, const struct snapshot_index *ix,
 	const char *method = "";
 	int n_reasons = 0, first, ret;
 	struct roster_size full;
-	bool any = false, limited;
+	bool any = false, limited, whole_fits, by_paths = false;
 	int rc = -1;
 
 	if (opt == NULL)
@@ -144,15 +156,47 @@ roster_solve(const struct snapshot *s, const struct snapshot_index *ix,
 	full = roster_model_count(&m, 0, m.np);
 	budget = roster_memory_budget(opt, &limited);
 	part->memory_budget_mib = limited ? budget / ROSTER_MIB : 0;
-	if (roster_model_bytes(full, full.rows > ROSTER_LARGE_ROWS) > budget ||
-	    full.nnz * ROSTER_SECONDS_PER_NNZ > deadline - lp_now()) {
+	whole_fits = roster_model_bytes(full, full.rows > ROSTER_LARGE_ROWS) <= budget &&
+	             full.nnz * ROSTER_SECONDS_PER_NNZ <= deadline - lp_now();
+	if (!opt->force_mip && roster_paths_bytes(&m) <= budget) {
+		struct roster_paths_log log;
+		double pb = INFINITY, left = deadline - lp_now();
+		int r;
+
+		/* a good roster first: each period's best with the others held, by flows */
+		if (roster_by_flows(&m, isfinite(left) ? lp_now() + left * 0.1 : deadline, 1) != 0)
+			goto done;
+		left = deadline - lp_now();
+		r = roster_by_paths(&m, opt, isfinite(left) ? lp_now() + left * 0.95 : deadline,
+		                    &pb, &log);
+		if (r < 0)
+			goto done;
+		if (r == 0) {
+			left = deadline - lp_now();
+			if (roster_local(&m, isfinite(left) ? lp_now() + left * 0.1 : deadline) !=
+			    0)
+				goto done;
+			part->objective = roster_objective(&m);
+			rs.sr.bound = pb;
+			method = "column generation (instructor paths)";
+			if (floor(pb + 1e-6) <= (double)part->objective || !whole_fits ||
+			    lp_now() >= deadline) {
+				part->status = PART_FEASIBLE; /* optimal when the bound meets it */
+				goto settle;
+			}
+			/* the bound not met: the whole model's branch-and-cut from here */
+			by_paths = true;
+		}
+	}
+	if (!whole_fits) {
 		/*
 		 * The whole model would not fit in the memory or the time
-		 * left: the first roster bettered by moves and swaps, then by
-		 * the one-period LPs (over each instructor's best zones when a
-		 * period is too large), then by moves and swaps again, with a
-		 * Lagrangian bound, so that the gap says how far it may be from
-		 * optimal.  Each step has its share of the time.
+		 * left (nor the paths' master): the first roster bettered by
+		 * moves and swaps, then by the one-period LPs (over each
+		 * instructor's best zones when a period is too large), then by
+		 * moves and swaps again, with a Lagrangian bound, so that the gap
+		 * says how far it may be from optimal.  Each step has its share
+		 * of the time.
 		 */
 		double left = deadline - lp_now();
 		int32_t *saved = roster_alloc(m.np * m.ni, sizeof(*saved));
@@ -186,7 +230,7 @@ roster_solve(const struct snapshot *s, const struct snapshot_index *ix,
 		goto settle;
 	}
 	method = "one-period LPs";
-	if (roster_by_period(&m, deadline, opt, false, NULL) != 0)
+	if (!by_paths && roster_by_period(&m, deadline, opt, false, NULL) != 0)
 		goto done;
 	if (roster_model_build(&m, false, 0, m.np, 0) != 0)
 		goto done;
@@ -284,6 +328,8 @@ roster_solve(const struct snapshot *s, const struct snapshot_index *ix,
 		}
 	}
 settle:
+	if (by_paths && method[0] != 'c')
+		method = "column generation + branch-and-cut";
 	if (part->status == PART_OPTIMAL) {
 		part->bound = (double)part->objective;
 		part->gap = 0;

@@ -10,9 +10,15 @@
  *                      by an augmenting-path matching
  *   roster_model.c     the GLPK model, what it costs, the LP export
  *   roster_periods.c   the roster bettered by one-period LPs
+ *   roster_flow.c      the roster bettered by one-period min-cost flows
  *   roster_interior.c  large models: the interior point's LP, rounded
  *   roster_local.c     moves and swaps without any model
  *   roster_lagrange.c  an upper bound on R without any model
+ *   roster_paths.c     column generation over each instructor's path: the
+ *                      master of one class, its pricing, the Lagrangian
+ *                      bound (roster_paths.h)
+ *   roster_master.c    the search over the masters: the bound, and a roster
+ *                      from it
  *   roster.c           roster_solve(): which path, and the plan part
  */
 #ifndef PARKPLAN_ROSTER_IMPL_H
@@ -64,6 +70,8 @@ struct roster_model {
 	const int32_t *only;    /* [p*ni+i] or NULL: build only this zone's x (NO_ZONE: all) */
 	int *xcol, *ycol;       /* [(p*ni+i)*nz+z]: column, 0 when absent */
 	int *ocol;              /* [(p*nz+z)*2+c]: c 0 full-time, 1 part-time */
+	int *seatrow;           /* [(p*nz+z)*2+c]: the seat row of ocol's, 0 when absent */
+	int *minrow;            /* [p*nz+z]: the full-time minimum's row, 0 when absent */
 	glp_prob *lp;
 	int ncols;
 };
@@ -204,7 +212,43 @@ int roster_interior(struct roster_model *m, const struct solver_options *opt, do
 /* roster_local.c: moves and swaps until none gains or the deadline; 0 or -1. */
 int roster_local(struct roster_model *m, double deadline);
 
+/* What roster_by_paths() did, for the method and for tuning. */
+struct roster_paths_log {
+	size_t rounds, columns, fixed;
+	double lp, cg_seconds, ip_seconds;
+	int ip_status;
+};
+
+/*
+ * roster_paths.c: the roster by column generation over paths, starting
+ * from the feasible roster in zone_of and bettering it there; *bound
+ * receives an upper bound on R (the LP relaxation of the whole model once
+ * no path prices in).  Returns 0, 1 when the data does not suit it (more
+ * than 64 periods), -1 when out of memory.
+ */
+int roster_by_paths(struct roster_model *m, const struct solver_options *opt, double deadline,
+                    double *bound, struct roster_paths_log *log);
+/* The bytes roster_by_paths() may take at most, about. */
+double roster_paths_bytes(const struct roster_model *m);
+
+/*
+ * roster_flow.c: better zone_of period by period, each period's best
+ * roster with the others held found as a min-cost flow (LEMON); passes
+ * over the periods until the deadline.  Returns 0 or -1 (out of memory).
+ */
+int roster_by_flows(struct roster_model *m, double deadline, int passes);
+
 /* roster_lagrange.c: an upper bound on R, INFINITY when out of memory. */
 double roster_lagrangian_bound(const struct roster_model *m, double target, double deadline);
+/*
+ * The same, the best multipliers into best_seat ([(p*nz+z)*2+c], >= 0) and
+ * best_min ([p*nz+z], <= 0) when not NULL: duals of the seat and minimum
+ * rows in the signs of roster_paths.c.
+ */
+double roster_lagrangian_search(const struct roster_model *m, double target, double deadline,
+                                double *best_seat, double *best_min);
+/* The same from the multipliers in best_seat and best_min when start (both then not NULL). */
+double roster_lagrangian_from(const struct roster_model *m, double target, double deadline,
+                              bool start, double *best_seat, double *best_min);
 
 #endif

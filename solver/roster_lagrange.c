@@ -7,6 +7,7 @@
 #include "roster_impl.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "lp.h"
 
@@ -25,6 +26,20 @@
 double
 roster_lagrangian_bound(const struct roster_model *m, double target, double deadline)
 {
+	return roster_lagrangian_search(m, target, deadline, NULL, NULL);
+}
+
+double
+roster_lagrangian_search(const struct roster_model *m, double target, double deadline,
+                         double *best_seat, double *best_min)
+{
+	return roster_lagrangian_from(m, target, deadline, false, best_seat, best_min);
+}
+
+double
+roster_lagrangian_from(const struct roster_model *m, double target, double deadline, bool start,
+                       double *best_seat, double *best_min)
+{
 	size_t nz = m->nz, ni = m->ni, np = m->np, npz = np * nz;
 	int64_t wb = m->s->settings.w_balance;
 	double ws = (double)roster_stay_gain(m), best = INFINITY, theta = 1.0, extra = 0;
@@ -38,6 +53,16 @@ roster_lagrangian_bound(const struct roster_model *m, double target, double dead
 
 	if (lam == NULL || mu == NULL || g_lam == NULL || g_mu == NULL || f == NULL || stay == NULL)
 		goto done;
+	if (start) {
+		/* from the multipliers given, kept in range, with shorter steps */
+		theta = 0.1;
+		for (size_t k = 0; k < npz * 2; k++)
+			lam[k] = best_seat[k] < 0            ? 0
+			         : best_seat[k] > (double)wb ? (double)wb
+			                                     : best_seat[k];
+		for (size_t k = 0; k < npz; k++)
+			mu[k] = best_min[k] > 0 ? 0 : -best_min[k];
+	}
 	if (wb < 0) {
 		/* o_zcp ≤ its bound, each worth −w_balance: count them all. */
 		for (size_t p = 0; p < np; p++)
@@ -131,6 +156,12 @@ roster_lagrangian_bound(const struct roster_model *m, double target, double dead
 		if (L < best) {
 			best = L;
 			since = 0;
+			/* the multipliers in the duals' signs: seats >= 0, minimums <= 0 */
+			if (best_seat != NULL)
+				memcpy(best_seat, lam, npz * 2 * sizeof(*lam));
+			if (best_min != NULL)
+				for (size_t k = 0; k < npz; k++)
+					best_min[k] = -mu[k];
 		} else if (++since >= 5) {
 			theta /= 2;
 			since = 0;

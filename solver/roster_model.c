@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "lp.h"
+#include "lp_write.h"
 
 /* ------------------------------------------------------------------ */
 /* The GLPK problem                                                    */
@@ -151,6 +152,7 @@ roster_model_build(struct roster_model *m, bool names, size_t p0, size_t p1, int
 				if (ocol == 0)
 					continue;
 				row = glp_add_rows(lp, 1);
+				m->seatrow[(p * nz + z) * 2 + (size_t)c] = row;
 				if (names)
 					lp_set_name(lp, LP_ROW, row,
 					            "seats_%s_%" PRId64 "_%" PRId64,
@@ -170,6 +172,7 @@ roster_model_build(struct roster_model *m, bool names, size_t p0, size_t p1, int
 			if (m->s->zones[z].min_fulltime <= 0)
 				continue;
 			row = glp_add_rows(lp, 1);
+			m->minrow[p * nz + z] = row;
 			if (names)
 				lp_set_name(lp, LP_ROW, row, "minft_%" PRId64 "_%" PRId64,
 				            m->s->zones[z].id, m->s->periods[p].id);
@@ -226,6 +229,8 @@ roster_model_clear(struct roster_model *m)
 	memset(m->xcol, 0, m->np * m->ni * m->nz * sizeof(*m->xcol));
 	memset(m->ycol, 0, m->np * m->ni * m->nz * sizeof(*m->ycol));
 	memset(m->ocol, 0, m->np * m->nz * 2 * sizeof(*m->ocol));
+	memset(m->seatrow, 0, m->np * m->nz * 2 * sizeof(*m->seatrow));
+	memset(m->minrow, 0, m->np * m->nz * sizeof(*m->minrow));
 }
 
 /* ------------------------------------------------------------------ */
@@ -409,28 +414,212 @@ roster_model_read(struct roster_model *m)
 /* The LP export                                                       */
 /* ------------------------------------------------------------------ */
 
+/* The overflow column's bound in z, class c, period p: the class's instructors who may sit there.
+ */
+static int64_t
+o_bound(const struct roster_model *m, size_t p, size_t z, int c)
+{
+	int64_t n = 0;
+
+	for (size_t i = 0; i < m->ni; i++)
+		if (m->allowed[piz_of(m, p, i, z)] && (m->s->instructors[i].full_time ? 0 : 1) == c)
+			n++;
+	return n;
+}
+
+/*
+ * The whole model of docs/model.md §3.5 written row by row as it is
+ * generated (lp_write.h), the rows and columns roster_model_build() makes
+ * with names, without building it: a city's model is written in the
+ * memory of its data.
+ */
+static int
+write_model(const struct roster_model *m, const char *path)
+{
+	const struct settings *st = &m->s->settings;
+	const struct snapshot *s = m->s;
+	struct lp_writer w;
+	char zero[96] = "";
+	int64_t *ob = roster_alloc(roster_count_mul(m->np * m->nz, 2), sizeof(*ob));
+	size_t p, i, z;
+
+#define IID(i) (s->instructors[i].id)
+#define ZID(z) (s->zones[z].id)
+#define PID(p) (s->periods[p].id)
+#define HAS_X(p, i, z) (m->allowed[piz_of(m, p, i, z)] != 0)
+#define HAS_Y(p, i, z) ((p) > 0 && HAS_X(p, i, z) && HAS_X((p)-1, i, z))
+	if (ob == NULL || lpw_open(&w, path, "parkplan_roster") != 0) {
+		free(ob);
+		return -1;
+	}
+	for (p = 0; p < m->np; p++)
+		for (z = 0; z < m->nz; z++)
+			for (int c = 0; c < 2; c++)
+				ob[(p * m->nz + z) * 2 + (size_t)c] = o_bound(m, p, z, c);
+	for (p = 0; p < m->np && zero[0] == '\0'; p++)
+		for (i = 0; i < m->ni && zero[0] == '\0'; i++)
+			for (z = 0; z < m->nz && zero[0] == '\0'; z++)
+				if (HAS_X(p, i, z))
+					snprintf(zero, sizeof(zero),
+					         "x_%" PRId64 "_%" PRId64 "_%" PRId64, IID(i),
+					         ZID(z), PID(p));
+	if (zero[0] == '\0') {
+		free(ob);
+		return lpw_close(&w); /* no column: as glp_write_lp() writes an empty problem */
+	}
+	lpw_section(&w, "Maximize");
+	lpw_row(&w, "R");
+	for (p = 0; p < m->np; p++)
+		for (i = 0; i < m->ni; i++)
+			for (z = 0; z < m->nz; z++)
+				if (HAS_X(p, i, z))
+					lpw_term(&w, (double)x_coef(m, p, i, z),
+					         "x_%" PRId64 "_%" PRId64 "_%" PRId64, IID(i),
+					         ZID(z), PID(p));
+	for (p = 1; p < m->np; p++)
+		for (i = 0; i < m->ni; i++)
+			for (z = 0; z < m->nz; z++)
+				if (HAS_Y(p, i, z))
+					lpw_term(&w, (double)st->w_stay,
+					         "y_%" PRId64 "_%" PRId64 "_%" PRId64, IID(i),
+					         ZID(z), PID(p));
+	for (p = 0; p < m->np; p++)
+		for (z = 0; z < m->nz; z++)
+			for (int c = 0; c < 2; c++)
+				if (ob[(p * m->nz + z) * 2 + (size_t)c] > 0)
+					lpw_term(&w, -(double)st->w_balance,
+					         "o_%" PRId64 "_%s_%" PRId64, ZID(z),
+					         c == 0 ? "ft" : "pt", PID(p));
+	lpw_end_objective(&w, zero);
+	lpw_section(&w, "Subject To");
+	for (p = 0; p < m->np; p++)
+		for (i = 0; i < m->ni; i++) {
+			if (!m->rd.available[pi_of(m, p, i)])
+				continue;
+			lpw_row(&w, "assign_%" PRId64 "_%" PRId64, IID(i), PID(p));
+			for (z = 0; z < m->nz; z++)
+				if (HAS_X(p, i, z))
+					lpw_term(&w, 1.0, "x_%" PRId64 "_%" PRId64 "_%" PRId64,
+					         IID(i), ZID(z), PID(p));
+			lpw_end(&w, "=", 1.0, zero);
+		}
+	for (p = 0; p < m->np; p++)
+		for (z = 0; z < m->nz; z++) {
+			for (int c = 0; c < 2; c++) {
+				if (ob[(p * m->nz + z) * 2 + (size_t)c] == 0)
+					continue;
+				lpw_row(&w, "seats_%s_%" PRId64 "_%" PRId64, c == 0 ? "ft" : "pt",
+				        ZID(z), PID(p));
+				for (i = 0; i < m->ni; i++)
+					if (HAS_X(p, i, z) &&
+					    (s->instructors[i].full_time ? 0 : 1) == c)
+						lpw_term(&w, 1.0,
+						         "x_%" PRId64 "_%" PRId64 "_%" PRId64,
+						         IID(i), ZID(z), PID(p));
+				lpw_term(&w, -1.0, "o_%" PRId64 "_%s_%" PRId64, ZID(z),
+				         c == 0 ? "ft" : "pt", PID(p));
+				lpw_end(&w, "<=",
+				        (double)(c == 0 ? m->rd.seats_ft
+				                        : m->rd.seats_pt)[p * m->nz + z],
+				        zero);
+			}
+			if (s->zones[z].min_fulltime <= 0)
+				continue;
+			lpw_row(&w, "minft_%" PRId64 "_%" PRId64, ZID(z), PID(p));
+			for (i = 0; i < m->ni; i++)
+				if (HAS_X(p, i, z) && s->instructors[i].full_time)
+					lpw_term(&w, 1.0, "x_%" PRId64 "_%" PRId64 "_%" PRId64,
+					         IID(i), ZID(z), PID(p));
+			lpw_end(&w, ">=", (double)s->zones[z].min_fulltime, zero);
+		}
+	for (p = 1; p < m->np; p++)
+		for (i = 0; i < m->ni; i++)
+			for (z = 0; z < m->nz; z++) {
+				if (!HAS_Y(p, i, z))
+					continue;
+				for (int back = 0; back < 2; back++) {
+					lpw_row(&w, "stay%s_%" PRId64 "_%" PRId64 "_%" PRId64,
+					        back ? "b" : "a", IID(i), ZID(z), PID(p));
+					lpw_term(&w, 1.0, "y_%" PRId64 "_%" PRId64 "_%" PRId64,
+					         IID(i), ZID(z), PID(p));
+					lpw_term(&w, -1.0, "x_%" PRId64 "_%" PRId64 "_%" PRId64,
+					         IID(i), ZID(z), PID(p - (size_t)back));
+					lpw_end(&w, "<=", 0.0, zero);
+				}
+			}
+	lpw_section(&w, "\nBounds");
+	for (p = 0; p < m->np; p++)
+		for (i = 0; i < m->ni; i++)
+			for (z = 0; z < m->nz; z++) {
+				int32_t pin = m->pin[pi_of(m, p, i)],
+				        pin2 = m->pin2[pi_of(m, p, i)];
+
+				if (!HAS_X(p, i, z))
+					continue;
+				if (pin == (int32_t)z || pin2 == (int32_t)z)
+					lpw_line(&w, "x_%" PRId64 "_%" PRId64 "_%" PRId64 " = 1",
+					         IID(i), ZID(z), PID(p));
+				else
+					lpw_line(&w,
+					         "0 <= x_%" PRId64 "_%" PRId64 "_%" PRId64 " <= 1",
+					         IID(i), ZID(z), PID(p));
+			}
+	for (p = 1; p < m->np; p++)
+		for (i = 0; i < m->ni; i++)
+			for (z = 0; z < m->nz; z++)
+				if (HAS_Y(p, i, z))
+					lpw_line(&w,
+					         "0 <= y_%" PRId64 "_%" PRId64 "_%" PRId64 " <= 1",
+					         IID(i), ZID(z), PID(p));
+	for (p = 0; p < m->np; p++)
+		for (z = 0; z < m->nz; z++)
+			for (int c = 0; c < 2; c++)
+				if (ob[(p * m->nz + z) * 2 + (size_t)c] > 0)
+					lpw_line(&w,
+					         "0 <= o_%" PRId64 "_%s_%" PRId64 " <= %" PRId64,
+					         ZID(z), c == 0 ? "ft" : "pt", PID(p),
+					         ob[(p * m->nz + z) * 2 + (size_t)c]);
+	lpw_section(&w, "\nGenerals");
+	for (p = 0; p < m->np; p++)
+		for (i = 0; i < m->ni; i++)
+			for (z = 0; z < m->nz; z++) {
+				if (HAS_X(p, i, z))
+					lpw_line(&w, "x_%" PRId64 "_%" PRId64 "_%" PRId64, IID(i),
+					         ZID(z), PID(p));
+				if (HAS_Y(p, i, z))
+					lpw_line(&w, "y_%" PRId64 "_%" PRId64 "_%" PRId64, IID(i),
+					         ZID(z), PID(p));
+			}
+	for (p = 0; p < m->np; p++)
+		for (z = 0; z < m->nz; z++)
+			for (int c = 0; c < 2; c++)
+				if (ob[(p * m->nz + z) * 2 + (size_t)c] > 0)
+					lpw_line(&w, "o_%" PRId64 "_%s_%" PRId64, ZID(z),
+					         c == 0 ? "ft" : "pt", PID(p));
+#undef IID
+#undef ZID
+#undef PID
+#undef HAS_X
+#undef HAS_Y
+	free(ob);
+	return lpw_close(&w);
+}
+
 int
 roster_export_lp(const struct snapshot *s, const struct snapshot_index *ix, const char *path,
                  char *err, size_t errlen)
 {
 	struct roster_model m;
-	int old, rc = -1;
+	int rc = 0;
 
 	if (roster_model_setup(&m, s, ix) != 0) {
 		snprintf(err, errlen, "out of memory preparing the roster model");
 		return -1;
 	}
-	if (roster_model_build(&m, true, 0, m.np, 0) != 0) {
-		snprintf(err, errlen, "out of memory building the roster model");
-		goto done;
-	}
-	old = glp_term_out(GLP_OFF);
-	if (glp_write_lp(m.lp, NULL, path) != 0)
+	if (write_model(&m, path) != 0) {
 		snprintf(err, errlen, "%s: cannot write the roster model", path);
-	else
-		rc = 0;
-	glp_term_out(old);
-done:
+		rc = -1;
+	}
 	roster_model_free(&m);
 	return rc;
 }

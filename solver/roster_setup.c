@@ -67,6 +67,8 @@ roster_model_free(struct roster_model *m)
 	free(m->xcol);
 	free(m->ycol);
 	free(m->ocol);
+	free(m->seatrow);
+	free(m->minrow);
 	if (m->lp != NULL)
 		glp_delete_prob(m->lp);
 	memset(m, 0, sizeof(*m));
@@ -121,9 +123,12 @@ roster_model_setup(struct roster_model *m, const struct snapshot *s,
 	m->xcol = roster_alloc(npiz, sizeof(*m->xcol));
 	m->ycol = roster_alloc(npiz, sizeof(*m->ycol));
 	m->ocol = roster_alloc(npz, sizeof(*m->ocol));
+	m->seatrow = roster_alloc(npz, sizeof(*m->seatrow));
+	m->minrow = roster_alloc(npz / 2, sizeof(*m->minrow));
 	if (m->zone_order == NULL || m->inst_order == NULL || m->allowed == NULL ||
 	    m->pin == NULL || m->pin2 == NULL || m->pin_unavail == NULL || m->zone_of == NULL ||
-	    m->xcol == NULL || m->ycol == NULL || m->ocol == NULL || m->pruned == NULL)
+	    m->xcol == NULL || m->ycol == NULL || m->ocol == NULL || m->seatrow == NULL ||
+	    m->minrow == NULL || m->pruned == NULL)
 		goto fail;
 	for (p = 0; p < m->np; p++)
 		for (i = 0; i < m->ni; i++) {

@@ -28,7 +28,11 @@ struct solver_options {
 	solver_progress_fn progress; /* may be NULL */
 	void *progress_arg;
 	int verbose; /* GLPK's own output on (the isolated child sends it to stderr) */
-	/* The pairing by its branch-and-cut even without max_changes (tests compare both). */
+	/*
+	 * Each part by GLPK's branch-and-cut on its whole model: the pairing
+	 * without its flow, the roster without its column generation (tests
+	 * compare both).
+	 */
 	bool force_mip;
 	/* A cap on the roster's memory budget, in MiB; 0: none. */
 	double memory_budget_mib;
@@ -60,6 +64,12 @@ int roster_solve(const struct snapshot *s, const struct snapshot_index *ix,
 /* Write the models in CPLEX LP format (glp_write_lp). Returns 0 or -1. */
 int pairing_export_lp(const struct snapshot *s, const struct snapshot_index *ix, const char *path,
                       char *err, size_t errlen);
+/*
+ * The pairing's network (docs/model.md §2.4) as a DIMACS min-cost flow
+ * file, the flow parkplan solves without max_changes.  Returns 0 or -1.
+ */
+int pairing_export_network(const struct snapshot *s, const struct snapshot_index *ix,
+                           const char *path, char *err, size_t errlen);
 int roster_export_lp(const struct snapshot *s, const struct snapshot_index *ix, const char *path,
                      char *err, size_t errlen);
 

@@ -38,7 +38,18 @@
 #define FRAME_PLAN 'R'
 
 #define MIB ((size_t)1024 * 1024)
-#define DEFAULT_MEMORY (512 * MIB)
+/*
+ * The default memory limit: a floor, and so much more for each row of the
+ * snapshot (every zone, enterprise, community, instructor, period, rule
+ * and row of the plan in force), at most a ceiling.  The child maps the
+ * parent's snapshot, then the pairing's candidates (a city's 8 million
+ * take 16 bytes each, and as much again while they are sorted) and the
+ * roster's masters: the sample city, 208 000 rows, needs 448 MiB of
+ * address space, and is given 918.
+ */
+#define DEFAULT_MEMORY_FLOOR (512 * MIB)
+#define DEFAULT_MEMORY_PER_ROW ((size_t)2048)
+#define DEFAULT_MEMORY_CAP (16384 * MIB)
 #define DEFAULT_TIME_LIMIT_S 30.0
 #define MAX_PLAN_BYTES ((size_t)1 << 30) /* 1 GiB */
 #define MAX_PART 32                      /* "pairing", "roster" */
@@ -57,6 +68,21 @@ struct solve {
 	char message_kind;                /* 0, 'E' or 'G' */
 };
 
+size_t
+solve_memory_default(const struct snapshot *s)
+{
+	size_t rows, room;
+
+	if (s == NULL)
+		return DEFAULT_MEMORY_FLOOR;
+	rows = s->n_zones + s->n_enterprises + s->n_communities + s->n_instructors + s->n_periods +
+	       s->n_rules + s->n_prev_pairs + s->n_prev_assignments;
+	room = (DEFAULT_MEMORY_CAP - DEFAULT_MEMORY_FLOOR) / DEFAULT_MEMORY_PER_ROW;
+	if (rows >= room)
+		return DEFAULT_MEMORY_CAP;
+	return DEFAULT_MEMORY_FLOOR + rows * DEFAULT_MEMORY_PER_ROW;
+}
+
 void
 solve_limits_default(struct worker_limits *lim, const struct snapshot *s)
 {
@@ -64,7 +90,7 @@ solve_limits_default(struct worker_limits *lim, const struct snapshot *s)
 
 	if (s != NULL && isfinite(s->settings.time_limit_s) && s->settings.time_limit_s > 0)
 		t = s->settings.time_limit_s;
-	lim->memory_bytes = DEFAULT_MEMORY;
+	lim->memory_bytes = solve_memory_default(s);
 	lim->wall_s = 2 * t + 30;
 	lim->cpu_s = lim->wall_s + 10;
 }

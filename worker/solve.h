@@ -6,7 +6,7 @@
  * installs GLPK's error hook (glpk_trap.h), runs solver_solve() under the
  * worker's limits and sends progress and the plan back as frames; the
  * parent turns whatever happened to the child into a plan or one clear
- * error ("solver exceeded its memory limit of 512 MiB") and lives on.
+ * error ("solver exceeded its memory limit of 918 MiB") and lives on.
  *
  * Two ways to use it:
  *  - solve_run(): blocking, for parkplanctl and tests;
@@ -22,9 +22,19 @@
 #include "worker.h"
 
 /*
- * The defaults: 512 MiB; a wall-clock deadline of 2 * time_limit_s + 30 s
- * (each part may use time_limit_s, plus the time to build the models) and
- * a CPU limit 10 s above it.  s may be NULL (time_limit_s taken as 30).
+ * The default memory limit follows from the snapshot's size: 512 MiB and
+ * 2 KiB more for each of its rows (zones, enterprises, communities,
+ * instructors, periods, rules, rows of the plan in force), at most
+ * 16 GiB: the sample park 521 MiB, district 611 MiB, city 918 MiB.  s NULL:
+ * 512 MiB.
+ */
+size_t solve_memory_default(const struct snapshot *s);
+
+/*
+ * The defaults: solve_memory_default(); a wall-clock deadline of
+ * 2 * time_limit_s + 30 s (each part may use time_limit_s, plus the time
+ * to build the models) and a CPU limit 10 s above it.  s may be NULL
+ * (time_limit_s taken as 30).
  */
 void solve_limits_default(struct worker_limits *lim, const struct snapshot *s);
 

@@ -730,12 +730,16 @@ plan_mentions_period(const struct plan *pl, const struct snapshot *s)
 	return false;
 }
 
-/* The methods of roster_solve() with the whole model in reach. */
+/* The methods of roster_solve() with a model in reach: the paths' master, or the whole model. */
 static bool
 whole_model_method(const struct plan_part *part)
 {
-	static const char *const names[] = {"first roster", "one-period LPs", "LP rounding",
-	                                    "branch-and-cut"};
+	static const char *const names[] = {"first roster",
+	                                    "one-period LPs",
+	                                    "LP rounding",
+	                                    "branch-and-cut",
+	                                    "column generation (instructor paths)",
+	                                    "column generation + branch-and-cut"};
 
 	for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++)
 		if (strcmp(part->method, names[k]) == 0)
