@@ -7,8 +7,8 @@
 #   - no succeeded run without its rows (pairs, assignments, snapshot);
 #   - no pairs or assignments for a failed run;
 #   - the plan in force is unchanged.
-# Scale: PARKPLAN_KILLSTORE_SCALE (default park: 20 trials take about a
-# minute; district takes about a minute per trial), trials:
+# Scale: PARKPLAN_KILLSTORE_SCALE (default park: 20 trials take under a
+# minute in CI; district: a district solve per trial), trials:
 # PARKPLAN_KILLSTORE_TRIALS (default 20).
 set -euo pipefail
 T_NAME=killstore
