@@ -95,7 +95,8 @@ run_clear(struct run *r)
 	r->failed = false;
 	r->progress_part[0] = '\0';
 	r->progress_fraction = 0;
-	r->progress_notified = -1;
+	r->part_fraction[0] = r->part_fraction[1] = -1;
+	r->part_notified[0] = r->part_notified[1] = -1;
 	prep_free(r->prep);
 	r->prep = NULL;
 	r->validated = false;
@@ -257,13 +258,17 @@ static void
 run_progress(void *arg, const char *part, double fraction, double best, double bound)
 {
 	struct run *r = arg;
+	int i = strcmp(part, "pairing") == 0 ? 0 : strcmp(part, "roster") == 0 ? 1 : -1;
 
 	(void)best;
 	(void)bound;
 	snprintf(r->progress_part, sizeof(r->progress_part), "%s", part);
 	r->progress_fraction = isfinite(fraction) ? fraction : 0;
-	if (fabs(r->progress_fraction - r->progress_notified) >= 0.01) {
-		r->progress_notified = r->progress_fraction;
+	if (i < 0)
+		return;
+	r->part_fraction[i] = r->progress_fraction;
+	if (fabs(r->part_fraction[i] - r->part_notified[i]) >= 0.01) {
+		r->part_notified[i] = r->part_fraction[i];
 		run_status_phase(r);
 	}
 }
@@ -722,7 +727,8 @@ run_new(struct parkpland *env)
 	problems_init(&r->load_problems);
 	snapshot_init(&r->old_snap);
 	r->reclaim = evtimer_new(env->base, run_reclaim_cb, r);
-	r->progress_notified = -1;
+	r->part_fraction[0] = r->part_fraction[1] = -1;
+	r->part_notified[0] = r->part_notified[1] = -1;
 	run_status_idle(r);
 	return r;
 }

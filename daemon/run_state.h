@@ -45,9 +45,14 @@ struct run {
 	struct prep *prep;  /* the snapshot child and its results */
 	bool validated;     /* run_validated() was called */
 	bool store_waiting; /* the store waits for the snapshot's row */
-	char progress_part[16];
+	char progress_part[16]; /* the part that reported last */
 	double progress_fraction;
-	double progress_notified;
+	/*
+	 * Each part's progress (pairing, roster; -1 before its first report),
+	 * and as last shown in the service's status: the two parts run at once.
+	 */
+	double part_fraction[2];
+	double part_notified[2];
 
 	/* the next run */
 	bool pending;

@@ -58,6 +58,9 @@ run_status_phase(struct run *r)
 	if (r->db_wait)
 		log_status("%s run %lld: waiting for database", run_phase_name(r->phase),
 		           (long long)r->run_id);
+	else if (r->phase == RUN_SOLVING && r->part_fraction[0] >= 0 && r->part_fraction[1] >= 0)
+		log_status("solving run %lld: pairing %.0f%%, roster %.0f%%", (long long)r->run_id,
+		           100 * r->part_fraction[0], 100 * r->part_fraction[1]);
 	else if (r->phase == RUN_SOLVING && r->progress_part[0] != '\0')
 		log_status("solving run %lld: %s %.0f%%", (long long)r->run_id, r->progress_part,
 		           100 * r->progress_fraction);
@@ -89,6 +92,10 @@ run_status_json(const struct run *r)
 		if (r->phase == RUN_SOLVING && r->progress_part[0] != '\0') {
 			json_object_set_new(x, "part", json_string(r->progress_part));
 			json_object_set_new(x, "fraction", json_real(r->progress_fraction));
+			for (int i = 0; i < 2; i++)
+				if (r->part_fraction[i] >= 0)
+					json_object_set_new(x, i == 0 ? "pairing" : "roster",
+					                    json_real(r->part_fraction[i]));
 		}
 		json_object_set_new(o, "run", x);
 	} else {

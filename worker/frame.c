@@ -5,6 +5,7 @@
 #include "frame.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +53,19 @@ frame_write(int fd, int type, const void *data, size_t len)
 		return -1;
 	}
 	frame_header(h, type, len);
+	/*
+	 * A small frame goes in one write(): a pipe takes up to PIPE_BUF bytes
+	 * whole, so the two processes of a solve (worker/solve.c) may both
+	 * send progress on one pipe without their frames interleaving.
+	 */
+	if (sizeof(h) + len <= PIPE_BUF) {
+		unsigned char one[PIPE_BUF];
+
+		memcpy(one, h, sizeof(h));
+		if (len > 0)
+			memcpy(one + sizeof(h), data, len);
+		return frame_write_all(fd, one, sizeof(h) + len);
+	}
 	if (frame_write_all(fd, h, sizeof(h)) != 0)
 		return -1;
 	return len > 0 ? frame_write_all(fd, data, len) : 0;

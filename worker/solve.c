@@ -15,14 +15,15 @@
 #include "solve.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
 
 #include "glpk_trap.h"
 #include "planwire.h"
@@ -128,6 +129,162 @@ child_glpk_failed(void *arg, const char *message)
 	_exit(CHILD_GLPK_ERROR);
 }
 
+/*
+ * The two parts at once: the pairing in a second process forked here, the
+ * roster in this one.  They share nothing but the snapshot (docs/model.md
+ * §2 and §3 are independent problems), and on two cores a city's solve
+ * then takes as long as its longer part.  The second process sends its
+ * progress and any failure on the parent's pipe itself (small frames go
+ * in one write, worker/frame.c) and its half of the plan on a pipe of its
+ * own; it dies with this process (PR_SET_PDEATHSIG).  Whatever ends it
+ * ends this process the same way, so the parent reads one outcome.
+ */
+static int
+read_all(int fd, char **out, size_t *len)
+{
+	size_t cap = 0, n = 0;
+	char *buf = NULL;
+
+	for (;;) {
+		ssize_t got;
+
+		if (n == cap) {
+			size_t ncap = cap == 0 ? 65536 : 2 * cap;
+			char *nb;
+
+			if (ncap > MAX_PLAN_BYTES || (nb = realloc(buf, ncap)) == NULL) {
+				free(buf);
+				return -1;
+			}
+			buf = nb;
+			cap = ncap;
+		}
+		got = read(fd, buf + n, cap - n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			free(buf);
+			return -1;
+		}
+		if (got == 0)
+			break;
+		n += (size_t)got;
+	}
+	*out = buf;
+	*len = n;
+	return 0;
+}
+
+static __attribute__((noreturn)) void
+pairing_process(struct solve *sv, const struct snapshot_index *ix,
+                const struct solver_options *copt, int out, pid_t parent)
+{
+	struct plan half;
+	char *wire;
+	size_t len;
+
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
+		_exit(WORKER_EXIT_PIPE);
+	plan_init(&half);
+	if (pairing_solve(sv->s, ix, copt, &half) != 0)
+		worker_fail(sv->fd, CHILD_SOLVE_FAILED, "out of memory building the models");
+	wire = planwire_encode(&half, &len);
+	plan_free(&half);
+	if (wire == NULL)
+		worker_fail(sv->fd, CHILD_NO_MEMORY, "out of memory writing the pairing");
+	if (frame_write_all(out, wire, len) != 0)
+		_exit(WORKER_EXIT_PIPE);
+	free(wire);
+	_exit(CHILD_OK);
+}
+
+/* The pairing process ended: go the same way, or take its half of the plan. */
+static int
+pairing_join(pid_t pid, char *wire, size_t len, struct plan *out, char *err, size_t errlen)
+{
+	struct plan half;
+	char why[256];
+	int status;
+
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR) {
+			snprintf(err, errlen, "lost the pairing's process: %s", strerror(errno));
+			return -1;
+		}
+	if (WIFSIGNALED(status)) {
+		signal(WTERMSIG(status), SIG_DFL);
+		raise(WTERMSIG(status));
+		_exit(WORKER_EXIT_PIPE);
+	}
+	if (WEXITSTATUS(status) != CHILD_OK)
+		_exit(WEXITSTATUS(status)); /* its message went to the parent already */
+	if (wire == NULL) {
+		snprintf(err, errlen, "out of memory reading the pairing");
+		return -1;
+	}
+	if (planwire_decode(wire, len, &half, why, sizeof(why)) != 0) {
+		snprintf(err, errlen, "the pairing's process sent a malformed result: %s", why);
+		return -1;
+	}
+	out->pairing = half.pairing;
+	out->pairs = half.pairs;
+	out->n_pairs = half.n_pairs;
+	out->uncovered = half.uncovered;
+	out->n_uncovered = half.n_uncovered;
+	half.pairing.reasons = NULL;
+	half.pairing.n_reasons = 0;
+	half.pairs = NULL;
+	half.uncovered = NULL;
+	half.n_pairs = half.n_uncovered = 0;
+	plan_free(&half);
+	return 0;
+}
+
+static int
+solve_parts_at_once(struct solve *sv, const struct solver_options *copt, struct plan *out,
+                    char *err, size_t errlen)
+{
+	struct snapshot_index ix;
+	pid_t parent = getpid(), pid;
+	char *wire = NULL;
+	size_t len = 0;
+	int p[2], rc = 0, got;
+
+	plan_init(out);
+	if (snapshot_index_build(sv->s, &ix) != 0) {
+		snprintf(err, errlen, "out of memory indexing the snapshot");
+		return -1;
+	}
+	if (pipe2(p, O_CLOEXEC) != 0) {
+		snapshot_index_free(&ix);
+		return solver_solve(sv->s, copt, out, err, errlen);
+	}
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid == 0) {
+		close(p[0]);
+		pairing_process(sv, &ix, copt, p[1], parent);
+	}
+	close(p[1]);
+	if (pid < 0) {
+		close(p[0]);
+		snapshot_index_free(&ix);
+		return solver_solve(sv->s, copt, out, err, errlen);
+	}
+	if (roster_solve(sv->s, &ix, copt, out) != 0) {
+		snprintf(err, errlen, "out of memory building the models");
+		rc = -1;
+	}
+	got = read_all(p[0], &wire, &len);
+	close(p[0]);
+	if (pairing_join(pid, got == 0 ? wire : NULL, len, out, err, errlen) != 0)
+		rc = -1;
+	free(wire);
+	snapshot_index_free(&ix);
+	return rc;
+}
+
 static int
 solve_child(int fd, void *arg)
 {
@@ -151,7 +308,8 @@ solve_child(int fd, void *arg)
 		copt.memory_room = worker_memory_room;
 		copt.memory_room_arg = NULL;
 	}
-	if (sv->fn(sv->s, &copt, &plan, err, sizeof(err)) != 0)
+	if ((sv->fn == solver_solve ? solve_parts_at_once(sv, &copt, &plan, err, sizeof(err))
+	                            : sv->fn(sv->s, &copt, &plan, err, sizeof(err))) != 0)
 		worker_fail(fd, CHILD_SOLVE_FAILED, "%s",
 		            err[0] != '\0' ? err : "the solve failed");
 	/*

@@ -9,8 +9,8 @@
 #    organisations and changed enterprises: several NOTIFYs at its commit)
 #    gives exactly one run.
 #
-# The district sample (a solve of some seconds) so that the import lands
-# inside the solve.
+# The district sample with forty more periods (a solve of some seconds) so
+# that the import lands inside the solve.
 set -euo pipefail
 T_NAME=import
 . "$(dirname "$0")/../daemon/test_daemon_lib.sh"
@@ -20,6 +20,10 @@ t_create_db
 t_migrate
 "$PARKPLANCTL" sample --dsn "$T_DSN" --scale district >/dev/null 2>&1 ||
 	fail "parkplanctl sample --scale district"
+# Forty more periods: a roster of seconds, so that the import surely lands
+# inside the solve (the district's own solves in well under a second).
+q "INSERT INTO period (label, start)
+   SELECT 'P' || k, (SELECT max(start) FROM period) + 91 * k FROM generate_series(1, 40) k" >/dev/null
 t_config "notify_quiet_s = 1" "notify_max_delay_s = 0"
 t_start
 
