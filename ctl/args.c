@@ -17,16 +17,23 @@
 
 #include "client.h"
 #include "ctl.h"
+#include "table.h"
 
 void
 ctl_error(const char *verb, const char *fmt, ...)
 {
 	va_list ap;
+	char *text = NULL;
+	int n;
 
 	fprintf(stderr, "parkplanctl: %s: ", verb);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	n = vasprintf(&text, fmt, ap);
 	va_end(ap);
+	/* messages quote parkpland's and the database's: text, never controls */
+	if (n >= 0)
+		table_fputs(text, stderr);
+	free(text);
 	fputc('\n', stderr);
 }
 

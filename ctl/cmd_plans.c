@@ -35,6 +35,7 @@ run_plans(const struct ctl_args *a)
 		json_decref(d);
 		return EXIT_OK;
 	}
+	print_clean(d); /* names and messages shown as text, whatever they hold */
 	t = table_new(10, headers);
 	for (i = 5; i < 9; i++)
 		table_align(t, i, TABLE_RIGHT);
@@ -115,6 +116,7 @@ run_show(const struct ctl_args *a)
 		json_decref(d);
 		return EXIT_OK;
 	}
+	print_clean(d); /* names and messages shown as text, whatever they hold */
 	r = json_object_get(d, "run");
 	printf("plan %s: %s, %s%s\n", print_text(json_object_get(r, "id"), b1, sizeof(b1)),
 	       print_text(json_object_get(r, "status"), b2, sizeof(b2)),
@@ -199,6 +201,7 @@ run_diff(const struct ctl_args *a)
 		json_decref(d);
 		return EXIT_OK;
 	}
+	print_clean(d); /* names and messages shown as text, whatever they hold */
 	printf("plan %lld -> plan %lld: %zu pairs added, %zu removed, %s kept; %zu assignments "
 	       "changed, %s kept\n",
 	       plan_a, plan_b, json_array_size(json_object_get(d, "pairs_added")),

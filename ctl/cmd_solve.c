@@ -302,8 +302,11 @@ summary_table(const struct plan *p, FILE *f)
 	table_print(t, f, NULL);
 	table_free(t);
 	for (i = 0; i < 2; i++)
-		for (k = 0; k < parts[i]->n_reasons; k++)
-			fprintf(f, "%s: %s\n", names[i], parts[i]->reasons[k]);
+		for (k = 0; k < parts[i]->n_reasons; k++) {
+			fprintf(f, "%s: ", names[i]);
+			table_fputs(parts[i]->reasons[k], f); /* the reasons quote names */
+			fputc('\n', f);
+		}
 }
 
 static int

@@ -25,6 +25,7 @@ run_status(const struct ctl_args *a)
 		json_decref(d);
 		return EXIT_OK;
 	}
+	print_clean(d); /* names and messages shown as text, whatever they hold */
 	printf("parkpland %s\n", print_text(json_object_get(d, "version"), buf, sizeof(buf)));
 	printf("  state:          %s\n", print_text(json_object_get(d, "state"), buf, sizeof(buf)));
 	printf("  database:       %s\n",

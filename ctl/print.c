@@ -1,6 +1,8 @@
 /*
  * print.c - parkplanctl's output for people: the JSON data of parkpland's
- * replies as lines and tables, and the problems of a snapshot.
+ * replies as lines and tables, and the problems of a snapshot.  Text from
+ * elsewhere (names, messages) is made safe for a terminal first
+ * (print_clean, table_fputs); --json escapes what a terminal would obey.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -10,15 +12,86 @@
 #include "print.h"
 #include "table.h"
 
+/*
+ * Whether the UTF-8 at p is a character a terminal could take as more than
+ * text in JSON's output (DEL, a C1 control, a bidi override or isolate;
+ * jansson escapes the C0 controls itself): its length, 0 when not.
+ */
+static size_t
+json_unsafe_at(const unsigned char *p, unsigned *cp)
+{
+	if (p[0] == 0x7f) {
+		*cp = 0x7f;
+		return 1;
+	}
+	if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+		*cp = p[1];
+		return 2;
+	}
+	if (p[0] == 0xe2 && ((p[1] == 0x80 && p[2] >= 0xaa && p[2] <= 0xae) ||
+	                     (p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9))) {
+		*cp = 0x2000u | ((unsigned)(p[1] & 0x3f) << 6) | (p[2] & 0x3f);
+		return 3;
+	}
+	return 0;
+}
+
 void
 print_json(const json_t *data)
 {
 	char *text = json_dumps(data, JSON_INDENT(2) | JSON_ENCODE_ANY);
+	const unsigned char *p;
 
-	if (text != NULL) {
-		fputs(text, stdout);
-		fputc('\n', stdout);
-		free(text);
+	if (text == NULL)
+		return;
+	/*
+	 * Such characters only occur inside strings (everything else jansson
+	 * writes is ASCII): written as \uXXXX they mean the same to a script
+	 * and nothing to a terminal.
+	 */
+	for (p = (const unsigned char *)text; *p != '\0';) {
+		unsigned cp;
+		size_t n = json_unsafe_at(p, &cp);
+
+		if (n > 0) {
+			printf("\\u%04x", cp);
+			p += n;
+		} else
+			fputc(*p++, stdout);
+	}
+	fputc('\n', stdout);
+	free(text);
+}
+
+/* Every string in v (keys too) made safe for a terminal, in place. */
+void
+print_clean(json_t *v)
+{
+	const char *key;
+	json_t *x;
+	void *tmp;
+	size_t i;
+
+	if (json_is_string(v)) {
+		char *safe = table_safe(json_string_value(v));
+
+		if (safe != NULL && strcmp(safe, json_string_value(v)) != 0)
+			json_string_set(v, safe);
+		free(safe);
+	} else if (json_is_array(v)) {
+		json_array_foreach(v, i, x) print_clean(x);
+	} else if (json_is_object(v)) {
+		json_object_foreach_safe(v, tmp, key, x)
+		{
+			char *safe = table_safe(key);
+
+			print_clean(x);
+			if (safe != NULL && strcmp(safe, key) != 0) {
+				json_object_set(v, safe, x);
+				json_object_del(v, key);
+			}
+			free(safe);
+		}
 	}
 }
 
@@ -89,12 +162,15 @@ print_problems(const struct problems *p, FILE *f)
 	for (i = 0; i < p->n; i++) {
 		const struct problem *pr = &p->v[i];
 
-		fputs(pr->entity, f);
+		table_fputs(pr->entity, f);
 		if (pr->id != 0)
 			fprintf(f, " %" PRId64, pr->id);
 		fputs(": ", f);
-		if (pr->field[0] != '\0')
-			fprintf(f, "%s: ", pr->field);
-		fprintf(f, "%s\n", pr->reason);
+		if (pr->field[0] != '\0') {
+			table_fputs(pr->field, f);
+			fputs(": ", f);
+		}
+		table_fputs(pr->reason, f);
+		fputc('\n', f);
 	}
 }

@@ -13,8 +13,17 @@
 
 #include "validate.h"
 
-/* data as indented JSON and a newline on stdout: --json. */
+/*
+ * data as indented JSON and a newline on stdout: --json.  DEL, the C1
+ * controls and the bidi overrides are written \uXXXX (the same JSON).
+ */
 void print_json(const json_t *data);
+
+/*
+ * Every string of a reply (keys too) made safe for a terminal, in place
+ * (table_safe): before printing it for people.
+ */
+void print_clean(json_t *v);
 
 /* A JSON value as table text: strings as they are, null as "-", numbers, yes/no. */
 const char *print_text(const json_t *v, char *buf, size_t len);

@@ -302,9 +302,18 @@ print_instructor(const json_t *x, FILE *f)
 }
 
 void
-print_explain(const json_t *explanation, FILE *f)
+print_explain(const json_t *explanation_in, FILE *f)
 {
-	const char *kind = get_str(explanation, "kind");
+	/* names and reasons made safe for a terminal, on a copy */
+	json_t *explanation = json_deep_copy(explanation_in);
+	const char *kind;
+
+	if (explanation == NULL) {
+		fprintf(f, "(out of memory)\n");
+		return;
+	}
+	print_clean(explanation);
+	kind = get_str(explanation, "kind");
 
 	if (strcmp(kind, "enterprise") == 0)
 		print_enterprise(explanation, f);
@@ -314,4 +323,5 @@ print_explain(const json_t *explanation, FILE *f)
 		print_instructor(explanation, f);
 	else
 		fprintf(f, "(not an explanation)\n");
+	json_decref(explanation);
 }

@@ -1,5 +1,7 @@
 /*
- * table.c - aligned tables for people, CJK-width aware.
+ * table.c - aligned tables for people, CJK-width aware, and text made safe
+ * for a terminal: every control character (C0, DEL, C1) and bidi override
+ * shown as a blank, bytes that are not UTF-8 as '?'.
  */
 #include "table.h"
 
@@ -148,22 +150,83 @@ table_pad(FILE *f, const char *s, size_t width, enum table_align align)
 			fputc(' ', f);
 }
 
+/*
+ * Whether a terminal could take cp as something other than text: a C0
+ * control, DEL, a C1 control (U+009B is CSI, as ESC [ is), or a bidi
+ * override, embedding or isolate, which reorders what follows.
+ */
+static bool
+neutralised(int32_t cp)
+{
+	return cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || (cp >= 0x202a && cp <= 0x202e) ||
+	       (cp >= 0x2066 && cp <= 0x2069);
+}
+
+size_t
+table_safe_copy(char *dst, const char *s, bool keep_newlines)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t o = 0;
+
+	while (*p != '\0') {
+		int32_t cp;
+		size_t n = utf8_decode(p, &cp);
+
+		if (cp < 0)
+			dst[o++] = '?'; /* not UTF-8: a lone 0x9b is CSI to some terminals */
+		else if (cp == '\n' && keep_newlines)
+			dst[o++] = '\n';
+		else if (neutralised(cp))
+			dst[o++] = ' ';
+		else {
+			memcpy(dst + o, p, n);
+			o += n;
+		}
+		p += n;
+	}
+	dst[o] = '\0';
+	return o;
+}
+
+char *
+table_safe(const char *s)
+{
+	char *d;
+
+	if (s == NULL)
+		s = "";
+	d = malloc(strlen(s) + 1); /* never longer: each character gives at most its bytes */
+	if (d != NULL)
+		table_safe_copy(d, s, false);
+	return d;
+}
+
+void
+table_fputs(const char *s, FILE *f)
+{
+	char small[512], *d = small;
+	size_t len;
+
+	if (s == NULL)
+		return;
+	len = strlen(s);
+	if (len >= sizeof(small) && (d = malloc(len + 1)) == NULL) {
+		/* out of memory: the text's plain ASCII only */
+		for (; *s != '\0'; s++)
+			fputc(*s == '\n' || (*s >= 0x20 && *s < 0x7f) ? *s : '?', f);
+		return;
+	}
+	len = table_safe_copy(d, s, true);
+	fwrite(d, 1, len, f);
+	if (d != small)
+		free(d);
+}
+
 /* A copy of s with control characters shown as blanks. */
 static char *
 cell_dup(const char *s)
 {
-	char *d;
-	size_t i;
-
-	if (s == NULL)
-		s = "";
-	d = strdup(s);
-	if (d == NULL)
-		return NULL;
-	for (i = 0; d[i] != '\0'; i++)
-		if ((unsigned char)d[i] < 0x20 || d[i] == 0x7f)
-			d[i] = ' ';
-	return d;
+	return table_safe(s);
 }
 
 struct table *

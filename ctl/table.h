@@ -6,7 +6,11 @@
  * two terminal columns, a combining mark none.  Widths follow a small
  * East-Asian-width rule (table_text_width), the same in every locale, so
  * output does not depend on the environment.  Control characters in cells
- * are shown as spaces so that a name cannot move the cursor.
+ * are shown as spaces so that a name cannot move the cursor: C0, DEL, the
+ * C1 controls (U+0080-U+009F, U+009B being CSI) and the bidi overrides,
+ * embeddings and isolates (U+202A-U+202E, U+2066-U+2069) that would
+ * reorder the line; a byte that is not UTF-8 is shown as '?'.  Every other
+ * text parkplanctl prints for people goes through table_fputs().
  *
  *	struct table *t = table_new(3, (const char *[]){"id", "name", "score"});
  *	table_align(t, 2, TABLE_RIGHT);
@@ -20,6 +24,7 @@
 #ifndef PARKPLAN_TABLE_H
 #define PARKPLAN_TABLE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -53,5 +58,15 @@ size_t table_text_width(const char *s);
 
 /* Print s padded with blanks to width columns (left or right aligned). */
 void table_pad(FILE *f, const char *s, size_t width, enum table_align align);
+
+/*
+ * s made safe for a terminal into dst (room for strlen(s) + 1 bytes: the
+ * copy is never longer); newlines kept when asked.  Returns its length.
+ */
+size_t table_safe_copy(char *dst, const char *s, bool keep_newlines);
+/* The same as a malloc'd string (NULL prints as ""); NULL when out of memory. */
+char *table_safe(const char *s);
+/* Print s made safe for a terminal, its newlines kept. */
+void table_fputs(const char *s, FILE *f);
 
 #endif

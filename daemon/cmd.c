@@ -59,5 +59,12 @@ cmd_dispatch(void *arg, struct req *rq, const char *word, json_t *args)
 		return;
 	}
 	rq->cmd = "unknown";
-	req_reply_error(rq, ERR_UNKNOWN_COMMAND, "unknown command '%.64s'", word);
+	{
+		char shown[65];
+
+		/* at most 64 bytes of it, never half a character */
+		snprintf(shown, sizeof(shown), "%s", word);
+		utf8_cut(shown, 64);
+		req_reply_error(rq, ERR_UNKNOWN_COMMAND, "unknown command '%s'", shown);
+	}
 }

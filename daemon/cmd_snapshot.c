@@ -49,7 +49,7 @@ cmd_snapshot(struct parkpland *env, struct req *rq, json_t *args)
 	}
 	/* No plan named: the planning data as it is now. */
 	req_ref(rq);
-	if (load_start(env->db, cmd_snapshot_loaded, rq) == NULL) {
+	if (load_start(env->db, NULL, cmd_snapshot_loaded, rq) == NULL) {
 		req_unref(rq);
 		req_reply_error(rq, ERR_UNAVAILABLE, "%s", db_state_text(env->db));
 	}

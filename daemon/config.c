@@ -4,7 +4,9 @@
  *
  * A reload parses into a new struct; the caller keeps the old one when the
  * new file is bad.  Entries marked restart take effect at the next start.
- * The DSN is never taken from the command line (it would show in ps).
+ * The DSN is never taken from the command line (it would show in ps), and
+ * every string a setting held is wiped before it is freed (database.dsn
+ * may hold a password).
  */
 #include <errno.h>
 #include <limits.h>
@@ -38,6 +40,16 @@ struct conf_entry {
 
 #define OFF(field) offsetof(struct config, field)
 
+/* Free a string that may have held a secret: wiped first. */
+static void
+conf_wipe_free(char *p)
+{
+	if (p != NULL) {
+		explicit_bzero(p, strlen(p));
+		free(p);
+	}
+}
+
 static const struct conf_entry conf_table[] = {
     {"daemon", "socket", CONF_STRING, OFF(socket_path), PROTOCOL_DEFAULT_SOCKET, 0, 0,
      CONF_RESTART},
@@ -45,9 +57,16 @@ static const struct conf_entry conf_table[] = {
     {"daemon", "socket_group", CONF_STRING, OFF(socket_group), "", 0, 0, 0},
     {"daemon", "admin_group", CONF_STRING, OFF(admin_group), "", 0, 0, 0},
     {"daemon", "max_clients", CONF_INT, OFF(max_clients), "64", 1, 10000, 0},
+    {"daemon", "max_clients_per_uid", CONF_INT, OFF(max_clients_per_uid), "16", 1, 10000, 0},
+    {"daemon", "reserved_clients", CONF_INT, OFF(reserved_clients), "3", 0, 1000, 0},
     {"daemon", "max_request_bytes", CONF_INT, OFF(max_request_bytes), "65536", 256,
      16 * 1024 * 1024, 0},
     {"daemon", "idle_timeout_s", CONF_DOUBLE, OFF(idle_timeout_s), "60", 0.1, 86400, 0},
+    {"daemon", "request_timeout_s", CONF_DOUBLE, OFF(request_timeout_s), "10", 0.1, 3600, 0},
+    {"daemon", "output_soft_bytes", CONF_INT, OFF(output_soft_bytes), "1048576", 4096,
+     1024 * 1024 * 1024, 0},
+    {"daemon", "output_hard_bytes", CONF_INT, OFF(output_hard_bytes), "268435456", 4096,
+     1024 * 1024 * 1024, 0},
     {"daemon", "log_level", CONF_LEVEL, OFF(log_level), "info", 0, 0, 0},
     {"database", "dsn", CONF_STRING, OFF(dsn), "", 0, 0, CONF_RESTART | CONF_NO_CMDLINE},
     {"database", "dsn_file", CONF_STRING, OFF(dsn_file), "", 0, 0, CONF_RESTART},
@@ -112,7 +131,7 @@ conf_set(struct config *c, const struct conf_entry *e, const char *value, char *
 			snprintf(err, errlen, "out of memory");
 			return -1;
 		}
-		free(*(char **)p);
+		conf_wipe_free(*(char **)p);
 		*(char **)p = copy;
 		return 0;
 	}
@@ -206,6 +225,10 @@ conf_check(const struct config *c, char *err, size_t errlen)
 		snprintf(err, errlen,
 		         "daemon.socket: '%s' must be an absolute path shorter than 108 bytes",
 		         c->socket_path);
+		return -1;
+	}
+	if (c->output_soft_bytes > c->output_hard_bytes) {
+		snprintf(err, errlen, "daemon.output_soft_bytes is above daemon.output_hard_bytes");
 		return -1;
 	}
 	if (c->reconnect_min_s > c->reconnect_max_s) {
@@ -320,6 +343,9 @@ config_load(const char *path, char *const *overrides, size_t n_overrides, struct
 		goto fail;
 	return 0;
 fail:
+	/* the message quotes the file: it goes to the log and to a reload's reply, as UTF-8 */
+	if (err != NULL && errlen > 0)
+		utf8_clean(err);
 	config_free(out);
 	return -1;
 }
@@ -335,7 +361,7 @@ config_free(struct config *c)
 		if (conf_table[i].type == CONF_STRING || conf_table[i].type == CONF_LEVEL) {
 			char **p = (char **)((char *)c + conf_table[i].offset);
 
-			free(*p);
+			conf_wipe_free(*p);
 			*p = NULL;
 		}
 	}
@@ -345,18 +371,21 @@ static char *
 read_dsn_file(const char *path, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "r");
-	char buf[4096];
+	char buf[4096], *dsn;
 	size_t n;
 
 	if (f == NULL) {
 		snprintf(err, errlen, "dsn_file %s: %s", path, strerror(errno));
 		return NULL;
 	}
+	/* unbuffered: no copy of the password left in stdio's buffer */
+	setvbuf(f, NULL, _IONBF, 0);
 	n = fread(buf, 1, sizeof(buf) - 1, f);
 	if (ferror(f) || (n == sizeof(buf) - 1 && !feof(f))) {
 		snprintf(err, errlen, "dsn_file %s: unreadable or longer than %zu bytes", path,
 		         sizeof(buf) - 1);
 		fclose(f);
+		explicit_bzero(buf, sizeof(buf));
 		return NULL;
 	}
 	fclose(f);
@@ -367,7 +396,9 @@ read_dsn_file(const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "dsn_file %s is empty", path);
 		return NULL;
 	}
-	return strdup(buf);
+	dsn = strdup(buf);
+	explicit_bzero(buf, sizeof(buf));
+	return dsn;
 }
 
 char *

@@ -1,14 +1,20 @@
 /*
- * ctlsock.c - the control socket (docs/protocol.md).
+ * ctlsock.c - the control socket (docs/protocol.md): framing, replies and
+ * connections.
  *
  * A Unix stream socket, created under a tight umask with the configured
- * mode and group, or handed over by systemd (socket activation).  Every
- * connection is checked with SO_PEERCRED: root, the daemon's own user and
- * members of daemon.socket_group may talk; approve and reload also need
- * daemon.admin_group.  Requests are one JSON object per line, at most
- * daemon.max_request_bytes, one at a time per connection; a connection
- * idle for daemon.idle_timeout_s (no request pending) is closed, and no
- * more than daemon.max_clients are served at once.
+ * mode and group, or handed over by systemd (socket activation).  Who may
+ * connect and how many at once is ctlpeer.c's.  Requests are one JSON
+ * object per line, at most daemon.max_request_bytes, one at a time per
+ * connection.  Timers as the trusted servers keep them: a connection with
+ * nothing pending is closed after daemon.idle_timeout_s; a request must be
+ * whole within daemon.request_timeout_s of its first byte (later bytes do
+ * not restart the clock); a reply not read at all for daemon.idle_timeout_s
+ * closes the connection.  Replies not yet read by the client are bounded:
+ * past daemon.output_soft_bytes no further request is read until they
+ * drain, past daemon.output_hard_bytes the client is dropped.  A client
+ * that closes its sending side (shutdown(SHUT_WR)) still gets the replies
+ * to what it sent; an unterminated last line counts as a request.
  *
  * A request goes to the dispatch callback it was made with; a client is
  * reference-counted across asynchronous answers, and its memory is let go
@@ -17,8 +23,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
-#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +39,7 @@
 #include "parkpland.h"
 #include "sdnotify.h"
 
+enum ctl_timer { CTL_TIMER_NONE, CTL_TIMER_IDLE, CTL_TIMER_REQUEST };
 struct ctl_client {
 	struct req req; /* first: what the commands see */
 	struct ctlsock *cs;
@@ -45,9 +50,13 @@ struct ctl_client {
 	bool busy;       /* a request awaits its reply */
 	bool processing; /* inside ctl_process() */
 	bool closing;    /* close once the output is written */
+	bool eof;        /* the client sends no more (half-closed, or gone) */
+	bool held;       /* no request is read: replies past daemon.output_soft_bytes */
 	bool gone;
 	int refs;
 	char who[64];
+	struct event *timer; /* the idle timeout or the request's deadline */
+	enum ctl_timer timer_kind;
 	void *waiter; /* what a pending request waits on (opaque) */
 	void (*waiter_cancel)(void *waiter);
 	TAILQ_ENTRY(ctl_client) link; /* in clients, then in dead */
@@ -64,7 +73,9 @@ struct ctlsock {
 	int n_clients;
 	struct ctl_clients dead; /* no reference left: freed on the loop's next pass */
 	struct event *reap;
+	struct ctlpeer_log *refusals;
 	bool created; /* the socket file is ours to remove */
+	struct sockfile_id created_id;
 	char path[108];
 	void (*drained)(void *arg); /* after ctlsock_close_all(): the last client went */
 	void *drained_arg;
@@ -78,65 +89,13 @@ static void ctl_reply_error(struct ctl_client *c, enum protocol_error code, cons
 static void ctl_client_ref(struct ctl_client *c);
 static void ctl_client_unref(struct ctl_client *c);
 
-/* --- who may talk --------------------------------------------------------- */
-
-static bool
-peer_in_group(uid_t uid, gid_t gid, const char *group)
-{
-	struct group *gr;
-	struct passwd *pw;
-	gid_t groups[256];
-	int n = 256, i;
-
-	if (group == NULL || *group == '\0')
-		return false;
-	gr = getgrnam(group);
-	if (gr == NULL)
-		return false;
-	if (gid == gr->gr_gid)
-		return true;
-	pw = getpwuid(uid);
-	if (pw == NULL)
-		return false;
-	if (getgrouplist(pw->pw_name, pw->pw_gid, groups, &n) < 0)
-		return false;
-	for (i = 0; i < n; i++)
-		if (groups[i] == gr->gr_gid)
-			return true;
-	return false;
-}
-
-static bool
-peer_may_connect(const struct ctlsock *cs, uid_t uid, gid_t gid)
-{
-	return uid == 0 || uid == geteuid() || peer_in_group(uid, gid, cs->env->conf->socket_group);
-}
+/* --- the client as a struct req ------------------------------------------- */
 
 static bool
 ctl_client_privileged(const struct ctl_client *c)
 {
 	/* Checked per call: a reload may have changed the groups. */
-	return c->uid == 0 || c->uid == geteuid() ||
-	       peer_in_group(c->uid, c->gid, c->cs->env->conf->admin_group);
-}
-
-static const char *
-ctl_client_who(const struct ctl_client *c)
-{
-	return c->who;
-}
-
-static bool
-ctl_client_gone(const struct ctl_client *c)
-{
-	return c->gone;
-}
-
-static void
-ctl_client_set_waiter(struct ctl_client *c, void *waiter, void (*cancel)(void *waiter))
-{
-	c->waiter = waiter;
-	c->waiter_cancel = cancel;
+	return ctlpeer_privileged(c->cs->env->conf, c->uid, c->gid);
 }
 
 static void
@@ -152,6 +111,8 @@ ctl_reap(struct ctlsock *cs)
 
 	while ((c = TAILQ_FIRST(&cs->dead)) != NULL) {
 		TAILQ_REMOVE(&cs->dead, c, link);
+		if (c->timer != NULL)
+			event_free(c->timer);
 		free(c);
 	}
 }
@@ -180,88 +141,6 @@ ctl_client_unref(struct ctl_client *c)
 	TAILQ_INSERT_TAIL(&cs->dead, c, link);
 	evtimer_add(cs->reap, &now);
 }
-
-/* --- replies -------------------------------------------------------------- */
-
-/* json_dump_callback: into an evbuffer. */
-static int
-ctl_dump(const char *text, size_t size, void *data)
-{
-	return evbuffer_add(data, text, size);
-}
-
-static void
-ctl_send(struct ctl_client *c, json_t *msg)
-{
-	struct evbuffer *line;
-
-	json_object_set_new(msg, "v", json_integer(PROTOCOL_VERSION));
-	if (c->gone || c->bev == NULL) {
-		json_decref(msg);
-		return;
-	}
-	line = evbuffer_new();
-	if (line == NULL ||
-	    json_dump_callback(msg, ctl_dump, line,
-	                       JSON_COMPACT | JSON_ENSURE_ASCII | JSON_SORT_KEYS) != 0 ||
-	    evbuffer_add(line, "\n", 1) != 0) {
-		static const char oom[] =
-		    "{\"v\":1,\"ok\":false,\"code\":\"internal\",\"error\":\"out of memory\"}\n";
-
-		bufferevent_write(c->bev, oom, sizeof(oom) - 1);
-	} else {
-		bufferevent_write_buffer(c->bev, line);
-	}
-	if (line != NULL)
-		evbuffer_free(line);
-	json_decref(msg);
-}
-
-static void
-ctl_reply_done(struct ctl_client *c)
-{
-	c->busy = false;
-	c->waiter = NULL;
-	c->waiter_cancel = NULL;
-	if (c->gone)
-		return;
-	if (!c->closing)
-		bufferevent_enable(c->bev, EV_READ);
-	if (!c->processing)
-		ctl_process(c);
-}
-
-static void
-ctl_reply_ok(struct ctl_client *c, json_t *data)
-{
-	json_t *msg = json_object();
-
-	metrics_control_request(c->cs->env->metrics, c->req.cmd, "ok");
-	json_object_set_new(msg, "ok", json_true());
-	json_object_set_new(msg, "data", data != NULL ? data : json_null());
-	ctl_send(c, msg);
-	ctl_reply_done(c);
-}
-
-static void
-ctl_reply_error(struct ctl_client *c, enum protocol_error code, const char *fmt, ...)
-{
-	json_t *msg = json_object();
-	char text[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
-	va_end(ap);
-	metrics_control_request(c->cs->env->metrics, c->req.cmd, protocol_error_text(code));
-	json_object_set_new(msg, "ok", json_false());
-	json_object_set_new(msg, "code", json_string(protocol_error_text(code)));
-	json_object_set_new(msg, "error", json_string(text));
-	ctl_send(c, msg);
-	ctl_reply_done(c);
-}
-
-/* --- the request as the commands see it (struct req) ---------------------- */
 
 static struct ctl_client *
 ctl_of(const struct req *rq)
@@ -296,7 +175,7 @@ ctl_req_unref(struct req *rq)
 static bool
 ctl_req_gone(const struct req *rq)
 {
-	return ctl_client_gone(ctl_of(rq));
+	return ctl_of(rq)->gone;
 }
 
 static bool
@@ -308,13 +187,16 @@ ctl_req_privileged(const struct req *rq)
 static const char *
 ctl_req_who(const struct req *rq)
 {
-	return ctl_client_who(ctl_of(rq));
+	return ctl_of(rq)->who;
 }
 
 static void
 ctl_req_set_waiter(struct req *rq, void *waiter, void (*cancel)(void *waiter))
 {
-	ctl_client_set_waiter(ctl_of(rq), waiter, cancel);
+	struct ctl_client *c = ctl_of(rq);
+
+	c->waiter = waiter;
+	c->waiter_cancel = cancel;
 }
 
 static const struct req_ops ctl_req_ops = {
@@ -322,35 +204,228 @@ static const struct req_ops ctl_req_ops = {
     ctl_req_gone,     ctl_req_privileged,  ctl_req_who, ctl_req_set_waiter,
 };
 
+/* --- timers --------------------------------------------------------------- */
+
+static void
+ctl_timer_set(struct ctl_client *c, enum ctl_timer kind)
+{
+	const struct config *conf = c->cs->env->conf;
+	struct timeval tv;
+
+	if (c->timer_kind == kind)
+		return; /* a deadline already running is not restarted */
+	evtimer_del(c->timer);
+	c->timer_kind = kind;
+	if (kind == CTL_TIMER_NONE)
+		return;
+	tv = seconds_tv(kind == CTL_TIMER_IDLE ? conf->idle_timeout_s : conf->request_timeout_s);
+	evtimer_add(c->timer, &tv);
+}
+
+static void
+ctl_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct ctl_client *c = arg;
+	const struct config *conf = c->cs->env->conf;
+
+	(void)fd;
+	(void)what;
+	if (c->gone)
+		return;
+	if (c->timer_kind == CTL_TIMER_IDLE) {
+		log_debug("control: client %s idle, closing", c->who);
+		ctl_close(c);
+		return;
+	}
+	c->timer_kind = CTL_TIMER_NONE;
+	ctlpeer_log(c->cs->refusals, CTLPEER_TIMED_OUT,
+	            "%s (pid %d): request not whole within %g s (daemon.request_timeout_s), "
+	            "closing",
+	            c->who, (int)c->pid, conf->request_timeout_s);
+	/* closing first: the reply does not turn reading on again */
+	c->closing = true;
+	c->busy = true;
+	bufferevent_disable(c->bev, EV_READ);
+	ctl_client_ref(c);
+	ctl_reply_error(c, ERR_BAD_REQUEST,
+	                "the request was not whole within %g s of its first byte "
+	                "(daemon.request_timeout_s)",
+	                conf->request_timeout_s);
+	if (!c->gone && evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
+		ctl_close(c);
+	ctl_client_unref(c);
+}
+
+/* --- replies -------------------------------------------------------------- */
+
+/* json_dump_callback: into an evbuffer. */
+static int
+ctl_dump(const char *text, size_t size, void *data)
+{
+	return evbuffer_add(data, text, size);
+}
+
+static void
+ctl_send(struct ctl_client *c, json_t *msg)
+{
+	const struct config *conf = c->cs->env->conf;
+	struct evbuffer *line, *out;
+	size_t queued;
+
+	json_object_set_new(msg, "v", json_integer(PROTOCOL_VERSION));
+	if (c->gone || c->bev == NULL) {
+		json_decref(msg);
+		return;
+	}
+	out = bufferevent_get_output(c->bev);
+	line = evbuffer_new();
+	if (line == NULL ||
+	    json_dump_callback(msg, ctl_dump, line,
+	                       JSON_COMPACT | JSON_ENSURE_ASCII | JSON_SORT_KEYS) != 0 ||
+	    evbuffer_add(line, "\n", 1) != 0) {
+		static const char oom[] =
+		    "{\"v\":1,\"ok\":false,\"code\":\"internal\",\"error\":\"out of memory\"}\n";
+
+		bufferevent_write(c->bev, oom, sizeof(oom) - 1);
+	} else if ((queued = evbuffer_get_length(out) + evbuffer_get_length(line)) >
+	           (size_t)conf->output_hard_bytes) {
+		/* the client does not read what it asked for: dropped (Redis's hard limit) */
+		ctlpeer_log(c->cs->refusals, CTLPEER_DROPPED,
+		            "%s (pid %d) dropped: %zu bytes of replies not read, past "
+		            "daemon.output_hard_bytes %d",
+		            c->who, (int)c->pid, queued, conf->output_hard_bytes);
+		evbuffer_free(line);
+		json_decref(msg);
+		ctl_close(c);
+		return;
+	} else {
+		bufferevent_write_buffer(c->bev, line);
+	}
+	if (line != NULL)
+		evbuffer_free(line);
+	json_decref(msg);
+}
+
+/* Replies not read yet, past daemon.output_soft_bytes: no request is read. */
+static bool
+ctl_output_full(const struct ctl_client *c)
+{
+	return evbuffer_get_length(bufferevent_get_output(c->bev)) >=
+	       (size_t)c->cs->env->conf->output_soft_bytes;
+}
+
+static void
+ctl_reply_done(struct ctl_client *c)
+{
+	c->busy = false;
+	c->waiter = NULL;
+	c->waiter_cancel = NULL;
+	if (c->gone)
+		return;
+	if (!c->processing)
+		ctl_process(c);
+}
+
+static void
+ctl_reply_ok(struct ctl_client *c, json_t *data)
+{
+	json_t *msg = json_object();
+
+	metrics_control_request(c->cs->env->metrics, c->req.cmd, "ok");
+	json_object_set_new(msg, "ok", json_true());
+	json_object_set_new(msg, "data", data != NULL ? data : json_null());
+	ctl_send(c, msg);
+	ctl_reply_done(c);
+}
+
+static void
+ctl_reply_error(struct ctl_client *c, enum protocol_error code, const char *fmt, ...)
+{
+	json_t *msg = json_object();
+	char text[1024];
+	va_list ap;
+
+	/* always UTF-8 (json_string() refuses anything else): never without its message */
+	va_start(ap, fmt);
+	utf8_vformat(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	if (text[0] == '\0')
+		snprintf(text, sizeof(text), "%s", protocol_error_text(code));
+	metrics_control_request(c->cs->env->metrics, c->req.cmd, protocol_error_text(code));
+	json_object_set_new(msg, "ok", json_false());
+	json_object_set_new(msg, "code", json_string(protocol_error_text(code)));
+	json_object_set_new(msg, "error", json_string(text));
+	ctl_send(c, msg);
+	ctl_reply_done(c);
+}
+
 /* --- requests ------------------------------------------------------------- */
+
+/* What a JSON value is, for a message: "a string", "nothing". */
+static const char *
+ctl_json_kind(const json_t *v)
+{
+	switch (v == NULL ? JSON_NULL + 100 : (int)json_typeof(v)) {
+	case JSON_OBJECT:
+		return "an object";
+	case JSON_ARRAY:
+		return "a list";
+	case JSON_STRING:
+		return "a string";
+	case JSON_INTEGER:
+		return "an integer";
+	case JSON_REAL:
+		return "a number with a fraction";
+	case JSON_TRUE:
+	case JSON_FALSE:
+		return "true or false";
+	case JSON_NULL:
+		return "null";
+	default:
+		return "nothing";
+	}
+}
 
 static void
 ctl_request(struct ctl_client *c, const char *line, size_t len)
 {
 	json_error_t jerr;
 	json_t *req, *v, *cmd, *args;
+	size_t bad;
 
-	req = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
 	c->busy = true;
 	c->req.cmd = NULL;
+	/* jansson would quote the bytes it trips on: refused before, never echoed */
+	if (!utf8_valid(line, len, &bad)) {
+		ctl_reply_error(c, ERR_BAD_REQUEST,
+		                "the request is not valid UTF-8 (byte %zu of %zu): JSON text "
+		                "must be UTF-8",
+		                bad + 1, len);
+		return;
+	}
+	req = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (req == NULL || !json_is_object(req)) {
-		json_decref(req);
 		ctl_reply_error(c, ERR_BAD_REQUEST, "not a JSON object: %s",
-		                req == NULL ? jerr.text : "wrong type");
+		                req == NULL ? jerr.text : ctl_json_kind(req));
+		json_decref(req);
 		return;
 	}
 	v = json_object_get(req, "v");
 	cmd = json_object_get(req, "cmd");
 	args = json_object_get(req, "args");
-	if (!json_is_integer(v) || json_integer_value(v) != PROTOCOL_VERSION) {
+	if (!json_is_integer(v)) {
+		ctl_reply_error(c, ERR_VERSION, "\"v\" must be the integer %d, got %s",
+		                PROTOCOL_VERSION, ctl_json_kind(v));
+	} else if (json_integer_value(v) != PROTOCOL_VERSION) {
 		ctl_reply_error(c, ERR_VERSION,
 		                "protocol version %lld is not supported (this parkpland speaks %d)",
-		                json_is_integer(v) ? (long long)json_integer_value(v) : -1LL,
-		                PROTOCOL_VERSION);
+		                (long long)json_integer_value(v), PROTOCOL_VERSION);
 	} else if (!json_is_string(cmd)) {
-		ctl_reply_error(c, ERR_BAD_REQUEST, "\"cmd\" must be a string");
+		ctl_reply_error(c, ERR_BAD_REQUEST, "\"cmd\" must be a string, got %s",
+		                ctl_json_kind(cmd));
 	} else if (args != NULL && !json_is_object(args) && !json_is_null(args)) {
-		ctl_reply_error(c, ERR_BAD_REQUEST, "\"args\" must be an object");
+		ctl_reply_error(c, ERR_BAD_REQUEST, "\"args\" must be an object, got %s",
+		                ctl_json_kind(args));
 	} else {
 		json_t *a = json_is_object(args) ? json_incref(args) : json_object();
 
@@ -358,6 +433,54 @@ ctl_request(struct ctl_client *c, const char *line, size_t len)
 		json_decref(a);
 	}
 	json_decref(req);
+}
+
+/* The next line of the input; at the end of the input, what is left is one. */
+static char *
+ctl_next_line(struct ctl_client *c, struct evbuffer *in, size_t *len)
+{
+	char *line = evbuffer_readln(in, len, EVBUFFER_EOL_LF);
+
+	if (line != NULL || !c->eof || evbuffer_get_length(in) == 0)
+		return line;
+	*len = evbuffer_get_length(in);
+	line = malloc(*len + 1);
+	if (line == NULL)
+		return NULL;
+	evbuffer_remove(in, line, *len);
+	line[*len] = '\0';
+	return line;
+}
+
+/* After the requests that could be taken: reading, timers, the end. */
+static void
+ctl_settle(struct ctl_client *c)
+{
+	struct evbuffer *in = bufferevent_get_input(c->bev);
+	size_t out = evbuffer_get_length(bufferevent_get_output(c->bev));
+
+	if (c->busy || c->closing) {
+		/* served (never timed out) or on its way out */
+		ctl_timer_set(c, CTL_TIMER_NONE);
+		bufferevent_disable(c->bev, EV_READ);
+		return;
+	}
+	if (c->held) {
+		/* the idle timeout is the write timeout's while replies wait */
+		ctl_timer_set(c, CTL_TIMER_NONE);
+		bufferevent_disable(c->bev, EV_READ);
+		return;
+	}
+	if (c->eof) {
+		/* every request sent is answered: close once the replies are out */
+		ctl_timer_set(c, CTL_TIMER_NONE);
+		c->closing = true;
+		if (out == 0)
+			ctl_close(c);
+		return;
+	}
+	bufferevent_enable(c->bev, EV_READ);
+	ctl_timer_set(c, evbuffer_get_length(in) > 0 ? CTL_TIMER_REQUEST : CTL_TIMER_IDLE);
 }
 
 static void
@@ -374,7 +497,10 @@ ctl_process(struct ctl_client *c)
 	c->processing = true;
 	ctl_client_ref(c);
 	while (!c->busy && !c->gone && !c->closing) {
-		line = evbuffer_readln(in, &len, EVBUFFER_EOL_LF);
+		c->held = ctl_output_full(c);
+		if (c->held)
+			break;
+		line = ctl_next_line(c, in, &len);
 		/* no whole line yet: what is buffered counts */
 		if (line == NULL)
 			len = evbuffer_get_length(in);
@@ -393,14 +519,18 @@ ctl_process(struct ctl_client *c)
 			free(line);
 			continue;
 		}
+		/* a whole request: its deadline is met */
+		ctl_timer_set(c, CTL_TIMER_NONE);
 		ctl_request(c, line, len);
 		free(line);
-		if (c->busy && !c->gone)
-			bufferevent_disable(c->bev, EV_READ); /* one request at a time */
 	}
 	c->processing = false;
-	if (c->closing && !c->gone && evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
-		ctl_close(c);
+	if (!c->gone) {
+		if (c->closing && evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
+			ctl_close(c);
+		else
+			ctl_settle(c);
+	}
 	ctl_client_unref(c);
 }
 
@@ -418,6 +548,7 @@ ctl_close(struct ctl_client *c)
 		c->waiter_cancel(c->waiter);
 	c->waiter = NULL;
 	c->waiter_cancel = NULL;
+	evtimer_del(c->timer);
 	bufferevent_free(c->bev);
 	c->bev = NULL;
 	TAILQ_REMOVE(&cs->clients, c, link);
@@ -440,8 +571,18 @@ ctl_write_cb(struct bufferevent *bev, void *arg)
 	struct ctl_client *c = arg;
 
 	(void)bev;
-	if (c->closing && !c->busy)
+	if (c->gone)
+		return;
+	if (evbuffer_get_length(bufferevent_get_output(c->bev)) == 0 && c->closing && !c->busy) {
 		ctl_close(c);
+		return;
+	}
+	/* the replies drained below daemon.output_soft_bytes: the next request */
+	if (c->held && !ctl_output_full(c)) {
+		c->held = false;
+		if (!c->busy)
+			ctl_process(c);
+	}
 }
 
 static void
@@ -450,8 +591,16 @@ ctl_event_cb(struct bufferevent *bev, short what, void *arg)
 	struct ctl_client *c = arg;
 
 	(void)bev;
+	if ((what & BEV_EVENT_EOF) && (what & BEV_EVENT_READING)) {
+		/* half-closed: the requests sent are still answered */
+		c->eof = true;
+		bufferevent_disable(c->bev, EV_READ);
+		if (!c->busy)
+			ctl_process(c);
+		return;
+	}
 	if (what & BEV_EVENT_TIMEOUT)
-		log_debug("control: client %s idle, closing", c->who);
+		log_debug("control: client %s reads no reply, closing", c->who);
 	ctl_close(c);
 }
 
@@ -465,34 +614,51 @@ ctl_refuse(struct ctlsock *cs, int fd, enum protocol_error code, const char *mes
 
 	metrics_control_request(cs->env->metrics, NULL, protocol_error_text(code));
 	if (n > 0)
-		(void)!write(fd, buf, (size_t)n);
+		(void)!write(fd, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
 	close(fd);
+}
+
+static int
+ctl_count_uid(const struct ctlsock *cs, uid_t uid)
+{
+	const struct ctl_client *c;
+	int n = 0;
+
+	TAILQ_FOREACH(c, &cs->clients, link)
+	{
+		if (c->uid == uid)
+			n++;
+	}
+	return n;
 }
 
 int
 ctlsock_adopt(struct ctlsock *cs, int fd)
 {
 	const struct config *conf = cs->env->conf;
+	enum ctlpeer_verdict verdict;
 	struct ucred cred;
 	socklen_t len = sizeof(cred);
 	struct ctl_client *c;
 	struct timeval idle;
+	char why[256];
 
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) {
 		log_warn("control: SO_PEERCRED");
 		close(fd);
 		return -1;
 	}
-	if (cs->n_clients >= conf->max_clients) {
-		log_warnx("control: client limit (%d) reached, refusing uid %u", conf->max_clients,
-		          (unsigned)cred.uid);
-		ctl_refuse(cs, fd, ERR_BUSY, "too many clients");
-		return -1;
-	}
-	if (!peer_may_connect(cs, cred.uid, cred.gid)) {
-		log_warnx("control: uid %u (pid %d) is not allowed (daemon.socket_group)",
-		          (unsigned)cred.uid, (int)cred.pid);
-		ctl_refuse(cs, fd, ERR_DENIED, "not allowed: not in the control group");
+	verdict = ctlpeer_admit(conf, cred.uid, cred.gid, cs->n_clients,
+	                        ctl_count_uid(cs, cred.uid), why, sizeof(why));
+	if (verdict != CTLPEER_ADMIT) {
+		if (verdict == CTLPEER_DENIED)
+			ctlpeer_log(cs->refusals, verdict,
+			            "uid %u (pid %d) is not allowed (daemon.socket_group)",
+			            (unsigned)cred.uid, (int)cred.pid);
+		else
+			ctlpeer_log(cs->refusals, verdict, "refusing uid %u (pid %d): %s",
+			            (unsigned)cred.uid, (int)cred.pid, why);
+		ctl_refuse(cs, fd, verdict == CTLPEER_DENIED ? ERR_DENIED : ERR_BUSY, why);
 		return -1;
 	}
 	c = calloc(1, sizeof(*c));
@@ -508,18 +674,28 @@ ctlsock_adopt(struct ctlsock *cs, int fd)
 	c->refs = 1;
 	snprintf(c->who, sizeof(c->who), "uid %u", (unsigned)cred.uid);
 	evutil_make_socket_nonblocking(fd);
+	c->timer = evtimer_new(cs->env->base, ctl_timer_cb, c);
 	c->bev = bufferevent_socket_new(cs->env->base, fd, BEV_OPT_CLOSE_ON_FREE);
-	if (c->bev == NULL) {
+	if (c->bev == NULL || c->timer == NULL) {
+		if (c->bev != NULL)
+			bufferevent_free(c->bev);
+		else
+			close(fd);
+		if (c->timer != NULL)
+			event_free(c->timer);
 		free(c);
-		close(fd);
 		return -1;
 	}
 	bufferevent_setcb(c->bev, ctl_read_cb, ctl_write_cb, ctl_event_cb, c);
+	/* a reply nobody reads: no progress for this long closes the connection */
 	idle = seconds_tv(conf->idle_timeout_s);
-	bufferevent_set_timeouts(c->bev, &idle, NULL);
-	bufferevent_enable(c->bev, EV_READ);
+	bufferevent_set_timeouts(c->bev, NULL, &idle);
+	/* the write callback when the replies waiting drain to the soft bound */
+	bufferevent_setwatermark(c->bev, EV_WRITE, (size_t)conf->output_soft_bytes, 0);
 	TAILQ_INSERT_TAIL(&cs->clients, c, link);
 	cs->n_clients++;
+	bufferevent_enable(c->bev, EV_READ);
+	ctl_timer_set(c, CTL_TIMER_IDLE);
 	log_debug("control: %s connected (pid %d)", c->who, (int)c->pid);
 	return 0;
 }
@@ -551,73 +727,6 @@ ctlsock_from_systemd(void)
 	return -1;
 }
 
-static int
-ctlsock_create(struct ctlsock *cs, char *err, size_t errlen)
-{
-	const struct config *conf = cs->env->conf;
-	struct sockaddr_un sun;
-	mode_t old;
-	int fd;
-
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	if (strlen(conf->socket_path) >= sizeof(sun.sun_path)) {
-		snprintf(err, errlen, "%s: path too long", conf->socket_path);
-		return -1;
-	}
-	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", conf->socket_path);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0) {
-		snprintf(err, errlen, "socket: %s", strerror(errno));
-		return -1;
-	}
-	/* A socket left by a previous parkpland that did not stop cleanly. */
-	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0) {
-		snprintf(err, errlen, "%s: another parkpland is listening", conf->socket_path);
-		close(fd);
-		return -1;
-	}
-	close(fd);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0) {
-		snprintf(err, errlen, "socket: %s", strerror(errno));
-		return -1;
-	}
-	(void)unlink(conf->socket_path);
-	old = umask(0177);
-	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) != 0) {
-		umask(old);
-		snprintf(err, errlen, "%s: bind: %s", conf->socket_path, strerror(errno));
-		close(fd);
-		return -1;
-	}
-	umask(old);
-	cs->created = true;
-	snprintf(cs->path, sizeof(cs->path), "%s", conf->socket_path);
-	if (conf->socket_group[0] != '\0') {
-		struct group *gr = getgrnam(conf->socket_group);
-
-		if (gr == NULL || chown(conf->socket_path, (uid_t)-1, gr->gr_gid) != 0) {
-			snprintf(err, errlen, "%s: cannot give it to group %s: %s",
-			         conf->socket_path, conf->socket_group,
-			         gr == NULL ? "no such group" : strerror(errno));
-			close(fd);
-			return -1;
-		}
-	}
-	if (chmod(conf->socket_path, (mode_t)conf->socket_mode) != 0) {
-		snprintf(err, errlen, "%s: chmod: %s", conf->socket_path, strerror(errno));
-		close(fd);
-		return -1;
-	}
-	if (listen(fd, 64) != 0) {
-		snprintf(err, errlen, "%s: listen: %s", conf->socket_path, strerror(errno));
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
 struct ctlsock *
 ctlsock_new(struct parkpland *env, req_dispatch_fn dispatch, void *arg)
 {
@@ -631,7 +740,11 @@ ctlsock_new(struct parkpland *env, req_dispatch_fn dispatch, void *arg)
 	TAILQ_INIT(&cs->clients);
 	TAILQ_INIT(&cs->dead);
 	cs->reap = evtimer_new(env->base, ctl_reap_cb, cs);
-	if (cs->reap == NULL) {
+	cs->refusals = ctlpeer_log_new(env->base);
+	if (cs->reap == NULL || cs->refusals == NULL) {
+		if (cs->reap != NULL)
+			event_free(cs->reap);
+		ctlpeer_log_free(cs->refusals);
 		free(cs);
 		return NULL;
 	}
@@ -648,9 +761,15 @@ ctlsock_listen(struct ctlsock *cs, char *err, size_t errlen)
 		log_info("control: socket passed by systemd");
 		evutil_make_socket_nonblocking(fd);
 	} else {
-		fd = ctlsock_create(cs, err, errlen);
+		const struct config *conf = cs->env->conf;
+
+		/* created under umask 0177, then given the group and the mode */
+		fd = sockfile_listen(conf->socket_path, 0177, conf->socket_group, conf->socket_mode,
+		                     &cs->created_id, err, errlen);
 		if (fd < 0)
 			return -1;
+		cs->created = true;
+		snprintf(cs->path, sizeof(cs->path), "%s", conf->socket_path);
 		log_info("control: listening on %s", cs->env->conf->socket_path);
 	}
 	cs->listener = evconnlistener_new(cs->env->base, ctl_accept_cb, cs,
@@ -671,7 +790,7 @@ ctlsock_stop(struct ctlsock *cs)
 		cs->listener = NULL;
 	}
 	if (cs->created) {
-		(void)unlink(cs->path);
+		sockfile_remove(cs->path, &cs->created_id);
 		cs->created = false;
 	}
 }
@@ -698,6 +817,7 @@ ctlsock_close_all(struct ctlsock *cs, const char *why, void (*drained)(void *arg
 		next = TAILQ_NEXT(c, link);
 		/* closing first: no further request is read from the buffer */
 		c->closing = true;
+		ctl_timer_set(c, CTL_TIMER_NONE);
 		if (c->busy)
 			ctl_reply_error(c, ERR_SHUTTING_DOWN, "%s", why);
 		if (evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
@@ -721,5 +841,6 @@ ctlsock_free(struct ctlsock *cs)
 	/* a reference still held elsewhere is that holder's to drop: none at exit */
 	ctl_reap(cs);
 	event_free(cs->reap);
+	ctlpeer_log_free(cs->refusals);
 	free(cs);
 }

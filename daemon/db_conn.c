@@ -14,6 +14,12 @@
  * Work is queued as batches (parkpland.h): a batch holds the connection
  * alone from its first statement to its last, so a transaction is never
  * shared.
+ *
+ * The DSN may hold a password, and libpq quotes pieces of a DSN it cannot
+ * parse: every message of libpq's (errors, the server's notices, which go
+ * to the log with their level) has the password taken out before it is
+ * logged or shown, and the buffers that held it are wiped before they are
+ * freed.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,6 +64,7 @@ TAILQ_HEAD(db_batch_queue, db_batch);
 struct db {
 	struct event_base *base;
 	char *dsn;
+	struct db_secret secret; /* the password, kept out of libpq's messages */
 	char application_name[64];
 	double backoff_min, backoff_max, backoff;
 	db_notify_fn notify;
@@ -85,6 +92,29 @@ static void db_release_held(struct db *db);
 static void db_work(struct db *db);
 static void db_step_send(struct db *db);
 static void db_lost(struct db *db, const char *why);
+
+/* libpq's NOTICE, WARNING, ... of the server: into the log at their level, scrubbed. */
+static void
+db_notice_cb(void *arg, const PGresult *res)
+{
+	struct db *db = arg;
+	const char *sev = PQresultErrorField(res, PG_DIAG_SEVERITY_NONLOCALIZED);
+	const char *msg = PQresultErrorMessage(res);
+	char clean[1024];
+
+	db_secret_scrub(&db->secret, msg != NULL ? msg : "", clean, sizeof(clean));
+	clean[strcspn(clean, "\n")] = '\0';
+	if (sev == NULL)
+		sev = "NOTICE";
+	if (strcmp(sev, "WARNING") == 0)
+		log_warnx("database: %s", clean);
+	else if (strcmp(sev, "NOTICE") == 0)
+		log_notice("database: %s", clean);
+	else if (strcmp(sev, "INFO") == 0 || strcmp(sev, "LOG") == 0)
+		log_info("database: %s", clean);
+	else
+		log_debug("database: %s", clean);
+}
 
 /* --- batches -------------------------------------------------------------- */
 
@@ -226,6 +256,26 @@ db_batch_forget(struct db *db, struct db_batch *b)
 	b->forgotten = true;
 }
 
+void
+db_cancel(struct db *db)
+{
+	PGcancel *cancel;
+	char err[256];
+
+	if (db == NULL || db->conn == NULL || db->phase != DB_READY || !db->in_step)
+		return;
+	cancel = PQgetCancel(db->conn);
+	if (cancel == NULL)
+		return;
+	if (!PQcancel(cancel, err, sizeof(err))) {
+		char clean[256];
+
+		db_secret_scrub(&db->secret, err, clean, sizeof(clean));
+		log_warnx("database: cannot cancel the statement running: %s", clean);
+	}
+	PQfreeCancel(cancel);
+}
+
 /* --- waiting on the socket ------------------------------------------------ */
 
 static void
@@ -281,8 +331,8 @@ db_lost(struct db *db, const char *why_text)
 	struct db_batch *b;
 	char why[512];
 
-	/* why_text may be PQerrorMessage(), gone with the connection */
-	snprintf(why, sizeof(why), "%s", why_text);
+	/* why_text may be PQerrorMessage(), gone with the connection; and may quote the DSN */
+	db_secret_scrub(&db->secret, why_text, why, sizeof(why));
 
 	event_del(db->io);
 	db_release_held(db);
@@ -483,7 +533,8 @@ db_take_result(struct db *db, PGresult *res)
 		const char *msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
 
 		b->failed = true;
-		snprintf(b->error, sizeof(b->error), "%s", msg != NULL ? msg : PQresStatus(st));
+		db_secret_scrub(&db->secret, msg != NULL ? msg : PQresStatus(st), b->error,
+		                sizeof(b->error));
 	}
 	return false;
 }
@@ -588,9 +639,12 @@ db_setup_done(void *arg, int rc, const char *error)
 	struct db *db = arg;
 
 	if (rc != 0) {
+		char clean[512];
+
 		/* Loud: the operator must migrate (or point us elsewhere). */
-		log_err("database refused: %s", error);
-		snprintf(db->state_text, sizeof(db->state_text), "%s", error);
+		db_secret_scrub(&db->secret, error, clean, sizeof(clean));
+		log_err("database refused: %s", clean);
+		snprintf(db->state_text, sizeof(db->state_text), "%s", clean);
 		event_del(db->io);
 		PQfinish(db->conn);
 		db->conn = NULL;
@@ -718,6 +772,8 @@ db_connect(struct db *db)
 		db_lost(db, "out of memory");
 		return;
 	}
+	/* the server's notices into the log, not on stderr without a level */
+	PQsetNoticeReceiver(db->conn, db_notice_cb, db);
 	if (PQstatus(db->conn) == CONNECTION_BAD) {
 		char why[512];
 
@@ -775,6 +831,7 @@ db_new(struct event_base *base, const char *dsn, const char *application_name, d
 	db->base = base;
 	snprintf(db->application_name, sizeof(db->application_name), "%s", application_name);
 	db->dsn = strdup(dsn);
+	db_secret_collect(&db->secret, dsn);
 	db->backoff_min = db->backoff = backoff_min_s;
 	db->backoff_max = backoff_max_s;
 	db->notify = notify;
@@ -829,11 +886,12 @@ db_free(struct db *db)
 		db_batch_free(db->current);
 	else if (db->setup != NULL)
 		db_batch_free(db->setup);
+	/* The DSN may hold a password. */
 	if (db->dsn != NULL) {
-		/* The DSN may hold a password. */
-		memset(db->dsn, 0, strlen(db->dsn));
+		explicit_bzero(db->dsn, strlen(db->dsn));
 		free(db->dsn);
 	}
+	db_secret_free(&db->secret);
 	free(db);
 }
 

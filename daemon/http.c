@@ -64,6 +64,7 @@ struct http {
 	void (*drained)(void *arg);
 	void *drained_arg;
 	char unix_path[108]; /* the socket file we made, removed at the end */
+	struct sockfile_id unix_id;
 };
 
 struct http_request {
@@ -254,7 +255,7 @@ http_reply_problem(struct http_request *hq, int status, enum protocol_error code
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
+	utf8_vformat(text, sizeof(text), fmt, ap);
 	va_end(ap);
 	/* the control socket's error object, word for word */
 	http_reply_json(hq, status,
@@ -572,41 +573,11 @@ http_handle(struct evhttp_request *er, void *arg)
 static int
 http_socket_unix(struct http *h, const struct http_listen *hl, char *err, size_t errlen)
 {
-	struct sockaddr_un sun;
-	mode_t old;
-	int fd;
-
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", hl->path);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0) {
-		snprintf(err, errlen, "socket: %s", strerror(errno));
-		return -1;
-	}
-	/* a socket left by a parkpland that did not stop cleanly is replaced */
-	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0) {
-		snprintf(err, errlen, "%s: another process is listening", hl->path);
-		close(fd);
-		return -1;
-	}
-	close(fd);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0) {
-		snprintf(err, errlen, "socket: %s", strerror(errno));
-		return -1;
-	}
-	(void)unlink(hl->path);
 	/* 0660: the daemon's user and group (nginx in that group) */
-	old = umask(0117);
-	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) != 0) {
-		umask(old);
-		snprintf(err, errlen, "%s: bind: %s", hl->path, strerror(errno));
-		close(fd);
-		return -1;
-	}
-	umask(old);
-	snprintf(h->unix_path, sizeof(h->unix_path), "%s", hl->path);
+	int fd = sockfile_listen(hl->path, 0117, NULL, -1, &h->unix_id, err, errlen);
+
+	if (fd >= 0)
+		snprintf(h->unix_path, sizeof(h->unix_path), "%s", hl->path);
 	return fd;
 }
 
@@ -785,6 +756,6 @@ http_free(struct http *h)
 	if (h->pickup != NULL)
 		event_free(h->pickup);
 	if (h->unix_path[0] != '\0')
-		(void)unlink(h->unix_path);
+		sockfile_remove(h->unix_path, &h->unix_id);
 	free(h);
 }

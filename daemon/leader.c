@@ -85,6 +85,8 @@ leader_describe(struct leader *l, const char *app, const char *backend_pid, cons
 	else
 		snprintf(l->holder, sizeof(l->holder), "database backend pid %s%s%.40s",
 		         backend_pid, client[0] ? " from " : "", client);
+	/* a name cut at 60 bytes may end in half a character: status is JSON */
+	utf8_clean(l->holder);
 }
 
 /* The lock is held elsewhere: by whom. */

@@ -24,10 +24,11 @@ struct load {
 	struct db *db;
 	struct db_loader *loader;
 	struct db_batch *batch;
-	size_t next;    /* the result being taken */
-	int rows_taken; /* of it, so far */
-	int passes;     /* of the loop it took so far */
-	double took_ms; /* parsing it, so far */
+	size_t next;               /* the result being taken */
+	int rows_taken;            /* of it, so far */
+	int passes;                /* of the loop it took so far */
+	double took_ms;            /* parsing it, so far */
+	struct problems *problems; /* the loader's, for a run; NULL for a document */
 	load_done_fn done;
 	void *arg;
 };
@@ -73,7 +74,7 @@ load_batch_done(void *arg, int rc, const char *error)
 	}
 	snapshot_init(&s);
 	t0 = monotonic_s();
-	rc = db_loader_finish(l->loader, &s, err, sizeof(err));
+	rc = db_loader_finish_problems(l->loader, &s, l->problems, err, sizeof(err));
 	log_debug("load: snapshot finished in %.0f ms", 1000 * (monotonic_s() - t0));
 	if (rc != 0) {
 		l->loader = NULL;
@@ -88,7 +89,7 @@ load_batch_done(void *arg, int rc, const char *error)
 }
 
 struct load *
-load_start(struct db *db, load_done_fn done, void *arg)
+load_start(struct db *db, struct problems *problems, load_done_fn done, void *arg)
 {
 	struct load *l = calloc(1, sizeof(*l));
 	struct db_batch *b;
@@ -97,6 +98,7 @@ load_start(struct db *db, load_done_fn done, void *arg)
 	if (l == NULL)
 		return NULL;
 	l->db = db;
+	l->problems = problems;
 	l->done = done;
 	l->arg = arg;
 	l->loader = db_loader_new();

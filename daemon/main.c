@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -39,6 +40,7 @@ static struct {
 	struct event *signals[3];
 	bool shutting_down;
 	bool ctl_drained, http_drained; /* after the shutdown began */
+	bool run_stopped;               /* the run in progress is marked as interrupted */
 	bool standby;                   /* the leader's last word */
 } daemon_state;
 
@@ -177,7 +179,7 @@ clients_gone(void *arg)
 	struct parkpland *env = arg;
 
 	daemon_state.ctl_drained = true;
-	if (daemon_state.http_drained)
+	if (daemon_state.http_drained && daemon_state.run_stopped)
 		event_base_loopbreak(env->base);
 }
 
@@ -188,7 +190,18 @@ http_gone(void *arg)
 	struct parkpland *env = arg;
 
 	daemon_state.http_drained = true;
-	if (daemon_state.ctl_drained)
+	if (daemon_state.ctl_drained && daemon_state.run_stopped)
+		event_base_loopbreak(env->base);
+}
+
+/* The run in progress is marked failed in its row (or there was none to mark). */
+static void
+on_run_stopped(void *arg)
+{
+	struct parkpland *env = arg;
+
+	daemon_state.run_stopped = true;
+	if (daemon_state.ctl_drained && daemon_state.http_drained)
 		event_base_loopbreak(env->base);
 }
 
@@ -204,7 +217,7 @@ begin_shutdown(struct parkpland *env, const char *signame)
 	sd_notify(0, "STOPPING=1");
 	ctlsock_stop(env->ctl);
 	triggers_shutdown(env->triggers);
-	run_shutdown(env->run);
+	run_shutdown(env->run, on_run_stopped, env);
 	/* let the last answers go out, then stop (at the latest after the grace) */
 	daemon_state.shutdown_timer = evtimer_new(env->base, shutdown_timeout_cb, env);
 	evtimer_add(daemon_state.shutdown_timer, &grace);
@@ -388,6 +401,12 @@ main(int argc, char **argv)
 	rc = parse_args(argc, argv, &test_only);
 	if (rc >= 0)
 		return rc;
+	/*
+	 * Before the DSN is read: no core dump, no ptrace by the same user,
+	 * /proc/PID/mem and environ root's alone (the password stays in).
+	 */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
+		fatal("prctl(PR_SET_DUMPABLE)");
 	if (daemon_state.config_path == NULL && access(DEFAULT_CONFIG, R_OK) == 0)
 		daemon_state.config_path = DEFAULT_CONFIG;
 
@@ -403,6 +422,7 @@ main(int argc, char **argv)
 		fatalx("configuration: %s", err);
 	if (test_only) {
 		printf("parkpland: configuration ok\n");
+		explicit_bzero(dsn, strlen(dsn));
 		free(dsn);
 		config_free(env.conf);
 		free(env.conf);
@@ -415,7 +435,8 @@ main(int argc, char **argv)
 	if (env.base == NULL)
 		fatalx("cannot create the event loop");
 	make_parts(&env, dsn);
-	memset(dsn, 0, strlen(dsn));
+	/* the connection keeps its own copy (wiped when it goes) */
+	explicit_bzero(dsn, strlen(dsn));
 	free(dsn);
 	db_start(env.db);
 	watchdog_start(&env, &watchdog);

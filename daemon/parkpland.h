@@ -118,6 +118,19 @@ void log_status(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 void fatalx(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 
+/* --- utf8.c: text that goes into JSON ----------------------------------- */
+
+/* Is s[0..len) UTF-8?  *bad_at (may be NULL): the offset of the first bad byte. */
+bool utf8_valid(const char *s, size_t len, size_t *bad_at);
+/* Shorten s to at most max bytes, between two characters (a half one at the end goes). */
+void utf8_cut(char *s, size_t max);
+/* Replace every byte that is not part of a UTF-8 character by '?'. */
+void utf8_clean(char *s);
+/* vsnprintf, then cut between characters when too long, then cleaned: always UTF-8. */
+void utf8_vformat(char *buf, size_t len, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+void utf8_format(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 /* --- config.c ----------------------------------------------------------- */
 
 struct config {
@@ -127,8 +140,13 @@ struct config {
 	char *socket_group; /* may connect (besides root and the daemon's user) */
 	char *admin_group;  /* may approve and reload (besides root and the daemon's user) */
 	int max_clients;
+	int max_clients_per_uid; /* not for root, the daemon's user, admin_group */
+	int reserved_clients;    /* of max_clients, kept for root, the daemon's user, admin_group */
 	int max_request_bytes;
-	double idle_timeout_s;
+	double idle_timeout_s;    /* no request pending (or a reply not read) this long: closed */
+	double request_timeout_s; /* a request, from its first byte to its newline */
+	int output_soft_bytes;    /* replies not read yet: past it, no request is read */
+	int output_hard_bytes;    /* past it, the client is dropped */
 	char *log_level;
 	/* [database] */
 	char *dsn;
@@ -183,6 +201,21 @@ void config_warn_restart(const struct config *old, const struct config *new_conf
 /* Parse an http.listen value (not empty).  Returns 0, or -1 with the reason. */
 int config_http_listen(const char *text, struct http_listen *out, char *err, size_t errlen);
 
+/* --- db_secret.c: the DSN's password, kept out of messages -------------- */
+
+#define DB_SECRET_FORMS 8
+struct db_secret {
+	char *v[DB_SECRET_FORMS]; /* the password as written and as meant, longest first */
+	int n;
+};
+
+/* Every form of dsn's password a message may quote (ds is initialised here). */
+void db_secret_collect(struct db_secret *ds, const char *dsn);
+/* msg with each form replaced by "[password]", into out (always terminated). */
+void db_secret_scrub(const struct db_secret *ds, const char *msg, char *out, size_t outlen);
+/* Wiped, then freed. */
+void db_secret_free(struct db_secret *ds);
+
 /* --- db_conn.c: the PostgreSQL connection ------------------------------- */
 
 typedef void (*db_notify_fn)(void *arg, const char *channel, const char *payload);
@@ -227,6 +260,8 @@ int db_batch_copy(struct db_batch *b, const char *sql, struct evbuffer *data);
 int db_batch_run(struct db *db, struct db_batch *b, db_done_fn done, void *arg);
 /* done() will not be called; the batch is dropped once the connection lets go. */
 void db_batch_forget(struct db *db, struct db_batch *b);
+/* Ask the server to cancel the statement running now, if any (blocks briefly). */
+void db_cancel(struct db *db);
 
 /* --- jobs.c: worker children on the loop ------------------------------- */
 
@@ -263,8 +298,14 @@ struct snapshot;
 struct load;
 /* On success s is handed over: copy the struct, it is not freed after. */
 typedef void (*load_done_fn)(void *arg, struct snapshot *s, const char *error);
-/* NULL when the database is not ready.  done() is always called later. */
-struct load *load_start(struct db *db, load_done_fn done, void *arg);
+/*
+ * NULL when the database is not ready.  done() is always called later.
+ * With problems, bad settings and rules naming inactive rows are added to
+ * it (the snapshot keeps the defaults, leaves the rules out); without, a
+ * bad setting fails the load, every one named in the error.
+ */
+struct problems;
+struct load *load_start(struct db *db, struct problems *problems, load_done_fn done, void *arg);
 /* Drop a load (done() is not called). */
 void load_free(struct load *l);
 
@@ -302,6 +343,8 @@ struct db_batch *store_run_failure(int64_t run_id, const struct snapshot *s,
  * then one row (store_plans_read()) goes to fn.
  */
 struct db_batch *store_startup(int64_t keep_id, db_result_fn fn, void *arg);
+/* The run in progress when parkpland stops: failed, "interrupted: parkpland stopped". */
+struct db_batch *store_run_interrupted(int64_t run_id);
 /* Add the read of the plan in force (one row, store_plans_read()) to b. */
 int store_read_plan_in_force(struct db_batch *b, db_result_fn fn, void *arg);
 /* That row: the plan in force (0: none) and whether any run ever succeeded. */
@@ -361,8 +404,14 @@ void run_waiter_cancel(struct run *r, struct run_waiter *w);
  * the run and the requests are dropped, and later requests refused.
  */
 void run_role(struct run *r, enum leader_role role, const char *text);
-/* SIGTERM: kill the solver, drop the store, answer the waiters. */
-void run_shutdown(struct run *r);
+/*
+ * SIGTERM: kill the solver, drop the load or the store (the statement in
+ * flight is cancelled), answer the waiters, and mark the run in progress
+ * failed ("interrupted: parkpland stopped") when the database is there.
+ * done (may be NULL) is called once that is over, at once when there is
+ * nothing to mark.
+ */
+void run_shutdown(struct run *r, void (*done)(void *arg), void *arg);
 bool run_shutting_down(const struct run *r);
 /* No run in progress and none pending. */
 bool run_idle(const struct run *r);
@@ -511,6 +560,61 @@ void req_ref(struct req *rq);
 void req_unref(struct req *rq);
 /* What the request waits on (a replan --wait); NULL clears it. */
 void req_set_waiter(struct req *rq, void *waiter, void (*cancel)(void *waiter));
+
+/* --- sockfile.c: the file of a listening Unix socket -------------------- */
+
+struct sockfile_id {
+	bool valid;
+	dev_t dev;
+	ino_t ino;
+};
+
+/*
+ * Make path free for bind(): nothing there, or a socket nobody listens on
+ * (removed).  Anything else is left alone: -1 with the reason.
+ */
+int sockfile_clear(const char *path, char *err, size_t errlen);
+/* The socket just bound at path, to remove it (and only it) later. */
+int sockfile_identify(const char *path, struct sockfile_id *id);
+/* Remove path if it is still the socket identified. */
+void sockfile_remove(const char *path, const struct sockfile_id *id);
+/*
+ * A listening socket at path (sockfile_clear() first), bound under umask
+ * mask, then given group (NULL or "": not) and mode (-1: not changed).
+ * Returns the socket, id set to remove it later; -1 with the reason.
+ */
+int sockfile_listen(const char *path, mode_t mask, const char *group, int mode,
+                    struct sockfile_id *id, char *err, size_t errlen);
+
+/* --- ctlpeer.c: who may talk on the control socket, how many ------------- */
+
+enum ctlpeer_verdict {
+	CTLPEER_ADMIT,
+	CTLPEER_BUSY,      /* daemon.max_clients */
+	CTLPEER_DENIED,    /* not root, the daemon's user or daemon.socket_group */
+	CTLPEER_RESERVED,  /* the slots of daemon.reserved_clients */
+	CTLPEER_PER_UID,   /* daemon.max_clients_per_uid */
+	CTLPEER_DROPPED,   /* (logging only) past daemon.output_hard_bytes */
+	CTLPEER_TIMED_OUT, /* (logging only) past daemon.request_timeout_s */
+	CTLPEER_VERDICTS
+};
+
+bool ctlpeer_may_connect(const struct config *conf, uid_t uid, gid_t gid);
+/* Root, the daemon's user, daemon.admin_group: may approve and reload, use the reserved slots. */
+bool ctlpeer_privileged(const struct config *conf, uid_t uid, gid_t gid);
+/*
+ * May a peer connect, with n_clients connected and n_same_uid of them
+ * from its uid?  Not CTLPEER_ADMIT: why is the reply's message.
+ */
+enum ctlpeer_verdict ctlpeer_admit(const struct config *conf, uid_t uid, gid_t gid, int n_clients,
+                                   int n_same_uid, char *why, size_t whylen);
+
+/* Refusals in the log: the first at once, then one line per interval with counts. */
+struct ctlpeer_log;
+struct ctlpeer_log *ctlpeer_log_new(struct event_base *base);
+void ctlpeer_log_free(struct ctlpeer_log *lg);
+void ctlpeer_log(struct ctlpeer_log *lg, enum ctlpeer_verdict v, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* --- ctlsock.c: the control socket -------------------------------------- */
 

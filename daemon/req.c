@@ -2,7 +2,8 @@
  * req.c - a request to a command, whichever door it came through: the
  * operations of struct req (parkpland.h), called through the door's own
  * table (ctlsock.c for the control socket, http_api.c for HTTP), and the
- * formatting of a refusal's message, done once here for both.
+ * formatting of a refusal's message, done once here for both (always
+ * UTF-8, cut between characters when too long).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -21,8 +22,9 @@ req_reply_error(struct req *rq, enum protocol_error code, const char *fmt, ...)
 	char text[1024];
 	va_list ap;
 
+	/* UTF-8 whatever was put in: a reply's message is a JSON string */
 	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
+	utf8_vformat(text, sizeof(text), fmt, ap);
 	va_end(ap);
 	rq->ops->reply_error(rq, code, text);
 }

@@ -88,6 +88,8 @@ run_clear(struct run *r)
 	r->have_plan = false;
 	problems_free(&r->problems);
 	problems_init(&r->problems);
+	problems_free(&r->load_problems);
+	problems_init(&r->load_problems);
 	json_decref(r->error);
 	r->error = NULL;
 	r->failed = false;
@@ -382,7 +384,15 @@ run_step_solve(struct run *r)
 static void
 run_validated(struct run *r)
 {
+	size_t i;
+
 	r->validated = true;
+	/* the loader's problems (settings, rules naming inactive rows) with the rest */
+	for (i = 0; i < r->load_problems.n; i++) {
+		const struct problem *p = &r->load_problems.v[i];
+
+		problems_add(&r->problems, p->entity, p->id, p->field, "%s", p->reason);
+	}
 	if (r->problems.n > 0) {
 		char msg[512];
 		const struct problem *p = &r->problems.v[0];
@@ -496,7 +506,9 @@ run_step_load(struct run *r)
 	r->phase = RUN_LOADING;
 	r->db_wait = false;
 	r->phase_start = monotonic_s();
-	r->load = load_start(r->env->db, run_loaded, r);
+	problems_free(&r->load_problems);
+	problems_init(&r->load_problems);
+	r->load = load_start(r->env->db, &r->load_problems, run_loaded, r);
 	if (r->load == NULL)
 		r->db_wait = true;
 	run_status_phase(r);
@@ -712,6 +724,7 @@ run_new(struct parkpland *env)
 	TAILQ_INIT(&r->waiters);
 	TAILQ_INIT(&r->next_waiters);
 	problems_init(&r->problems);
+	problems_init(&r->load_problems);
 	snapshot_init(&r->old_snap);
 	r->reclaim = evtimer_new(env->base, run_reclaim_cb, r);
 	r->part_fraction[0] = r->part_fraction[1] = -1;
@@ -720,9 +733,38 @@ run_new(struct parkpland *env)
 	return r;
 }
 
-void
-run_shutdown(struct run *r)
+struct run_stopping {
+	struct run *r;
+	int64_t run_id;
+	void (*done)(void *arg);
+	void *arg;
+};
+
+static void
+run_interrupted_marked(void *arg, int rc, const char *error)
 {
+	struct run_stopping *st = arg;
+
+	if (rc == 0)
+		log_run(LOG_LEVEL_NOTICE, st->run_id, 0,
+		        "run %lld: marked failed (interrupted: parkpland stopped)",
+		        (long long)st->run_id);
+	else
+		log_run(LOG_LEVEL_WARNING, st->run_id, 0,
+		        "run %lld: not marked as interrupted (%s): the next start does it",
+		        (long long)st->run_id, error);
+	if (st->done != NULL)
+		st->done(st->arg);
+	free(st);
+}
+
+void
+run_shutdown(struct run *r, void (*done)(void *arg), void *arg)
+{
+	int64_t id = r->phase != RUN_IDLE ? r->run_id : 0;
+	struct run_stopping *st;
+	struct db_batch *b;
+
 	r->shutting_down = true;
 	if (r->job != NULL)
 		log_run(LOG_LEVEL_INFO, r->run_id, 0, "run %lld: stopping the solver",
@@ -735,6 +777,25 @@ run_shutdown(struct run *r)
 	run_answer(&r->next_waiters, 0, "parkpland is shutting down");
 	run_clear(r);
 	r->phase = RUN_IDLE;
+	/*
+	 * Its row: marked now when the database is there (a load or a store
+	 * in flight is cancelled first, and rolled back), else by the next
+	 * start.  Only this planner's own row, and only under the lock.
+	 */
+	st = id > 0 && r->active && db_ready(r->env->db) ? calloc(1, sizeof(*st)) : NULL;
+	b = st != NULL ? store_run_interrupted(id) : NULL;
+	if (b != NULL) {
+		st->r = r;
+		st->run_id = id;
+		st->done = done;
+		st->arg = arg;
+		db_cancel(r->env->db);
+		if (db_batch_run(r->env->db, b, run_interrupted_marked, st) == 0)
+			return;
+	}
+	free(st);
+	if (done != NULL)
+		done(arg);
 }
 
 void
@@ -743,8 +804,9 @@ run_free(struct run *r)
 	if (r == NULL)
 		return;
 	if (!r->shutting_down)
-		run_shutdown(r);
+		run_shutdown(r, NULL, NULL);
 	problems_free(&r->problems);
+	problems_free(&r->load_problems);
 	if (r->reclaim != NULL)
 		event_free(r->reclaim);
 	snapshot_free(&r->old_snap);

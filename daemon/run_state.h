@@ -35,7 +35,8 @@ struct run {
 	struct plan plan;
 	bool have_plan;
 	struct problems problems;
-	json_t *error; /* the error report of a failing run */
+	struct problems load_problems; /* the loader's: bad settings, rules naming inactive rows */
+	json_t *error;                 /* the error report of a failing run */
 	bool failed;
 	struct job *job; /* the solver child */
 	struct solve *solve;

@@ -11,7 +11,10 @@
  * keeps its snapshot, its error report and (after validation) one
  * plan_problem row per offending input row; the plan in force is untouched.
  * store_ms is measured by the server: from the transaction's start (now())
- * to the statement that writes it (clock_timestamp()).
+ * to the statement that writes it (clock_timestamp()).  A run that
+ * parkpland stops in the middle (SIGTERM) is marked failed, "interrupted:
+ * parkpland stopped", before it exits when the database is there; else the
+ * next active planner's start-up closes it.
  */
 #include <math.h>
 #include <stdarg.h>
@@ -387,6 +390,29 @@ store_startup(int64_t keep_id, db_result_fn fn, void *arg)
 	                   "SELECT (SELECT id FROM plan_in_force), "
 	                   "EXISTS (SELECT 1 FROM plan_run WHERE status = 'succeeded')",
 	                   0, NULL, fn, arg) != 0) {
+		db_batch_free(b);
+		return NULL;
+	}
+	return b;
+}
+
+struct db_batch *
+store_run_interrupted(int64_t run_id)
+{
+	struct db_batch *b = db_batch_new(false);
+	char id[32];
+	const char *v[1] = {id};
+
+	if (b == NULL)
+		return NULL;
+	snprintf(id, sizeof(id), "%lld", (long long)run_id);
+	/* a store that did commit is not undone: only a row still 'running' */
+	if (db_batch_query(
+	        b,
+	        "UPDATE plan_run SET status = 'failed', finished_at = clock_timestamp(), "
+	        "error = '{\"stage\": \"interrupted\", \"message\": \"interrupted: "
+	        "parkpland stopped\"}' WHERE id = $1::bigint AND status = 'running'",
+	        1, v, NULL, NULL) != 0) {
 		db_batch_free(b);
 		return NULL;
 	}

@@ -3,7 +3,8 @@
  * zone in a period the instructor is away, two pins, a pin to a forbidden
  * zone, an instructor with every zone forbidden, too few full-time
  * instructors for the zones' minimums, or zones whose minimums the pins and
- * forbids make impossible.  Each reason names the period.
+ * forbids make impossible.  Each reason names the period, and the zones
+ * concerned (a few of them, then "and K more").
  */
 #include "roster_impl.h"
 
@@ -104,24 +105,72 @@ roster_reason_all_forbidden(const struct roster_model *m, size_t p, size_t i,
 	                     it);
 }
 
+/* Zones named in a reason before "and K more". */
+#define ZONES_NAMED 5
+
+/*
+ * The zones that need full-time instructors, the biggest needs first, a few
+ * of them named (with their need unless every one needs 1), then "and K
+ * more": "zone 4 (D) needs 3, zone 1 (A) needs 2 and 997 more".
+ */
+static void
+zones_needing_text(const struct roster_model *m, bool min_one, char *buf, size_t len)
+{
+	const struct snapshot *s = m->s;
+	size_t shown[ZONES_NAMED], n_shown = 0, total = 0, z, k, used = 0;
+	char zt[TEXT_MAX];
+
+	buf[0] = '\0';
+	for (z = 0; z < s->n_zones; z++) {
+		if (s->zones[z].min_fulltime <= 0)
+			continue;
+		total++;
+		/* insert in order of need (then of the zones' order), keep the first few */
+		for (k = n_shown; k > 0; k--) {
+			if (s->zones[shown[k - 1]].min_fulltime >= s->zones[z].min_fulltime)
+				break;
+			if (k < ZONES_NAMED)
+				shown[k] = shown[k - 1];
+		}
+		if (k < ZONES_NAMED) {
+			shown[k] = z;
+			if (n_shown < ZONES_NAMED)
+				n_shown++;
+		}
+	}
+	for (k = 0; k < n_shown && used < len; k++) {
+		zone_text(m, shown[k], zt, sizeof(zt));
+		if (min_one)
+			used += (size_t)snprintf(buf + used, len - used, "%s%s", k ? ", " : "", zt);
+		else
+			used +=
+			    (size_t)snprintf(buf + used, len - used, "%s%s needs %" PRId64,
+			                     k ? ", " : "", zt, s->zones[shown[k]].min_fulltime);
+	}
+	if (total > n_shown && used < len)
+		snprintf(buf + used, len - used, " and %zu more", total - n_shown);
+}
+
 void
 roster_reason_fulltime_short(const struct roster_model *m, size_t p, int64_t min_zones,
                              int64_t min_sum, bool min_one, struct plan_part *part)
 {
-	char pt[TEXT_MAX];
+	char pt[TEXT_MAX], zones[ZONES_NAMED * (TEXT_MAX + 16) + 32];
 
 	period_text(m, p, pt, sizeof(pt));
+	zones_needing_text(m, min_one, zones, sizeof(zones));
 	if (min_one)
-		plan_part_add_reason(
-		    part,
-		    "%s: %" PRId64 " zones need a full-time instructor, %" PRId64 " %s available",
-		    pt, min_zones, m->rd.avail_ft[p], m->rd.avail_ft[p] == 1 ? "is" : "are");
+		plan_part_add_reason(part,
+		                     "%s: %" PRId64 " zones need a full-time instructor, %" PRId64
+		                     " %s available: %s",
+		                     pt, min_zones, m->rd.avail_ft[p],
+		                     m->rd.avail_ft[p] == 1 ? "is" : "are", zones);
 	else
 		plan_part_add_reason(part,
 		                     "%s: the zones need %" PRId64
-		                     " full-time instructors, %" PRId64 " %s available",
+		                     " full-time instructors, %" PRId64 " %s available: %s",
 		                     pt, min_sum, m->rd.avail_ft[p],
-		                     m->rd.avail_ft[p] == 1 ? "is" : "are");
+		                     m->rd.avail_ft[p] == 1 ? "is" : "are", zones);
 }
 
 void

@@ -114,6 +114,7 @@ struct period {
 enum rule_kind { RULE_PIN_PAIR, RULE_FORBID_PAIR, RULE_PIN_ZONE, RULE_FORBID_ZONE };
 
 struct rule {
+	int64_t id; /* the rule row's id (for messages); 0 when unknown (a document has none) */
 	enum rule_kind kind;
 	int64_t enterprise_id, community_id; /* pin_pair, forbid_pair */
 	int64_t instructor_id, zone_id;      /* pin_zone, forbid_zone */

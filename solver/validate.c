@@ -22,6 +22,76 @@
 /* ------------------------------------------------------------------ */
 /* The list of problems                                                */
 
+/* The length of the UTF-8 character at s (n bytes left), 0 when it is not one. */
+static size_t
+utf8_char(const unsigned char *s, size_t n)
+{
+	size_t len, i;
+	unsigned long cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2, cp = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3, cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	if (n < len)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		return 0;
+	return len;
+}
+
+void
+problems_utf8_clean(char *s)
+{
+	unsigned char *p = (unsigned char *)s;
+	size_t len = strlen(s), i = 0, k;
+
+	while (i < len) {
+		k = utf8_char(p + i, len - i);
+		if (k == 0) {
+			p[i] = '?';
+			k = 1;
+		}
+		i += k;
+	}
+}
+
+void
+problems_quote(char *buf, size_t len, const char *text, size_t max)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	size_t i = 0, k;
+
+	if (len == 0)
+		return;
+	if (max > len - 1)
+		max = len - 1;
+	/* whole characters only; a byte that is not UTF-8 is shown as '?' */
+	while (p[i] != '\0') {
+		k = utf8_char(p + i, strlen(text + i));
+		if (k == 0)
+			k = 1;
+		if (i + k > max)
+			break;
+		i += k;
+	}
+	memcpy(buf, text, i);
+	buf[i] = '\0';
+	problems_utf8_clean(buf);
+}
+
 void
 problems_init(struct problems *p)
 {
@@ -67,6 +137,8 @@ problems_add(struct problems *p, const char *entity, int64_t id, const char *fie
 	va_end(ap);
 	if (n < 0)
 		return; /* reason is undefined: nothing to free */
+	/* a quoted text may be cut ("%.64s") or not UTF-8: stored and sent as JSON */
+	problems_utf8_clean(reason);
 
 	pr = &p->v[p->n];
 	pr->entity = strdup(entity != NULL ? entity : "");
@@ -322,8 +394,8 @@ check_periods(struct check *c)
 /* ------------------------------------------------------------------ */
 /* Rules                                                               */
 
-static void
-describe_rule(const struct rule *r, char *buf, size_t len)
+void
+rule_describe(const struct rule *r, char *buf, size_t len)
 {
 	switch (r->kind) {
 	case RULE_PIN_PAIR:
@@ -358,9 +430,9 @@ check_ref(struct check *c, const struct rule *r, const char *field, const char *
 
 	if (idmap_get(map, id) != IDMAP_NONE)
 		return;
-	describe_rule(r, what, sizeof(what));
-	problems_add(c->out, "rule", 0, field, "%s: %s %" PRId64 " does not exist", what, entity,
-	             id);
+	rule_describe(r, what, sizeof(what));
+	problems_add(c->out, "rule", r->id, field, "%s: %s %" PRId64 " does not exist", what,
+	             entity, id);
 }
 
 static int
@@ -464,8 +536,8 @@ check_rules(struct check *c)
 			nfz += r->kind == RULE_FORBID_ZONE;
 			break;
 		default:
-			problems_add(c->out, "rule", 0, "kind", "rules[%zu]: unknown kind %d", i,
-			             (int)r->kind);
+			problems_add(c->out, "rule", r->id, "kind", "rules[%zu]: unknown kind %d",
+			             i, (int)r->kind);
 			break;
 		}
 	}
@@ -493,8 +565,9 @@ check_rules(struct check *c)
 
 		if (r->kind == RULE_PIN_PAIR) {
 			if (find_forbid(fp, nfp, r) != NULL) {
-				describe_rule(r, what, sizeof(what));
-				problems_add(c->out, "rule", 0, "", "%s is also forbidden", what);
+				rule_describe(r, what, sizeof(what));
+				problems_add(c->out, "rule", r->id, "", "%s is also forbidden",
+				             what);
 			}
 			continue;
 		}
@@ -513,17 +586,17 @@ check_rules(struct check *c)
 			}
 		}
 		if (f != NULL) {
-			describe_rule(r, what, sizeof(what));
-			describe_rule(f, other, sizeof(other));
-			problems_add(c->out, "rule", 0, "", "%s is also forbidden by %s", what,
+			rule_describe(r, what, sizeof(what));
+			rule_describe(f, other, sizeof(other));
+			problems_add(c->out, "rule", r->id, "", "%s is also forbidden by %s", what,
 			             other);
 		}
 		if (r->period_id != 0) {
 			k = idmap_get(&c->ix.instructor, r->instructor_id);
 			if (k != IDMAP_NONE &&
 			    instructor_unavailable(&s->instructors[k], r->period_id)) {
-				describe_rule(r, what, sizeof(what));
-				problems_add(c->out, "rule", 0, "period_id",
+				rule_describe(r, what, sizeof(what));
+				problems_add(c->out, "rule", r->id, "period_id",
 				             "%s: instructor %" PRId64
 				             " is unavailable in period %" PRId64,
 				             what, r->instructor_id, r->period_id);

@@ -3,7 +3,8 @@
  *
  * Every offending row is reported, not only the first: a problem names the
  * entity ("enterprise", "community", "rule", "settings", ...), the row's id
- * (0 when the row has none), the field and the reason.  A snapshot with any
+ * (0 when the row has none: settings, whose key is the field, and rules of a
+ * document), the field and the reason.  A snapshot with any
  * problem is not solved.
  */
 #ifndef PARKPLAN_VALIDATE_H
@@ -32,6 +33,13 @@ void problems_init(struct problems *p);
 void problems_free(struct problems *p);
 void problems_add(struct problems *p, const char *entity, int64_t id, const char *field,
                   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* Replace every byte that is not part of a UTF-8 character by '?'. */
+void problems_utf8_clean(char *s);
+/* text, at most max bytes of it, cut between two characters, into buf: to quote in a reason. */
+void problems_quote(char *buf, size_t len, const char *text, size_t max);
+/* "pin_pair (enterprise 12, community 7)": a rule in planners' words. */
+void rule_describe(const struct rule *r, char *buf, size_t len);
 
 /* Returns the number of problems found (0: the snapshot may be solved). */
 size_t snapshot_validate(const struct snapshot *s, struct problems *out);

@@ -56,8 +56,20 @@ int db_loader_take(struct db_loader *ld, size_t i, const PGresult *res, char *er
  */
 int db_loader_take_some(struct db_loader *ld, size_t i, const PGresult *res, int max_rows,
                         char *err, size_t errlen);
-/* Hand over the snapshot (normalised) and free the loader. */
+/*
+ * Hand over the snapshot (normalised) and free the loader.  A bad setting
+ * fails it (every one is named in err); a rule naming an inactive row is
+ * left out of the snapshot.
+ */
 int db_loader_finish(struct db_loader *ld, struct snapshot *out, char *err, size_t errlen);
+/*
+ * The same for a run: bad settings (which keep their defaults) and rules
+ * naming inactive rows (left out) do not fail it, they are added to
+ * *problems, named by key or rule id, to fail the run with the others.
+ */
+struct problems;
+int db_loader_finish_problems(struct db_loader *ld, struct snapshot *out, struct problems *problems,
+                              char *err, size_t errlen);
 void db_loader_free(struct db_loader *ld);
 
 int db_load_snapshot(PGconn *conn, struct snapshot *out, char *err, size_t errlen);

@@ -210,7 +210,7 @@ iconv_to_utf8(const char *from, const unsigned char *s, size_t len, struct outbu
 		struct outbuf clean = {NULL, 0, 0};
 		size_t i;
 
-		if (memchr(o->p, 0, o->len) == NULL)
+		if (o->len == 0 || memchr(o->p, 0, o->len) == NULL)
 			return 0;
 		for (i = 0; i < o->len; i++) {
 			if (out_reserve(&clean, 4) < 0) {
@@ -320,7 +320,7 @@ on_record(int c, void *arg)
 		const char *p = r->cells[i];
 
 		/* spaces only (ASCII or U+3000) count as empty */
-		while (*p == ' ' || *p == '\t' || memcmp(p, "\xe3\x80\x80", 3) == 0)
+		while (*p == ' ' || *p == '\t' || strncmp(p, "\xe3\x80\x80", 3) == 0)
 			p += *p == ' ' || *p == '\t' ? 1 : 3;
 		empty = *p == '\0';
 	}

@@ -145,11 +145,11 @@ is_space_at(const char *s, size_t *len)
 		*len = 1;
 		return true;
 	}
-	if (memcmp(s, "\xe3\x80\x80", 3) == 0) { /* U+3000 ideographic space */
+	if (strncmp(s, "\xe3\x80\x80", 3) == 0) { /* U+3000 ideographic space */
 		*len = 3;
 		return true;
 	}
-	if (memcmp(s, "\xc2\xa0", 2) == 0) { /* U+00A0 no-break space */
+	if (strncmp(s, "\xc2\xa0", 2) == 0) { /* U+00A0 no-break space */
 		*len = 2;
 		return true;
 	}

@@ -28,6 +28,7 @@
 #include "dberr.h"
 #include "load.h"
 #include "pgcell.h"
+#include "validate.h"
 
 #define STR_(x) #x
 #define STR(x) STR_(x)
@@ -37,6 +38,9 @@ struct db_loader {
 	struct snapshot s;
 	size_t next; /* the query whose result comes next */
 	int row;     /* the row of that result to parse next */
+	/* bad settings, rules naming inactive rows: problems of the run */
+	struct problems problems;
+	size_t setting_problems;
 };
 
 /* The settings are a handful of rows: all of them at the first call. */
@@ -45,7 +49,11 @@ parse_settings_rows(struct db_loader *ld, const PGresult *res, int from, int to,
                     size_t errlen)
 {
 	(void)to;
-	return from == 0 ? db_settings_parse(&ld->s.settings, res, err, errlen) : 0;
+	(void)err;
+	(void)errlen;
+	if (from == 0)
+		ld->setting_problems += db_settings_parse(&ld->s.settings, res, &ld->problems);
+	return 0;
 }
 
 /* --- rows ------------------------------------------------------------------ */
@@ -202,6 +210,43 @@ parse_periods(struct db_loader *ld, const PGresult *res, int from, int to, char 
 	return 0;
 }
 
+/*
+ * A rule naming a row that is not active does not apply: it is left out of
+ * the snapshot, and is a problem of the run, named by the rule's id, so
+ * that a planner hears of it (deactivate the rule too, or the row again).
+ */
+static bool
+rule_inactive_rows(struct db_loader *ld, const struct rule *r, const char *inactive)
+{
+	static const struct {
+		const char *word, *field;
+	} names[] = {
+	    {"enterprise", "enterprise_id"}, {"community", "community_id"},
+	    {"instructor", "instructor_id"}, {"zone", "zone_id"},
+	    {"period", "period_id"},
+	};
+	const int64_t ids[] = {r->enterprise_id, r->community_id, r->instructor_id, r->zone_id,
+	                       r->period_id};
+	char what[160];
+	size_t k;
+
+	if (inactive == NULL || inactive[0] == '\0')
+		return false;
+	rule_describe(r, what, sizeof(what));
+	for (k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
+		const char *hit = strstr(inactive, names[k].word);
+		size_t n = strlen(names[k].word);
+
+		if (hit == NULL || (hit[n] != '\0' && hit[n] != ','))
+			continue;
+		problems_add(&ld->problems, "rule", r->id, names[k].field,
+		             "%s: %s %lld is not active: the rule no longer applies (deactivate "
+		             "it, or activate the %s again)",
+		             what, names[k].word, (long long)ids[k], names[k].word);
+	}
+	return true;
+}
+
 static int
 parse_rules(struct db_loader *ld, const PGresult *res, int from, int to, char *err, size_t errlen)
 {
@@ -216,12 +261,12 @@ parse_rules(struct db_loader *ld, const PGresult *res, int from, int to, char *e
 			return -1;
 	}
 	for (c.row = from; c.row < to; c.row++) {
-		struct rule *r = &ld->s.rules[c.row];
+		/* filled in turn: a rule left out leaves no hole */
+		struct rule *r = &ld->s.rules[ld->s.n_rules];
 		const char *kind;
-		int64_t id;
 
-		ld->s.n_rules = (size_t)c.row + 1;
-		if (cell_id(&c, 0, &id) < 0)
+		memset(r, 0, sizeof(*r));
+		if (cell_id(&c, 0, &r->id) < 0)
 			return -1;
 		kind = PQgetvalue(res, c.row, 1);
 		if (strcmp(kind, "pin_pair") == 0)
@@ -248,6 +293,9 @@ parse_rules(struct db_loader *ld, const PGresult *res, int from, int to, char *e
 			if (!cell_null(&c, 6) && cell_id(&c, 6, &r->period_id) < 0)
 				return -1;
 		}
+		if (rule_inactive_rows(ld, r, PQgetvalue(res, c.row, 7)))
+			continue;
+		ld->s.n_rules++;
 	}
 	return 0;
 }
@@ -338,22 +386,25 @@ static const struct load_query load_queries[] = {
      "SELECT id, label, start - DATE '1970-01-01' AS start FROM period WHERE active"
      " ORDER BY start, id" ROW_LIMIT,
      3, parse_periods},
-    /* A rule that names an inactive row no longer applies. */
+    /*
+     * Every active rule, with the kinds of the rows it names that are not
+     * active ("enterprise,zone"): such a rule is left out, and reported.
+     */
     {"rules",
      "SELECT r.id, r.kind::text AS kind, r.enterprise_id, r.community_id, r.instructor_id,"
-     " r.zone_id, r.period_id FROM rule r WHERE r.active"
-     " AND (r.enterprise_id IS NULL OR EXISTS (SELECT 1 FROM enterprise e"
-     "  WHERE e.id = r.enterprise_id AND e.active))"
-     " AND (r.community_id IS NULL OR EXISTS (SELECT 1 FROM community c"
-     "  WHERE c.id = r.community_id AND c.active))"
-     " AND (r.instructor_id IS NULL OR EXISTS (SELECT 1 FROM instructor i"
-     "  WHERE i.id = r.instructor_id AND i.active))"
-     " AND (r.zone_id IS NULL OR EXISTS (SELECT 1 FROM zone z"
-     "  WHERE z.id = r.zone_id AND z.active))"
-     " AND (r.period_id IS NULL OR EXISTS (SELECT 1 FROM period p"
-     "  WHERE p.id = r.period_id AND p.active))"
-     " ORDER BY r.id" ROW_LIMIT,
-     7, parse_rules},
+     " r.zone_id, r.period_id, concat_ws(',',"
+     "  CASE WHEN r.enterprise_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM enterprise e"
+     "   WHERE e.id = r.enterprise_id AND e.active) THEN 'enterprise' END,"
+     "  CASE WHEN r.community_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM community c"
+     "   WHERE c.id = r.community_id AND c.active) THEN 'community' END,"
+     "  CASE WHEN r.instructor_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM instructor i"
+     "   WHERE i.id = r.instructor_id AND i.active) THEN 'instructor' END,"
+     "  CASE WHEN r.zone_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM zone z"
+     "   WHERE z.id = r.zone_id AND z.active) THEN 'zone' END,"
+     "  CASE WHEN r.period_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM period p"
+     "   WHERE p.id = r.period_id AND p.active) THEN 'period' END) AS inactive"
+     " FROM rule r WHERE r.active ORDER BY r.id" ROW_LIMIT,
+     8, parse_rules},
     /* The pairs of the plan in force whose enterprise and community are active. */
     {"previous pairs",
      "SELECT pp.enterprise_id, pp.community_id FROM plan_in_force f"
@@ -411,6 +462,7 @@ db_loader_new(void)
 		return NULL;
 	snapshot_init(&ld->s);
 	settings_default(&ld->s.settings);
+	problems_init(&ld->problems);
 	ld->next = 0;
 	return ld;
 }
@@ -421,6 +473,7 @@ db_loader_free(struct db_loader *ld)
 	if (ld == NULL)
 		return;
 	snapshot_free(&ld->s);
+	problems_free(&ld->problems);
 	free(ld);
 }
 
@@ -476,9 +529,32 @@ db_loader_take(struct db_loader *ld, size_t i, const PGresult *res, char *err, s
 	return db_loader_take_some(ld, i, res, 0, err, errlen);
 }
 
-int
-db_loader_finish(struct db_loader *ld, struct snapshot *out, char *err, size_t errlen)
+/* "N problems in the settings: setting K: reason; setting K: reason" */
+static void
+settings_problems_text(const struct problems *pr, char *err, size_t errlen)
 {
+	size_t i, used, shown = 0, n = 0;
+
+	for (i = 0; i < pr->n; i++)
+		n += strcmp(pr->v[i].entity, "settings") == 0;
+	dberr_set(err, errlen, "%zu problem%s in the settings: ", n, n == 1 ? "" : "s");
+	for (i = 0; i < pr->n && err != NULL; i++) {
+		const struct problem *p = &pr->v[i];
+
+		if (strcmp(p->entity, "settings") != 0)
+			continue;
+		used = strlen(err);
+		snprintf(err + used, errlen - used, "%ssetting %s%s%s", shown++ ? "; " : "",
+		         p->field, p->field[0] ? ": " : "", p->reason);
+	}
+}
+
+int
+db_loader_finish_problems(struct db_loader *ld, struct snapshot *out, struct problems *problems,
+                          char *err, size_t errlen)
+{
+	size_t i;
+
 	snapshot_init(out);
 	if (ld == NULL) {
 		dberr_set(err, errlen, "loading the snapshot: no loader");
@@ -490,10 +566,28 @@ db_loader_finish(struct db_loader *ld, struct snapshot *out, char *err, size_t e
 		db_loader_free(ld);
 		return -1;
 	}
+	if (problems == NULL && ld->setting_problems > 0) {
+		/* a document cannot carry a bad setting: every one is told */
+		settings_problems_text(&ld->problems, err, errlen);
+		db_loader_free(ld);
+		return -1;
+	}
+	for (i = 0; problems != NULL && i < ld->problems.n; i++) {
+		const struct problem *p = &ld->problems.v[i];
+
+		problems_add(problems, p->entity, p->id, p->field, "%s", p->reason);
+	}
 	snapshot_normalize(&ld->s);
 	*out = ld->s;
+	problems_free(&ld->problems);
 	free(ld);
 	return 0;
+}
+
+int
+db_loader_finish(struct db_loader *ld, struct snapshot *out, char *err, size_t errlen)
+{
+	return db_loader_finish_problems(ld, out, NULL, err, errlen);
 }
 
 /* BEGIN or COMMIT of db_load_snapshot(). */

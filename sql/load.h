@@ -10,8 +10,13 @@
 #include <libpq-fe.h>
 
 #include "snapshot.h"
+#include "validate.h"
 
-/* The rows (key, value as JSON text) of the setting table into *st. */
-int db_settings_parse(struct settings *st, const PGresult *res, char *err, size_t errlen);
+/*
+ * The rows (key, value as JSON text) of the setting table into *st; each
+ * bad one is a problem in *pr (entity "settings", the key as field) and
+ * keeps its default.  Returns the number of problems added.
+ */
+size_t db_settings_parse(struct settings *st, const PGresult *res, struct problems *pr);
 
 #endif

@@ -3,10 +3,16 @@
  * (daemon/ctlsock.c) on a real socketpair and a real event loop: a request
  * split across reads, two requests in one read, bad JSON, a wrong version,
  * a request over the size limit; and a client that disconnects while its
- * reply is pending, released on a later pass of the loop.
+ * reply is pending, released on a later pass of the loop.  Against
+ * hostile clients: the request's deadline that trickled bytes do not
+ * restart, replies past the soft output bound stop the reading and past
+ * the hard one drop the client, a half-closed client still answered,
+ * requests that are not UTF-8 or carry a version of the wrong type, and
+ * error messages cut between two characters.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +28,11 @@ static struct {
 	struct req *held; /* a "hold" request waits for its reply */
 } seen;
 
-/* The dispatch: "hold" waits, "nosuch" is unknown, anything else echoes. */
+/*
+ * The dispatch: "hold" waits, "nosuch" and "name:..." are unknown (the
+ * second quotes the word cut at 64 bytes, as cmd.c does), "big" answers
+ * 3 000 bytes, "huge" 100 000, anything else echoes.
+ */
 static void
 dispatch(void *arg, struct req *c, const char *word, json_t *args)
 {
@@ -36,6 +46,20 @@ dispatch(void *arg, struct req *c, const char *word, json_t *args)
 		seen.held = c;
 	} else if (strcmp(word, "nosuch") == 0) {
 		req_reply_error(c, ERR_UNKNOWN_COMMAND, "unknown command '%s'", word);
+	} else if (strncmp(word, "name:", 5) == 0) {
+		char shown[65];
+
+		snprintf(shown, sizeof(shown), "%s", word);
+		utf8_cut(shown, 64);
+		req_reply_error(c, ERR_UNKNOWN_COMMAND, "unknown command '%s'", shown);
+	} else if (strcmp(word, "big") == 0 || strcmp(word, "huge") == 0) {
+		size_t n = word[0] == 'b' ? 3000 : 100000;
+		char *text = malloc(n + 1);
+
+		memset(text, 'x', n);
+		text[n] = '\0';
+		req_reply_ok(c, json_pack("{s:s}", "text", text));
+		free(text);
 	} else {
 		req_reply_ok(c, json_pack("{s:s}", "word", word));
 	}
@@ -278,6 +302,258 @@ test_gone_while_pending(struct parkpland *env, struct ctlsock *cs)
 	run_for(env->base, 0.05);
 }
 
+/* Read whatever comes within s seconds of running the loop; returns the bytes. */
+static size_t
+drain_for(struct parkpland *env, int fd, double s, char *buf, size_t cap, bool *eof)
+{
+	size_t len = 0;
+	double end = monotonic_s() + s;
+	ssize_t n;
+
+	*eof = false;
+	while (monotonic_s() < end && !*eof) {
+		run_for(env->base, 0.02);
+		while (len < cap - 1 && (n = read(fd, buf + len, cap - 1 - len)) > 0)
+			len += (size_t)n;
+		if (n == 0)
+			*eof = true;
+	}
+	buf[len] = '\0';
+	return len;
+}
+
+static int
+count_lines(const char *buf)
+{
+	int n = 0;
+
+	for (; *buf != '\0'; buf++)
+		n += *buf == '\n';
+	return n;
+}
+
+static void
+test_request_deadline(struct parkpland *env, struct ctlsock *cs)
+{
+	static const char req[] = "{\"v\":1,\"cmd\":\"status\"}\n";
+	static char buf[65536];
+	double t0 = monotonic_s(), took = 0;
+	json_t *r[4];
+	bool eof = false;
+	size_t i;
+	int fd = connect_client(cs), n;
+
+	/* a byte every 0.05 s: the deadline (0.3 s) is not restarted by each */
+	seen.n = 0;
+	for (i = 0; i + 1 < sizeof(req) && !eof; i++) {
+		if (write(fd, req + i, 1) != 1)
+			break;
+		run_for(env->base, 0.05);
+		n = replies(fd, r, 4, &eof);
+		if (n > 0) {
+			took = monotonic_s() - t0;
+			CHECK_INT_EQ(n, 1);
+			CHECK(strcmp(code(r[0]), "bad_request") == 0);
+			CHECK_STR_CONTAINS(json_string_value(json_object_get(r[0], "error")),
+			                   "daemon.request_timeout_s");
+			free_replies(r, n);
+			break;
+		}
+	}
+	CHECK_MSG(i + 1 < sizeof(req), "a trickled request was served");
+	CHECK_INT_EQ(seen.n, 0);
+	(void)drain_for(env, fd, 0.2, buf, sizeof(buf), &eof);
+	CHECK_MSG(eof, "the connection stayed open past the request's deadline");
+	printf("# trickling client cut off after %.2f s (request_timeout_s 0.3)\n", took);
+	CHECK(took > 0.25 && took < 2);
+	CHECK_INT_EQ(ctlsock_clients(cs), 0);
+	close(fd);
+
+	/* a whole request in time is served, and the next one has a deadline of its own */
+	fd = connect_client(cs);
+	send_text(fd, "{\"v\":1,\"cmd\":");
+	run_for(env->base, 0.2);
+	send_text(fd, "\"status\"}\n{\"v\":1,");
+	run_for(env->base, 0.2);
+	n = replies(fd, r, 4, &eof);
+	CHECK_INT_EQ(n, 1);
+	CHECK(n == 1 && json_is_true(json_object_get(r[0], "ok")));
+	free_replies(r, n);
+	send_text(fd, "\"cmd\":\"status\"}\n");
+	run_for(env->base, 0.05);
+	n = replies(fd, r, 4, &eof);
+	CHECK_INT_EQ(n, 1);
+	CHECK(n == 1 && json_is_true(json_object_get(r[0], "ok")));
+	free_replies(r, n);
+	close(fd);
+	run_for(env->base, 0.05);
+	CHECK_INT_EQ(ctlsock_clients(cs), 0);
+}
+
+static void
+test_output_bound(struct parkpland *env, struct ctlsock *cs)
+{
+	static char buf[1 << 20];
+	char reqs[50 * 32];
+	size_t len = 0;
+	int fd = connect_client(cs), i, sndbuf = 4096, got;
+	bool eof;
+
+	/* the daemon's side keeps little in the kernel: what waits is in its own buffer */
+	CHECK(setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sndbuf, sizeof(sndbuf)) == 0);
+	seen.n = 0;
+	for (i = 0; i < 50; i++)
+		len +=
+		    (size_t)snprintf(reqs + len, sizeof(reqs) - len, "{\"v\":1,\"cmd\":\"big\"}\n");
+	send_text(fd, reqs);
+	run_for(env->base, 0.3);
+	/* output_soft_bytes 8192, 3 000 bytes a reply: reading stopped after a few */
+	printf("# 50 pipelined requests, none read: %d served before reading stopped\n", seen.n);
+	CHECK(seen.n >= 1 && seen.n < 40);
+	CHECK_INT_EQ(ctlsock_clients(cs), 1);
+	/* reading the replies lets the rest be served, every one in turn */
+	got = 0;
+	for (i = 0; i < 200 && got < 50; i++) {
+		(void)drain_for(env, fd, 0.05, buf, sizeof(buf), &eof);
+		got += count_lines(buf);
+	}
+	CHECK_INT_EQ(got, 50);
+	CHECK_INT_EQ(seen.n, 50);
+	close(fd);
+	run_for(env->base, 0.05);
+
+	/* a reply that would put more than output_hard_bytes in wait: the client is dropped */
+	fd = connect_client(cs);
+	CHECK(setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sndbuf, sizeof(sndbuf)) == 0);
+	send_text(fd, "{\"v\":1,\"cmd\":\"big\"}\n{\"v\":1,\"cmd\":\"huge\"}\n"
+	              "{\"v\":1,\"cmd\":\"huge\"}\n{\"v\":1,\"cmd\":\"huge\"}\n");
+	run_for(env->base, 0.3);
+	CHECK_INT_EQ(ctlsock_clients(cs), 0);
+	len = drain_for(env, fd, 0.1, buf, sizeof(buf), &eof);
+	CHECK_MSG(eof, "a client past the hard bound was not dropped");
+	CHECK(len < 100000 + 1000); /* at most the one reply that fitted */
+	close(fd);
+}
+
+static void
+test_half_close(struct parkpland *env, struct ctlsock *cs)
+{
+	static char buf[65536];
+	json_t *r;
+	bool eof;
+	int fd;
+
+	/* a request, then shutdown(SHUT_WR): answered, then closed */
+	fd = connect_client(cs);
+	send_text(fd, "{\"v\":1,\"cmd\":\"status\"}\n{\"v\":1,\"cmd\":\"nosuch\"}\n");
+	CHECK(shutdown(fd, SHUT_WR) == 0);
+	(void)drain_for(env, fd, 0.3, buf, sizeof(buf), &eof);
+	CHECK_INT_EQ(count_lines(buf), 2);
+	CHECK(eof);
+	close(fd);
+
+	/* the last request without its newline counts as one */
+	fd = connect_client(cs);
+	send_text(fd, "{\"v\":1,\"cmd\":\"status\"}");
+	CHECK(shutdown(fd, SHUT_WR) == 0);
+	(void)drain_for(env, fd, 0.3, buf, sizeof(buf), &eof);
+	CHECK_INT_EQ(count_lines(buf), 1);
+	r = json_loads(buf, 0, NULL);
+	CHECK(r != NULL && json_is_true(json_object_get(r, "ok")));
+	json_decref(r);
+	CHECK(eof);
+	close(fd);
+
+	/* answered later (a run to wait for): still delivered after the half-close */
+	fd = connect_client(cs);
+	seen.held = NULL;
+	send_text(fd, "{\"v\":1,\"cmd\":\"hold\"}\n");
+	CHECK(shutdown(fd, SHUT_WR) == 0);
+	run_for(env->base, 0.1);
+	CHECK(seen.held != NULL);
+	if (seen.held != NULL) {
+		req_reply_ok(seen.held, json_pack("{s:s}", "late", "yes"));
+		req_unref(seen.held);
+	}
+	(void)drain_for(env, fd, 0.3, buf, sizeof(buf), &eof);
+	CHECK_INT_EQ(count_lines(buf), 1);
+	CHECK(strstr(buf, "\"late\"") != NULL);
+	CHECK(eof);
+	close(fd);
+	run_for(env->base, 0.05);
+	CHECK_INT_EQ(ctlsock_clients(cs), 0);
+}
+
+/* Every reply is JSON (so UTF-8) and an error always has its message. */
+static void
+check_error_reply(json_t *r, const char *want_code, const char *want_text)
+{
+	const char *e = json_string_value(json_object_get(r, "error"));
+
+	CHECK(r != NULL);
+	CHECK(json_is_false(json_object_get(r, "ok")));
+	CHECK_MSG(strcmp(code(r), want_code) == 0, "code %s, expected %s", code(r), want_code);
+	CHECK_MSG(e != NULL && e[0] != '\0', "an error reply without its message");
+	if (e != NULL && want_text != NULL)
+		CHECK_STR_CONTAINS(e, want_text);
+}
+
+static void
+test_utf8_replies(struct parkpland *env, struct ctlsock *cs)
+{
+	char name[200];
+	json_t *r[8];
+	bool eof;
+	int fd = connect_client(cs), n;
+	const char *e;
+
+	/* not UTF-8: in a string, in a key, a cut sequence, an overlong form, a surrogate */
+	send_text(fd, "{\"v\":1,\"cmd\":\"st\xff\xfe\"}\n"
+	              "{\"v\":1,\"c\xc3\":\"status\"}\n"
+	              "{\"v\":1,\"cmd\":\"\xe5\xad\"}\n"
+	              "{\"v\":1,\"cmd\":\"\xc0\xaf\"}\n"
+	              "{\"v\":1,\"cmd\":\"\xed\xa0\x80\"}\n"
+	              "\xff garbage \x9b\n");
+	run_for(env->base, 0.1);
+	n = replies(fd, r, 8, &eof);
+	CHECK_INT_EQ(n, 6);
+	for (int i = 0; i < n; i++)
+		check_error_reply(r[i], "bad_request", "not valid UTF-8");
+	free_replies(r, n);
+
+	/* a version of the wrong type is named as such */
+	send_text(fd, "{\"v\":\"1\",\"cmd\":\"status\"}\n{\"cmd\":\"status\"}\n"
+	              "{\"v\":1.5,\"cmd\":\"status\"}\n{\"v\":1,\"cmd\":[\"status\"]}\n");
+	run_for(env->base, 0.1);
+	n = replies(fd, r, 8, &eof);
+	CHECK_INT_EQ(n, 4);
+	if (n == 4) {
+		check_error_reply(r[0], "version", "\"v\" must be the integer 1, got a string");
+		check_error_reply(r[1], "version", "\"v\" must be the integer 1, got nothing");
+		check_error_reply(r[2], "version", "got a number with a fraction");
+		check_error_reply(r[3], "bad_request", "\"cmd\" must be a string, got a list");
+	}
+	free_replies(r, n);
+
+	/* a name cut at 64 bytes in the middle of a character: cut before it */
+	snprintf(name, sizeof(name), "{\"v\":1,\"cmd\":\"name:%s\"}\n",
+	         "一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十");
+	send_text(fd, name);
+	run_for(env->base, 0.1);
+	n = replies(fd, r, 8, &eof);
+	CHECK_INT_EQ(n, 1);
+	if (n == 1) {
+		check_error_reply(r[0], "unknown_command", "unknown command 'name:一二");
+		e = json_string_value(json_object_get(r[0], "error"));
+		/* 5 bytes of "name:" and 19 whole characters of 3 bytes: 62 of the 64 */
+		CHECK(e != NULL &&
+		      strstr(e, "name:一二三四五六七八九十一二三四五六七八九'") != NULL);
+	}
+	free_replies(r, n);
+	close(fd);
+	run_for(env->base, 0.05);
+}
+
 int
 main(void)
 {
@@ -287,9 +563,14 @@ main(void)
 	char err[256];
 
 	setvbuf(stdout, NULL, _IOFBF, 0);
+	/* as parkpland: a reply to a peer that closed is EPIPE, not a signal */
+	signal(SIGPIPE, SIG_IGN);
 	log_set_level(LOG_LEVEL_WARNING);
 	CHECK_INT_EQ(config_load(NULL, NULL, 0, &conf, err, sizeof(err)), 0);
 	conf.max_request_bytes = 1024;
+	conf.request_timeout_s = 0.3;
+	conf.output_soft_bytes = 8192;
+	conf.output_hard_bytes = 65536;
 	env.base = event_base_new();
 	env.conf = &conf;
 	cs = ctlsock_new(&env, dispatch, NULL);
@@ -299,6 +580,10 @@ main(void)
 	test_framing(&env, cs);
 	test_too_large(&env, cs);
 	test_gone_while_pending(&env, cs);
+	test_request_deadline(&env, cs);
+	test_output_bound(&env, cs);
+	test_half_close(&env, cs);
+	test_utf8_replies(&env, cs);
 	ctlsock_free(cs);
 	run_for(env.base, 0.01);
 	config_free(&conf);

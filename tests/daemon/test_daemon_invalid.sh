@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # A snapshot that breaks docs/model.md §5 fails the run: the run row says
 # failed with the validation report, plan_problem names each offending row,
-# nothing is planned, and the plan in force does not change.
+# nothing is planned, and the plan in force does not change.  Bad settings
+# are problems of the run like the others, every one of them at once, in
+# planners' words and named by key; a rule naming an inactive row is a
+# problem named by the rule's id.
 set -euo pipefail
 T_NAME=invalid
 . "$(dirname "$0")/test_daemon_lib.sh"
@@ -68,4 +71,35 @@ q "UPDATE rule SET active = false" >/dev/null
 run3=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['run'])" "$T_DIR/r3.json")
 [ "$(q "SELECT status FROM plan_run WHERE id = $run3")" = succeeded ] || fail "no success after the fix"
 ok "fixed data plans again"
+
+# Three bad settings and a rule naming an inactive row: one run names them all.
+e2=$(q "SELECT max(id) FROM enterprise WHERE active")
+c2=$(q "SELECT max(id) FROM community WHERE active")
+rule=$(q "INSERT INTO rule (kind, enterprise_id, community_id) VALUES ('forbid_pair', $e2, $c2) RETURNING id")
+q "UPDATE community SET active = false WHERE id = $c2" >/dev/null
+q "INSERT INTO setting (key, value) VALUES ('time_limit_s', '1e300'), ('max_changes', '-7'),
+   ('w_need', '2.5e9') ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value" >/dev/null
+set +e
+"$PARKPLANCTL" replan --wait --timeout 600 >"$T_DIR/r4.out" 2>"$T_DIR/r4.err"
+rc=$?
+set -e
+[ "$rc" = 1 ] || fail "replan on bad settings: exit $rc, expected 1"
+run4=$(sed -n 's/.*run \([0-9]*\) failed.*/\1/p' "$T_DIR/r4.err" | head -1)
+[ -n "$run4" ] || fail "bad settings: the failure does not name its run: $(cat "$T_DIR/r4.err")"
+[ "$(q "SELECT status || ' ' || (error->>'stage') FROM plan_run WHERE id = $run4")" = "failed validate" ] ||
+	fail "run $run4: $(q "SELECT status, error FROM plan_run WHERE id = $run4")"
+q "SELECT entity, coalesce(entity_id, 0), field, reason FROM plan_problem WHERE run_id = $run4 ORDER BY seq" \
+	>"$T_DIR/p4.txt"
+cat "$T_DIR/p4.txt"
+grep -qx "settings|0|time_limit_s|1e300 is not a number of seconds parkplan can use (more than 0, at most 86400)" \
+	"$T_DIR/p4.txt" || fail "time_limit_s 1e300 not named in planners' words"
+grep -q "^settings|0|max_changes|-7 is not a number of changes parkplan can use" "$T_DIR/p4.txt" ||
+	fail "max_changes -7 not named beside time_limit_s"
+grep -q "^settings|0|w_need|2500000000 is not a weight parkplan can use" "$T_DIR/p4.txt" ||
+	fail "w_need 2.5e9 not named"
+grep -q "^rule|$rule|community_id|.*community $c2 is not active" "$T_DIR/p4.txt" ||
+	fail "the rule $rule naming inactive community $c2 is not named by its id"
+! grep -qi "json\|too big" "$T_DIR/p4.txt" || fail "a problem in jansson's words"
+[ "$(q "SELECT id FROM plan_in_force")" = "$run1" ] || fail "the plan in force changed"
+ok "bad settings: run $run4 names time_limit_s, max_changes, w_need and rule $rule at once"
 t_stop

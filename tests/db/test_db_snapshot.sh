@@ -262,8 +262,21 @@ rc=0
 grep -q "org_weight: unknown class 'cell'" "$work/err" || fail "unknown class: $(cat "$work/err")"
 pass
 
-# A code longer than SNAPSHOT_MAX_TEXT (1024 bytes) is refused by the loader.
+# Every bad setting at once, in planners' words, not the first one only.
 psql_test -c "DELETE FROM setting WHERE key = 'org_weight';
+	INSERT INTO setting (key, value) VALUES ('time_limit_s', '1e300'), ('max_changes', '-7')
+	ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value"
+rc=0
+"$PARKPLANCTL" snapshot --dsn "$TEST_DSN" >"$work/out" 2>"$work/err" || rc=$?
+[ "$rc" = 3 ] || fail "two bad settings: exit $rc, expected 3"
+grep -q "2 problems in the settings" "$work/err" || fail "two bad settings: $(cat "$work/err")"
+grep -q "setting time_limit_s: 1e300 is not a number of seconds parkplan can use (more than 0, at most 86400)" \
+	"$work/err" || fail "time_limit_s 1e300: $(cat "$work/err")"
+grep -q "setting max_changes: -7 is not a number of changes" "$work/err" || fail "max_changes -7: $(cat "$work/err")"
+pass
+
+# A code longer than SNAPSHOT_MAX_TEXT (1024 bytes) is refused by the loader.
+psql_test -c "DELETE FROM setting WHERE key IN ('time_limit_s', 'max_changes');
 	UPDATE enterprise SET offers = ARRAY[repeat('x', 1025)] WHERE id = 12"
 rc=0
 "$PARKPLANCTL" snapshot --dsn "$TEST_DSN" >"$work/out" 2>"$work/err" || rc=$?

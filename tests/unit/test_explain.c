@@ -30,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -657,6 +658,51 @@ test_print(const struct snapshot *s, const struct plan *p)
 	free(buf);
 }
 
+/* Names that would steer a terminal are printed as text; --json keeps them, escaped. */
+static void
+test_print_hostile(const struct snapshot *s, const struct plan *p)
+{
+	static const char evil[] = "x\x1b[2J\xc2\x9b"
+	                           "31m\xe2\x80\xae"
+	                           "evil\xe2\x81\xa6\x7f";
+	char *buf = NULL, text[512];
+	size_t len = 0, n;
+	FILE *f = open_memstream(&buf, &len), *tmp;
+	json_t *x = explain_ok(s, p, EXPLAIN_COMMUNITY, 101, 5), *back;
+	int saved;
+
+	json_object_set_new(x, "name", json_string(evil));
+	print_explain(x, f);
+	fclose(f);
+	CHECK_STR_CONTAINS(buf, "community 101  x [2J 31m evil  \n");
+	CHECK(strchr(buf, 0x1b) == NULL && strchr(buf, 0x7f) == NULL);
+	CHECK(strstr(buf, "\xc2\x9b") == NULL && strstr(buf, "\xe2\x80\xae") == NULL &&
+	      strstr(buf, "\xe2\x81\xa6") == NULL);
+	/* the document itself is untouched */
+	CHECK(strcmp(json_string_value(json_object_get(x, "name")), evil) == 0);
+	free(buf);
+
+	/* --json: the same string, written with \u escapes */
+	tmp = tmpfile();
+	fflush(stdout);
+	saved = dup(STDOUT_FILENO);
+	dup2(fileno(tmp), STDOUT_FILENO);
+	print_json(json_object_get(x, "name"));
+	fflush(stdout);
+	dup2(saved, STDOUT_FILENO);
+	close(saved);
+	rewind(tmp);
+	n = fread(text, 1, sizeof(text) - 1, tmp);
+	text[n] = '\0';
+	fclose(tmp);
+	CHECK_MSG(strcmp(text, "\"x\\u001B[2J\\u009b31m\\u202eevil\\u2066\\u007f\"\n") == 0,
+	          "print_json: %s", text);
+	back = json_loads(text, JSON_DECODE_ANY, NULL);
+	CHECK(back != NULL && strcmp(json_string_value(back), evil) == 0);
+	json_decref(back);
+	json_decref(x);
+}
+
 /* The keys of the park's lists beside the names, and an estimated position, in JSON and text. */
 static void
 test_codes(struct snapshot *s, const struct plan *p)
@@ -731,6 +777,7 @@ main(int argc, char **argv)
 	test_diverse();
 	test_pins(argv[1]);
 	test_print(&s, &p);
+	test_print_hostile(&s, &p);
 	test_against_solver(&s);
 	test_codes(&s, &p);
 	plan_free(&p);

@@ -1133,7 +1133,22 @@ test_messages(void)
 	CHECK_INT_EQ(pl.roster.n_reasons, 1);
 	CHECK_STR_CONTAINS(reason(&pl, 0),
 	                   "period 2027Q2: 3 zones need a full-time instructor, 2 are available");
+	/* ... and says which zones */
+	CHECK_STR_CONTAINS(reason(&pl, 0), "are available: zone 11 (A), zone 12 (B), zone 13 (C)");
 	CHECK_INT_EQ(pl.n_coverage, 6); /* the seats are still shown */
+	plan_free(&pl);
+	snapshot_free(&s);
+
+	/* Many zones, some needing more than one: the biggest needs named, then "and K more". */
+	small_snapshot(&s, 8, 4, (bool[]){true, true, true, false}, 1);
+	s.zones[5].min_fulltime = 3;
+	s.zones[2].min_fulltime = 2;
+	solve_small(&s, &pl);
+	CHECK(pl.roster.status == PART_INFEASIBLE);
+	CHECK_STR_CONTAINS(reason(&pl, 0),
+	                   "the zones need 11 full-time instructors, 3 are available: zone 16 (F) "
+	                   "needs 3, zone 13 (C) needs 2, zone 11 (A) needs 1, zone 12 (B) needs "
+	                   "1, zone 14 (D) needs 1 and 3 more");
 	plan_free(&pl);
 	snapshot_free(&s);
 

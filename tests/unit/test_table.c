@@ -25,6 +25,78 @@ column_of(const char *line, const char *needle)
 	return w;
 }
 
+/*
+ * Nothing a terminal obeys gets through: C0, DEL, C1 (U+009B is CSI), the
+ * bidi overrides and isolates, bytes that are not UTF-8.  Each character
+ * becomes one blank (a bad byte '?'); other text is kept byte for byte.
+ */
+static void
+test_safe(void)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+	    {"plain 康桥 é", "plain 康桥 é"},
+	    {"a\x1b[2Jb", "a [2Jb"},
+	    {"a\x7f"
+	     "b",
+	     "a b"},
+	    {"a\xc2\x9b"
+	     "31mred",
+	     "a 31mred"}, /* U+009B CSI */
+	    {"a\xc2\x85"
+	     "b\xc2\x80"
+	     "c",
+	     "a b c"}, /* NEL, PAD */
+	    {"\xe2\x80\xae"
+	     "evil\xe2\x80\xac",
+	     " evil "},                                                           /* RLO ... PDF */
+	    {"\xe2\x80\xaa\xe2\x80\xab\xe2\x80\xad", "   "},                      /* LRE RLE LRO */
+	    {"x\xe2\x81\xa6y\xe2\x81\xa7z\xe2\x81\xa8w\xe2\x81\xa9", "x y z w "}, /* isolates */
+	    {"\xe2\x80\x8fok", "\xe2\x80\x8fok"}, /* RLM is not an override */
+	    {"bad \x9b[31m", "bad ?[31m"},        /* a lone C1 byte */
+	    {"cut \xe4\xb8", "cut ??"},
+	    {"\xc0\xaf", "??"}, /* overlong */
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *got = table_safe(cases[i].in);
+
+		CHECK_MSG(got != NULL && strcmp(got, cases[i].out) == 0, "case %zu: '%s'", i,
+		          got != NULL ? got : "(null)");
+		free(got);
+	}
+	{
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&buf, &len);
+
+		table_fputs("two\nlines\r\x1b]0;title\x07", f);
+		table_fputs(NULL, f);
+		fclose(f);
+		CHECK_MSG(strcmp(buf, "two\nlines  ]0;title ") == 0, "table_fputs: '%s'", buf);
+		free(buf);
+	}
+	{
+		/* a cell: the same, and its width counts what is shown */
+		struct table *t = table_new(1, NULL);
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&buf, &len);
+
+		table_row(t);
+		table_cell(t, "%s",
+		           "n\xc2\x9b\xe2\x80\xae"
+		           "x\ny");
+		table_print(t, f, NULL);
+		fclose(f);
+		table_free(t);
+		CHECK_MSG(strcmp(buf, "n  x y\n") == 0, "cell: '%s'", buf);
+		free(buf);
+	}
+}
+
 int
 main(void)
 {
@@ -45,6 +117,7 @@ main(void)
 	CHECK_INT_EQ(table_text_width("\xe4\xb8"), 2);     /* truncated sequence */
 	CHECK_INT_EQ(table_text_width("한국"), 4);
 	CHECK_INT_EQ(table_text_width(NULL), 0);
+	test_safe();
 
 	t = table_new(4, head);
 	CHECK(t != NULL);

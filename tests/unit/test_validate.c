@@ -786,6 +786,39 @@ test_from_json(void)
 	EXPECT(&s, 3, "enterprise", 12, "lat", "123 is outside [-90, 90]", NULL);
 }
 
+/* Reasons are stored and sent as JSON: always UTF-8, never a character cut in half. */
+static void
+test_utf8_reasons(void)
+{
+	struct problems p;
+	char buf[16];
+
+	/* "三片区" is 9 bytes: 7 of them hold two whole characters */
+	problems_quote(buf, sizeof(buf), "\xe4\xb8\x89\xe7\x89\x87\xe5\x8c\xba", 7);
+	CHECK_MSG(strcmp(buf, "\xe4\xb8\x89\xe7\x89\x87") == 0, "%s", buf);
+	problems_quote(buf, sizeof(buf), "abc\xff\xc3", 15);
+	CHECK_MSG(strcmp(buf, "abc?"
+	                      "?") == 0,
+	          "%s", buf);
+	problems_quote(buf, 4, "abcdef", 64);
+	CHECK_MSG(strcmp(buf, "abc") == 0, "%s", buf);
+
+	problems_init(&p);
+	/* "%.4s" cuts "é" (2 bytes) after its first byte; an overlong and a surrogate */
+	problems_add(&p, "zone", 1, "code", "code '%.4s'", "abc\xc3\xa9");
+	problems_add(&p, "zone", 2, "code", "'\xc0\xaf' '\xed\xa0\x80' '\xf0\x9f\x98\x80'");
+	CHECK_INT_EQ(p.n, 2);
+	if (p.n == 2) {
+		CHECK_MSG(strcmp(p.v[0].reason, "code 'abc?'") == 0, "%s", p.v[0].reason);
+		CHECK_MSG(strcmp(p.v[1].reason, "'?"
+		                                "?' '?"
+		                                "?"
+		                                "?' '\xf0\x9f\x98\x80'") == 0,
+		          "%s", p.v[1].reason);
+	}
+	problems_free(&p);
+}
+
 int
 main(void)
 {
@@ -801,5 +834,6 @@ main(void)
 	test_text_bounds();
 	test_all_reported();
 	test_from_json();
+	test_utf8_reasons();
 	return check_done("test_validate");
 }
