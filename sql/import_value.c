@@ -28,10 +28,38 @@
 
 /* --- problems ----------------------------------------------------------------- */
 
+/*
+ * s with each invalid byte kept by the reader (IMP_BAD_BYTE and two hex
+ * digits) shown as \xHH, so that what a problem says is UTF-8 whatever
+ * the file held; a new string, NULL when out of memory.
+ */
+static char *
+bad_bytes_shown(const char *s)
+{
+	size_t n = strlen(s), i, j = 0;
+	char *out = malloc(n + n / 3 + 1);
+
+	if (out == NULL)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		if ((unsigned char)s[i] == (unsigned char)IMP_BAD_BYTE && i + 2 < n) {
+			out[j++] = '\\';
+			out[j++] = 'x';
+			out[j++] = s[++i];
+			out[j++] = s[++i];
+		} else {
+			out[j++] = s[i];
+		}
+	}
+	out[j] = '\0';
+	return out;
+}
+
 void
 imp_problem(struct imp_problems *p, long line, const char *column, const char *value,
             const char *fmt, ...)
 {
+	char *raw = NULL;
 	struct imp_problem *pr;
 	char printable[256];
 	va_list ap;
@@ -50,11 +78,13 @@ imp_problem(struct imp_problems *p, long line, const char *column, const char *v
 	pr = &p->v[p->n];
 	imp_printable(value != NULL ? value : "", printable, sizeof(printable));
 	va_start(ap, fmt);
-	if (vasprintf(&pr->reason, fmt, ap) < 0)
-		pr->reason = NULL;
+	if (vasprintf(&raw, fmt, ap) < 0)
+		raw = NULL;
 	va_end(ap);
+	pr->reason = raw != NULL ? bad_bytes_shown(raw) : NULL;
+	free(raw);
 	pr->line = line;
-	pr->column = strdup(column != NULL ? column : "");
+	pr->column = bad_bytes_shown(column != NULL ? column : "");
 	pr->value = strdup(printable);
 	if (pr->reason == NULL || pr->column == NULL || pr->value == NULL) {
 		free(pr->reason);

@@ -250,6 +250,24 @@ q "$db" "UPDATE enterprise SET active = false, credit_code = '$code1' WHERE id =
 	fail "a retired row may share its key"
 ok "the schema: parkplan_credit_code_ok refuses a wrong check character; keys unique among active rows"
 
+# a byte that is not text in a header: named as \xHH in the problem's
+# column, reason and value, in --json (UTF-8, the problem listed) and in
+# the text for people (UTF-8 too), and nothing written
+printf 'code,name,lat,lon,x\xff\xfey\n310104777003,Bytes,31.1,121.4,1\n' >"$work/badhdr.csv"
+imp "$db" communities "$work/badhdr.csv"
+[ "$rc" != 0 ] && "$PY" - "$work/out.json" <<'PY' || fail "a bad byte in a header: rc $rc, $(cat "$work/out.json")"
+import json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8", errors="strict"))
+p = d["problems"]
+assert len(p) == 1 and p[0]["line"] == 1 and "\\xFF" in p[0]["column"], p
+assert d["import_id"] is None, d
+PY
+"$PARKPLANCTL" import communities "$work/badhdr.csv" --dsn "$(dsn_of "$db")" >"$work/badhdr.txt" 2>&1 || true
+"$PY" -c 'import sys; t = open(sys.argv[1], "rb").read().decode("utf-8"); assert "\\xFF" in t, t' \
+	"$work/badhdr.txt" || fail "the text for people: $(od -c "$work/badhdr.txt" | head -5)"
+[ "$(q "$db" "SELECT count(*) FROM community WHERE code = '310104777003'")" = 0 ] || fail "a row was written"
+ok "a byte that is not text in a header: shown as \\xFF, UTF-8 in --json and in the text, nothing written"
+
 # the schema's check of credit codes agrees with GB 32100's rules, computed
 # independently, on 6 000 candidates right and wrong in every way
 "$PY" "$here/import_cases.py" codes 6000 7 >"$work/codes.tsv"
