@@ -17,6 +17,7 @@
 #include "import.h"
 #include "print.h"
 #include "table.h"
+#include "validate.h"
 
 static const struct ctl_option opt_dsn = {.long_name = "dsn", .kind = CTL_VALUE};
 static const struct ctl_option opt_encoding = {.long_name = "encoding", .kind = CTL_VALUE};
@@ -158,30 +159,51 @@ print_changes_text(const struct imp_result *r, bool dry_run)
 	(void)dry_run;
 }
 
+/*
+ * Text as a JSON string; a byte that is not UTF-8 (a file name from a
+ * Windows archive, in GBK, say) shown as '?' rather than the string lost.
+ */
+static json_t *
+jtext(const char *s)
+{
+	json_t *j = json_string(s != NULL ? s : "");
+	char *copy;
+
+	if (j != NULL || s == NULL || (copy = strdup(s)) == NULL)
+		return j;
+	problems_utf8_clean(copy);
+	j = json_string(copy);
+	free(copy);
+	return j;
+}
+
 static json_t *
 result_json(const struct imp_result *r, const struct imp_options *o)
 {
 	static const char *const what[] = {"new", "changed", "retired"};
-	json_t *d = json_pack(
-	    "{s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:b}", "kind",
-	    imp_kind_name(o->kind), "file", o->path, "encoding", imp_encoding_name(r->encoding),
-	    "language", r->zh ? "zh" : "en", "sha256", r->sha256, "rows", (json_int_t)r->rows,
-	    "new", (json_int_t)r->n_new, "changed", (json_int_t)r->n_changed, "unchanged",
-	    (json_int_t)r->n_unchanged, "retired", (json_int_t)r->n_retired, "placed",
-	    (json_int_t)r->n_placed, "dry_run", o->dry_run, "replace", o->replace);
+	json_t *d =
+	    json_pack("{s:s, s:o, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:b}", "kind",
+	              imp_kind_name(o->kind), "file", jtext(o->path), "encoding",
+	              imp_encoding_name(r->encoding), "language", r->zh ? "zh" : "en", "sha256",
+	              r->sha256, "rows", (json_int_t)r->rows, "new", (json_int_t)r->n_new,
+	              "changed", (json_int_t)r->n_changed, "unchanged", (json_int_t)r->n_unchanged,
+	              "retired", (json_int_t)r->n_retired, "placed", (json_int_t)r->n_placed,
+	              "dry_run", o->dry_run, "replace", o->replace);
 	json_t *a = json_array(), *c = json_array();
 	size_t i;
 
 	for (i = 0; i < r->n_problems; i++)
-		json_array_append_new(
-		    a, json_pack("{s:I, s:s, s:s, s:s}", "line", (json_int_t)r->problems[i].line,
-		                 "column", r->problems[i].column, "value", r->problems[i].value,
-		                 "reason", r->problems[i].reason));
+		json_array_append_new(a, json_pack("{s:I, s:o, s:o, s:o}", "line",
+		                                   (json_int_t)r->problems[i].line, "column",
+		                                   jtext(r->problems[i].column), "value",
+		                                   jtext(r->problems[i].value), "reason",
+		                                   jtext(r->problems[i].reason)));
 	for (i = 0; i < r->n_changes; i++)
 		json_array_append_new(
-		    c, json_pack("{s:s, s:I, s:s, s:s, s:s}", "what", what[r->changes[i].what],
-		                 "line", (json_int_t)r->changes[i].line, "key", r->changes[i].key,
-		                 "name", r->changes[i].name, "fields", r->changes[i].fields));
+		    c, json_pack("{s:s, s:I, s:o, s:o, s:o}", "what", what[r->changes[i].what],
+		                 "line", (json_int_t)r->changes[i].line, "key",
+		                 jtext(r->changes[i].key), "name", jtext(r->changes[i].name),
+		                 "fields", jtext(r->changes[i].fields)));
 	json_object_set_new(d, "problems", a);
 	json_object_set_new(d, "more_problems", json_integer((json_int_t)r->more_problems));
 	json_object_set_new(d, "changes", c);

@@ -268,6 +268,18 @@ PY
 [ "$(q "$db" "SELECT count(*) FROM community WHERE code = '310104777003'")" = 0 ] || fail "a row was written"
 ok "a byte that is not text in a header: shown as \\xFF, UTF-8 in --json and in the text, nothing written"
 
+# a file whose name is not UTF-8 (GBK, from a Windows archive): --json
+# still a document, the name's stray bytes as '?'
+gbk_name=$(printf '%s/\xc6\xf3\xd2\xb5.csv' "$work")
+cp "$work/badhdr.csv" "$gbk_name"
+imp "$db" communities "$gbk_name"
+"$PY" - "$work/out.json" <<'PY' || fail "a file name in GBK: rc $rc, $(od -c "$work/out.json" | head -3)"
+import json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8", errors="strict"))
+assert d["file"].endswith(".csv") and d["file"].count("?") >= 2 and len(d["problems"]) == 1, d
+PY
+ok "a file name that is not UTF-8: --json still a document, the stray bytes as '?'"
+
 # the schema's check of credit codes agrees with GB 32100's rules, computed
 # independently, on 6 000 candidates right and wrong in every way
 "$PY" "$here/import_cases.py" codes 6000 7 >"$work/codes.tsv"
