@@ -17,7 +17,7 @@
 #include "import.h"
 #include "print.h"
 #include "table.h"
-#include "validate.h"
+#include "utf8.h"
 
 static const struct ctl_option opt_dsn = {.long_name = "dsn", .kind = CTL_VALUE};
 static const struct ctl_option opt_encoding = {.long_name = "encoding", .kind = CTL_VALUE};
@@ -171,7 +171,7 @@ jtext(const char *s)
 
 	if (j != NULL || s == NULL || (copy = strdup(s)) == NULL)
 		return j;
-	problems_utf8_clean(copy);
+	utf8_clean(copy);
 	j = json_string(copy);
 	free(copy);
 	return j;

@@ -4,6 +4,7 @@
  * shown as a blank, bytes that are not UTF-8 as '?'.
  */
 #include "table.h"
+#include "utf8.h"
 
 #include <stdarg.h>
 #include <stdbool.h>
@@ -19,50 +20,6 @@ struct table {
 	size_t nrows, cap;
 	size_t next; /* next column of the current row */
 };
-
-/*
- * Decode one UTF-8 sequence at s.  Returns its length in bytes (>= 1) and
- * the code point in *cp, or -1 in *cp for an invalid byte (length 1).
- */
-static size_t
-utf8_decode(const unsigned char *s, int32_t *cp)
-{
-	size_t len, i;
-	int32_t c;
-
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if ((s[0] & 0xe0) == 0xc0) {
-		len = 2;
-		c = s[0] & 0x1f;
-	} else if ((s[0] & 0xf0) == 0xe0) {
-		len = 3;
-		c = s[0] & 0x0f;
-	} else if ((s[0] & 0xf8) == 0xf0) {
-		len = 4;
-		c = s[0] & 0x07;
-	} else {
-		*cp = -1;
-		return 1;
-	}
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80) {
-			*cp = -1;
-			return 1;
-		}
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	/* Overlong forms, surrogates and values beyond Unicode are invalid. */
-	if ((len == 2 && c < 0x80) || (len == 3 && c < 0x800) || (len == 4 && c < 0x10000) ||
-	    (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff) {
-		*cp = -1;
-		return 1;
-	}
-	*cp = c;
-	return len;
-}
 
 struct range {
 	int32_t lo, hi;
@@ -128,9 +85,10 @@ table_text_width(const char *s)
 	if (s == NULL)
 		return 0;
 	while (*p != '\0') {
-		int32_t cp;
+		size_t n;
+		int32_t cp = utf8_next(p, &n);
 
-		p += utf8_decode(p, &cp);
+		p += n;
 		w += codepoint_width(cp);
 	}
 	return w;
@@ -169,8 +127,8 @@ table_safe_copy(char *dst, const char *s, bool keep_newlines)
 	size_t o = 0;
 
 	while (*p != '\0') {
-		int32_t cp;
-		size_t n = utf8_decode(p, &cp);
+		size_t n;
+		int32_t cp = utf8_next(p, &n);
 
 		if (cp < 0)
 			dst[o++] = '?'; /* not UTF-8: a lone 0x9b is CSI to some terminals */

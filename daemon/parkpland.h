@@ -23,6 +23,7 @@
 #include <libpq-fe.h>
 
 #include "protocol.h"
+#include "utf8.h"
 
 /* --- main.c: the daemon's parts, made and wired together ------------------ */
 
@@ -117,19 +118,6 @@ void log_status(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Start-up only. */
 void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 void fatalx(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
-
-/* --- utf8.c: text that goes into JSON ----------------------------------- */
-
-/* Is s[0..len) UTF-8?  *bad_at (may be NULL): the offset of the first bad byte. */
-bool utf8_valid(const char *s, size_t len, size_t *bad_at);
-/* Shorten s to at most max bytes, between two characters (a half one at the end goes). */
-void utf8_cut(char *s, size_t max);
-/* Replace every byte that is not part of a UTF-8 character by '?'. */
-void utf8_clean(char *s);
-/* vsnprintf, then cut between characters when too long, then cleaned: always UTF-8. */
-void utf8_vformat(char *buf, size_t len, const char *fmt, va_list ap)
-    __attribute__((format(printf, 3, 0)));
-void utf8_format(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* --- config.c ----------------------------------------------------------- */
 

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "report_impl.h"
+#include "utf8.h"
 
 /* --- the buffer ----------------------------------------------------------- */
 
@@ -100,43 +101,6 @@ report_buf_text(const struct report_buf *b)
 
 /* --- UTF-8 ---------------------------------------------------------------- */
 
-/*
- * The code point at p (len bytes of it), or -1 for a byte that does not
- * start a valid sequence (len 1): overlong forms and surrogates included.
- */
-static int32_t
-decode(const unsigned char *p, size_t *len)
-{
-	int32_t cp;
-	size_t n, i;
-
-	*len = 1;
-	if (p[0] < 0x80)
-		return p[0];
-	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
-		n = 2;
-		cp = p[0] & 0x1f;
-	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
-		n = 3;
-		cp = p[0] & 0x0f;
-	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		n = 4;
-		cp = p[0] & 0x07;
-	} else {
-		return -1;
-	}
-	for (i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return -1;
-		cp = (cp << 6) | (p[i] & 0x3f);
-	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return -1;
-	*len = n;
-	return cp;
-}
-
 /* What becomes of a code point: 0 kept, 1 dropped, 2 a space. */
 static int
 verdict(int32_t cp)
@@ -161,7 +125,7 @@ clean_walk(const char *s, void (*put)(void *, const char *, size_t), void *arg)
 		return;
 	while (*p != '\0') {
 		size_t n;
-		int32_t cp = decode(p, &n);
+		int32_t cp = utf8_next(p, &n);
 
 		if (cp < 0)
 			put(arg, "\xef\xbf\xbd", 3);
@@ -270,7 +234,7 @@ report_text_width(const char *s)
 		return 0;
 	while (*p != '\0') {
 		size_t n;
-		int32_t cp = decode(p, &n);
+		int32_t cp = utf8_next(p, &n);
 
 		if (cp < 0 || verdict(cp) != 1)
 			w += cp >= 0 && is_wide(cp) ? 2 : 1;

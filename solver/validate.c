@@ -18,55 +18,10 @@
 #include <string.h>
 
 #include "index.h"
+#include "utf8.h"
 
 /* ------------------------------------------------------------------ */
 /* The list of problems                                                */
-
-/* The length of the UTF-8 character at s (n bytes left), 0 when it is not one. */
-static size_t
-utf8_char(const unsigned char *s, size_t n)
-{
-	size_t len, i;
-	unsigned long cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	if (n < len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		return 0;
-	return len;
-}
-
-void
-problems_utf8_clean(char *s)
-{
-	unsigned char *p = (unsigned char *)s;
-	size_t len = strlen(s), i = 0, k;
-
-	while (i < len) {
-		k = utf8_char(p + i, len - i);
-		if (k == 0) {
-			p[i] = '?';
-			k = 1;
-		}
-		i += k;
-	}
-}
 
 void
 problems_quote(char *buf, size_t len, const char *text, size_t max)
@@ -80,7 +35,7 @@ problems_quote(char *buf, size_t len, const char *text, size_t max)
 		max = len - 1;
 	/* whole characters only; a byte that is not UTF-8 is shown as '?' */
 	while (p[i] != '\0') {
-		k = utf8_char(p + i, strlen(text + i));
+		k = utf8_decode(p + i, strlen(text + i), NULL);
 		if (k == 0)
 			k = 1;
 		if (i + k > max)
@@ -89,7 +44,7 @@ problems_quote(char *buf, size_t len, const char *text, size_t max)
 	}
 	memcpy(buf, text, i);
 	buf[i] = '\0';
-	problems_utf8_clean(buf);
+	utf8_clean(buf);
 }
 
 void
@@ -138,7 +93,7 @@ problems_add(struct problems *p, const char *entity, int64_t id, const char *fie
 	if (n < 0)
 		return; /* reason is undefined: nothing to free */
 	/* a quoted text may be cut ("%.64s") or not UTF-8: stored and sent as JSON */
-	problems_utf8_clean(reason);
+	utf8_clean(reason);
 
 	pr = &p->v[p->n];
 	pr->entity = strdup(entity != NULL ? entity : "");

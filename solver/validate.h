@@ -34,8 +34,6 @@ void problems_free(struct problems *p);
 void problems_add(struct problems *p, const char *entity, int64_t id, const char *field,
                   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
-/* Replace every byte that is not part of a UTF-8 character by '?'. */
-void problems_utf8_clean(char *s);
 /* text, at most max bytes of it, cut between two characters, into buf: to quote in a reason. */
 void problems_quote(char *buf, size_t len, const char *text, size_t max);
 /* "pin_pair (enterprise 12, community 7)": a rule in planners' words. */

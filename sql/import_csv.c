@@ -19,6 +19,7 @@
 #include <csv.h>
 
 #include "import_impl.h"
+#include "utf8.h"
 
 /* --- an arena for the cells -------------------------------------------------- */
 
@@ -51,55 +52,11 @@ arena_alloc(struct imp_arena_block **head, size_t n)
 
 /* --- encodings ---------------------------------------------------------------- */
 
-/* The length of the valid UTF-8 sequence at s (1-4), 0 when invalid or a NUL. */
-static size_t
-utf8_seq(const unsigned char *s, size_t left)
-{
-	unsigned char c = s[0];
-	size_t n, i;
-	uint32_t cp;
-
-	if (c == 0)
-		return 0;
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		n = 2, cp = c & 0x1f;
-	else if (c >= 0xe0 && c <= 0xef)
-		n = 3, cp = c & 0x0f;
-	else if (c >= 0xf0 && c <= 0xf4)
-		n = 4, cp = c & 0x07;
-	else
-		return 0;
-	if (left < n)
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return n;
-}
-
 bool
 imp_utf8_valid(const unsigned char *s, size_t len)
 {
-	size_t i = 0, n;
-
-	while (i < len) {
-		if (s[i] < 0x80 && s[i] != 0) {
-			i++;
-			continue;
-		}
-		n = utf8_seq(s + i, len - i);
-		if (n == 0)
-			return false;
-		i += n;
-	}
-	return true;
+	/* a NUL byte is UTF-8, but no CSV cell may hold one */
+	return len == 0 || (memchr(s, 0, len) == NULL && utf8_valid((const char *)s, len, NULL));
 }
 
 enum imp_encoding
@@ -157,7 +114,7 @@ copy_utf8(const unsigned char *s, size_t len, struct outbuf *o)
 			o->p[o->len++] = (char)s[i++];
 			continue;
 		}
-		n = utf8_seq(s + i, len - i);
+		n = s[i] == 0 ? 0 : utf8_decode(s + i, len - i, NULL);
 		if (n == 0) {
 			if (out_bad_byte(o, s[i]) < 0 || out_reserve(o, len - i + 1) < 0)
 				return -1;

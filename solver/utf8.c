@@ -1,29 +1,23 @@
 /*
- * utf8.c - UTF-8 for the daemon's messages: every reply is JSON, and a
- * JSON string must be valid UTF-8 (jansson refuses anything else), so text
- * that came from outside is checked before it is used, invalid bytes are
- * never echoed, and text is shortened only between two characters.
+ * utf8.c - UTF-8 text (utf8.h): decoding, checking, cleaning and cutting.
  */
-#include <stdarg.h>
+#include "utf8.h"
+
 #include <stdio.h>
 #include <string.h>
 
-#include "parkpland.h"
-
-/*
- * The length of the well-formed UTF-8 sequence at s (at most n bytes), or
- * 0 when it is not one: overlong forms, surrogates and code points beyond
- * U+10FFFF are not UTF-8 (RFC 3629).
- */
-static size_t
-utf8_seq(const unsigned char *s, size_t n)
+size_t
+utf8_decode(const unsigned char *s, size_t n, uint32_t *cp_out)
 {
 	unsigned char c = s[0];
 	size_t len, i;
-	unsigned long cp;
+	uint32_t cp;
 
-	if (c < 0x80)
+	if (c < 0x80) {
+		if (cp_out != NULL)
+			*cp_out = c;
 		return 1;
+	}
 	if (c >= 0xc2 && c <= 0xdf) {
 		len = 2;
 		cp = c & 0x1f;
@@ -46,7 +40,23 @@ utf8_seq(const unsigned char *s, size_t n)
 	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
 	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
 		return 0;
+	if (cp_out != NULL)
+		*cp_out = cp;
 	return len;
+}
+
+int32_t
+utf8_next(const unsigned char *s, size_t *len)
+{
+	uint32_t cp;
+
+	/* a NUL ends any sequence before a fifth byte is read */
+	*len = utf8_decode(s, 4, &cp);
+	if (*len == 0) {
+		*len = 1;
+		return -1;
+	}
+	return (int32_t)cp;
 }
 
 bool
@@ -56,7 +66,7 @@ utf8_valid(const char *s, size_t len, size_t *bad_at)
 	size_t i = 0, k;
 
 	while (i < len) {
-		k = utf8_seq(p + i, len - i);
+		k = utf8_decode(p + i, len - i, NULL);
 		if (k == 0) {
 			if (bad_at != NULL)
 				*bad_at = i;
@@ -106,7 +116,7 @@ utf8_clean(char *s)
 	size_t len = strlen(s), i = 0, k;
 
 	while (i < len) {
-		k = utf8_seq(p + i, len - i);
+		k = utf8_decode(p + i, len - i, NULL);
 		if (k == 0) {
 			p[i] = '?';
 			k = 1;
