@@ -140,7 +140,6 @@ run_offline(const struct ctl_args *a)
 	int64_t id;
 	struct snapshot s;
 	struct plan plan;
-	struct problems probs;
 	struct snapshot_index ix;
 	char err[1024];
 	json_t *x;
@@ -163,20 +162,9 @@ run_offline(const struct ctl_args *a)
 		return EXIT_USAGE;
 	}
 
-	if (snapshot_read_file(input, &s, err, sizeof(err)) != 0) {
-		ctl_error("explain", "%s: %s", input, err);
-		return EXIT_INPUT;
-	}
-	problems_init(&probs);
-	if (snapshot_validate(&s, &probs) > 0) {
-		ctl_error("explain", "%s: %zu problem%s, no plan can come from it:", input, probs.n,
-		          probs.n == 1 ? "" : "s");
-		print_problems(&probs, stderr);
-		problems_free(&probs);
-		snapshot_free(&s);
-		return EXIT_INPUT;
-	}
-	problems_free(&probs);
+	rc = ctl_snapshot_input("explain", input, "no plan can come from it", NULL, &s);
+	if (rc != EXIT_OK)
+		return rc;
 	if (snapshot_index_build(&s, &ix) != 0) {
 		ctl_error("explain", "out of memory indexing %s", input);
 		snapshot_free(&s);

@@ -260,7 +260,6 @@ run_offline(const struct ctl_args *a)
 	struct report_input in = {.link_prefix = ""};
 	struct snapshot s;
 	struct plan plan, in_force;
-	struct problems probs;
 	struct snapshot_index ix;
 	char err[1024];
 	int rc;
@@ -273,20 +272,9 @@ run_offline(const struct ctl_args *a)
 	if (rc != EXIT_OK)
 		return rc;
 
-	if (snapshot_read_file(input, &s, err, sizeof(err)) != 0) {
-		ctl_error("export", "%s: %s", input, err);
-		return EXIT_INPUT;
-	}
-	problems_init(&probs);
-	if (snapshot_validate(&s, &probs) > 0) {
-		ctl_error("export", "%s: %zu problem%s, no plan can come from it:", input, probs.n,
-		          probs.n == 1 ? "" : "s");
-		print_problems(&probs, stderr);
-		problems_free(&probs);
-		snapshot_free(&s);
-		return EXIT_INPUT;
-	}
-	problems_free(&probs);
+	rc = ctl_snapshot_input("export", input, "no plan can come from it", NULL, &s);
+	if (rc != EXIT_OK)
+		return rc;
 	rc = check_zone(&s, in.zone_id, input);
 	if (rc != EXIT_OK) {
 		snapshot_free(&s);

@@ -342,7 +342,6 @@ run_solve(const struct ctl_args *args)
 {
 	struct solve_args a;
 	struct snapshot s;
-	struct problems probs;
 	struct worker_limits lim;
 	struct solver_options opt = {0};
 	struct progress pr = {false};
@@ -357,29 +356,9 @@ run_solve(const struct ctl_args *args)
 	/* The machine-readable report goes where the plan does not. */
 	report = a.json && a.output != NULL ? stdout : stderr;
 
-	if (snapshot_read_file(a.input, &s, err, sizeof(err)) != 0) {
-		ctl_error("solve", "%s: %s", a.input, err);
-		return EXIT_INPUT;
-	}
-	problems_init(&probs);
-	if (snapshot_validate(&s, &probs) > 0) {
-		if (a.json) {
-			json_t *o = json_object();
-
-			json_object_set_new(o, "problems", problems_to_json(&probs));
-			json_dumpf(o, report, JSON_INDENT(2));
-			fputc('\n', report);
-			json_decref(o);
-		} else {
-			ctl_error("solve", "%s: %zu problem%s, not solved:", a.input, probs.n,
-			          probs.n == 1 ? "" : "s");
-			print_problems(&probs, stderr);
-		}
-		problems_free(&probs);
-		snapshot_free(&s);
-		return EXIT_INPUT;
-	}
-	problems_free(&probs);
+	rc = ctl_snapshot_input("solve", a.input, "not solved", a.json ? report : NULL, &s);
+	if (rc != EXIT_OK)
+		return rc;
 
 	solve_limits_default(&lim, &s);
 	if (a.memory_mib >= 0)

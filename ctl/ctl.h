@@ -18,6 +18,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <libpq-fe.h>
 
@@ -123,9 +124,9 @@ struct ctl_verb {
 /* verbs.c: every row, in the order of parkplanctl --help; NULL-terminated. */
 extern const struct ctl_verb *const ctl_verbs[];
 
-extern const struct ctl_verb ctl_verb_migrate;     /* cmd_migrate.c */
-extern const struct ctl_verb ctl_verb_sample;      /* cmd_sample.c */
-extern const struct ctl_verb ctl_verb_import;      /* cmd_import.c */
+extern const struct ctl_verb ctl_verb_migrate; /* cmd_migrate.c */
+extern const struct ctl_verb ctl_verb_sample;  /* cmd_sample.c */
+extern const struct ctl_verb ctl_verb_import;  /* cmd_import.c */
 extern const struct ctl_verb ctl_verb_imports;
 extern const struct ctl_verb ctl_verb_export_data;
 extern const struct ctl_verb ctl_verb_snapshot_db; /* cmd_snapshot.c */
@@ -180,6 +181,16 @@ bool ctl_mentions(int argc, char **argv, const char *word);
 
 /* Print "parkplanctl: <verb>: <message>" to stderr. */
 void ctl_error(const char *verb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/*
+ * The snapshot file of an offline verb (input.c): read and validated into
+ * *s, EXIT_OK; or EXIT_INPUT with *s freed, after saying why: its
+ * problems for people ("N problems, <refusal>:") or, with json_to, as
+ * {"problems": [...]} there.
+ */
+struct snapshot;
+int ctl_snapshot_input(const char *verb, const char *path, const char *refusal, FILE *json_to,
+                       struct snapshot *s);
 
 /* --- the database of the offline verbs (database.c) ----------------------- */
 
