@@ -187,6 +187,29 @@ report_period_label(const struct report_ctx *c, int64_t id, struct report_buf *b
 }
 
 void
+report_put_label(const struct report_ctx *c, FILE *out,
+                 void (*label)(const struct report_ctx *, int64_t, struct report_buf *), int64_t id)
+{
+	struct report_buf b;
+
+	report_buf_init(&b);
+	label(c, id, &b);
+	report_put_html(out, report_buf_text(&b));
+	report_buf_free(&b);
+}
+
+bool
+report_enterprise_on_page(const struct report_ctx *c, int64_t enterprise_id)
+{
+	const struct enterprise *e;
+
+	if (c->in->zone_id == 0)
+		return true;
+	e = report_enterprise(c, enterprise_id);
+	return e != NULL && e->zone_id == c->in->zone_id;
+}
+
+void
 report_codes_join(const struct codes *codes, struct report_buf *b)
 {
 	size_t i;

@@ -46,29 +46,6 @@ sorted_copy(const void *v, size_t n, size_t size, int (*cmp)(const void *, const
 	return copy;
 }
 
-static bool
-pair_on_page(const struct report_ctx *c, const struct plan_pair *pp)
-{
-	const struct enterprise *e;
-
-	if (c->in->zone_id == 0)
-		return true;
-	e = report_enterprise(c, pp->enterprise_id);
-	return e != NULL && e->zone_id == c->in->zone_id;
-}
-
-static void
-put_name(const struct report_ctx *c, FILE *out,
-         void (*label)(const struct report_ctx *, int64_t, struct report_buf *), int64_t id)
-{
-	struct report_buf b;
-
-	report_buf_init(&b);
-	label(c, id, &b);
-	report_put_html(out, report_buf_text(&b));
-	report_buf_free(&b);
-}
-
 /* One list of pairs (added or removed): the first CHANGES_MAX, and how many more. */
 static void
 pair_list(const struct report_ctx *c, FILE *out, const char *title, const struct plan_pair *v,
@@ -84,9 +61,9 @@ pair_list(const struct report_ctx *c, FILE *out, const char *title, const struct
 			continue;
 		shown++;
 		fputs("<li>", out);
-		put_name(c, out, report_enterprise_name, v[i].enterprise_id);
+		report_put_label(c, out, report_enterprise_name, v[i].enterprise_id);
 		fputs(" — ", out);
-		put_name(c, out, report_community_name, v[i].community_id);
+		report_put_label(c, out, report_community_name, v[i].community_id);
 		fputs("</li>", out);
 	}
 	if (total > shown)
@@ -132,13 +109,13 @@ report_html_changes(const struct report_ctx *c, FILE *out)
 		int d = i == f->n_pairs ? 1 : j == p->n_pairs ? -1 : cmp_pair(&pa[i], &pb[j]);
 
 		if (d < 0) {
-			removed[i] = pair_on_page(c, &pa[i]);
+			removed[i] = report_enterprise_on_page(c, pa[i].enterprise_id);
 			n_rem += removed[i++];
 		} else if (d > 0) {
-			added[j] = pair_on_page(c, &pb[j]);
+			added[j] = report_enterprise_on_page(c, pb[j].enterprise_id);
 			n_add += added[j++];
 		} else {
-			n_kept += pair_on_page(c, &pb[j]);
+			n_kept += report_enterprise_on_page(c, pb[j].enterprise_id);
 			i++;
 			j++;
 		}
@@ -193,13 +170,14 @@ report_html_changes(const struct report_ctx *c, FILE *out)
 			     ab[j].zone_id == c->in->zone_id)) {
 				shown++;
 				fputs("<tr><td>", out);
-				put_name(c, out, report_period_label, ab[j].period_id);
+				report_put_label(c, out, report_period_label, ab[j].period_id);
 				fputs("</td><td>", out);
-				put_name(c, out, report_instructor_name, ab[j].instructor_id);
+				report_put_label(c, out, report_instructor_name,
+				                 ab[j].instructor_id);
 				fputs("</td><td>", out);
-				put_name(c, out, report_zone_label, aa[i].zone_id);
+				report_put_label(c, out, report_zone_label, aa[i].zone_id);
 				fputs("</td><td>", out);
-				put_name(c, out, report_zone_label, ab[j].zone_id);
+				report_put_label(c, out, report_zone_label, ab[j].zone_id);
 				fputs("</td></tr>\n", out);
 			}
 			i++;
@@ -241,7 +219,7 @@ zone_links(const struct report_ctx *c, FILE *out)
 		report_put_href(c, out, "report?plan=%" PRId64 "&zone=%" PRId64, c->in->plan_id,
 		                s->zones[z].id);
 		fputs("\">", out);
-		put_name(c, out, report_zone_label, s->zones[z].id);
+		report_put_label(c, out, report_zone_label, s->zones[z].id);
 		fputs("</a></li>", out);
 	}
 	fputs("</ul>\n", out);

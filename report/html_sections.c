@@ -22,29 +22,6 @@ zone_row_of(const struct report_ctx *c)
 	return c->in->zone_id != 0 ? idmap_get(&c->ix.zone, c->in->zone_id) : IDMAP_NONE;
 }
 
-static bool
-enterprise_on_page(const struct report_ctx *c, int64_t enterprise_id)
-{
-	const struct enterprise *e;
-
-	if (c->in->zone_id == 0)
-		return true;
-	e = report_enterprise(c, enterprise_id);
-	return e != NULL && e->zone_id == c->in->zone_id;
-}
-
-static void
-put_label(const struct report_ctx *c, FILE *out,
-          void (*label)(const struct report_ctx *, int64_t, struct report_buf *), int64_t id)
-{
-	struct report_buf b;
-
-	report_buf_init(&b);
-	label(c, id, &b);
-	report_put_html(out, report_buf_text(&b));
-	report_buf_free(&b);
-}
-
 /* The key of the park's lists after a name, small; "位置估算" when the position is an estimate. */
 static void
 put_key(FILE *out, const char *key, bool approximate)
@@ -170,7 +147,7 @@ report_html_roster(const struct report_ctx *c, FILE *out)
 			fputs("<tr>", out);
 			if (shown++ == 0) {
 				fprintf(out, "<th rowspan=\"%zu\">", rows);
-				put_label(c, out, report_zone_label, s->zones[z].id);
+				report_put_label(c, out, report_zone_label, s->zones[z].id);
 				fputs("</th>", out);
 			}
 			fputs("<td>", out);
@@ -234,7 +211,7 @@ report_html_uncovered(const struct report_ctx *c, FILE *out)
 		shown++;
 		cm = r != IDMAP_NONE ? &c->s->communities[r] : NULL;
 		fputs("<tr><td>", out);
-		put_label(c, out, report_community_name, p->uncovered[i].community_id);
+		report_put_label(c, out, report_community_name, p->uncovered[i].community_id);
 		if (cm != NULL)
 			put_key(out, cm->code, cm->approximate);
 		fprintf(out, "</td><td class=\"n over\">%" PRId64 "</td>",
@@ -269,7 +246,7 @@ report_html_pairs(const struct report_ctx *c, FILE *out)
 	          max = c->in->zone_id != 0 ? PAIRS_ZONE_MAX : PAIRS_WHOLE_MAX;
 
 	for (i = 0; i < p->n_pairs; i++)
-		total += enterprise_on_page(c, p->pairs[i].enterprise_id);
+		total += report_enterprise_on_page(c, p->pairs[i].enterprise_id);
 	fputs("<h2>结对共建明细</h2>\n", out);
 	if (total == 0) {
 		fputs("<p>没有结对。</p>\n", out);
@@ -291,21 +268,21 @@ report_html_pairs(const struct report_ctx *c, FILE *out)
 		const struct enterprise *e = report_enterprise(c, pp->enterprise_id);
 		const struct community *cm = report_community(c, pp->community_id);
 
-		if (!enterprise_on_page(c, pp->enterprise_id))
+		if (!report_enterprise_on_page(c, pp->enterprise_id))
 			continue;
 		shown++;
 		fputs("<tr><td>", out);
 		if (c->in->zone_id == 0) {
 			if (e != NULL)
-				put_label(c, out, report_zone_code, e->zone_id);
+				report_put_label(c, out, report_zone_code, e->zone_id);
 			fputs("</td><td>", out);
 		}
-		put_label(c, out, report_enterprise_name, pp->enterprise_id);
+		report_put_label(c, out, report_enterprise_name, pp->enterprise_id);
 		if (e != NULL)
 			put_key(out, e->credit_code, e->approximate);
 		fprintf(out, "</td><td>%s</td><td>",
 		        e != NULL ? report_org_words(e->party_org) : "");
-		put_label(c, out, report_community_name, pp->community_id);
+		report_put_label(c, out, report_community_name, pp->community_id);
 		if (cm != NULL)
 			put_key(out, cm->code, cm->approximate);
 		fprintf(out, "</td><td class=\"n\">%" PRId64 "</td><td>", pp->score);

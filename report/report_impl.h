@@ -96,6 +96,12 @@ void report_enterprise_name(const struct report_ctx *c, int64_t id, struct repor
 void report_community_name(const struct report_ctx *c, int64_t id, struct report_buf *b);
 void report_instructor_name(const struct report_ctx *c, int64_t id, struct report_buf *b);
 void report_period_label(const struct report_ctx *c, int64_t id, struct report_buf *b);
+/* A label of one of the above, HTML-escaped, straight to out. */
+void report_put_label(const struct report_ctx *c, FILE *out,
+                      void (*label)(const struct report_ctx *, int64_t, struct report_buf *),
+                      int64_t id);
+/* Whether the enterprise belongs on this page (a zone's page: in the zone). */
+bool report_enterprise_on_page(const struct report_ctx *c, int64_t enterprise_id);
 /* "2/3 (养老、托育)": the community's needs the enterprise offers, of all its needs. */
 void report_needs_met(const struct enterprise *e, const struct community *cm, struct report_buf *b);
 /* The needs joined by "、" ("" when none). */
