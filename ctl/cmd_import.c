@@ -25,6 +25,7 @@ static const struct ctl_option opt_dry_run = {.long_name = "dry-run", .kind = CT
 static const struct ctl_option opt_replace = {.long_name = "replace", .kind = CTL_FLAG};
 static const struct ctl_option opt_crs = {.long_name = "crs", .kind = CTL_VALUE};
 static const struct ctl_option opt_place = {.long_name = "place-missing", .kind = CTL_VALUE};
+static const struct ctl_option opt_bulk = {.long_name = "bulk", .kind = CTL_VALUE};
 static const struct ctl_option opt_json = {.long_name = "json", .kind = CTL_FLAG};
 static const struct ctl_option opt_output = {
     .long_name = "output", .letter = 'o', .kind = CTL_VALUE};
@@ -209,6 +210,7 @@ result_json(const struct imp_result *r, const struct imp_options *o)
 	json_object_set_new(d, "changes", c);
 	json_object_set_new(d, "import_id",
 	                    r->log_id > 0 ? json_integer((json_int_t)r->log_id) : json_null());
+	json_object_set_new(d, "bulk", json_boolean(r->bulk));
 	json_object_set_new(d, "ms",
 	                    json_pack("{s:f, s:f, s:f}", "read", r->ms_read, "check", r->ms_check,
 	                              "write", r->ms_write));
@@ -221,6 +223,7 @@ run_import(const struct ctl_args *a)
 	struct imp_options o;
 	struct imp_result r;
 	const char *crs = ctl_text(a, "crs"), *place = ctl_text(a, "place-missing");
+	const char *bulk = ctl_text(a, "bulk");
 	char err[1024], user[256];
 	PGconn *conn;
 	int rc;
@@ -235,6 +238,16 @@ run_import(const struct ctl_args *a)
 	}
 	if (place != NULL && strcmp(place, "zone") != 0) {
 		ctl_error("import", "--place-missing: '%s' is not zone", place);
+		return EXIT_USAGE;
+	}
+	if (bulk == NULL || strcmp(bulk, "auto") == 0)
+		o.bulk = IMP_BULK_AUTO;
+	else if (strcmp(bulk, "yes") == 0)
+		o.bulk = IMP_BULK_YES;
+	else if (strcmp(bulk, "no") == 0)
+		o.bulk = IMP_BULK_NO;
+	else {
+		ctl_error("import", "--bulk: '%s' is not auto, yes or no", bulk);
 		return EXIT_USAGE;
 	}
 	o.path = a->pos[1];
@@ -297,12 +310,13 @@ run_import(const struct ctl_args *a)
 const struct ctl_verb ctl_verb_import = {
     .name = "import",
     .usage = "import KIND FILE [--dsn DSN] [--encoding utf-8|gb18030] [--dry-run]\n"
-             "             [--replace] [--crs wgs84|gcj02] [--place-missing zone] [--json]",
+             "             [--replace] [--crs wgs84|gcj02] [--place-missing zone]\n"
+             "             [--bulk auto|yes|no] [--json]",
     .summary = "bring in one of the park's lists (CSV from Excel): checked whole,\n"
                "             written in one transaction or not at all",
     .help = "usage: parkplanctl import KIND FILE [--dsn DSN] [--encoding utf-8|gb18030]\n"
             "                          [--dry-run] [--replace] [--crs wgs84|gcj02]\n"
-            "                          [--place-missing zone] [--json]\n"
+            "                          [--place-missing zone] [--bulk auto|yes|no] [--json]\n"
             "\n"
             "KIND: zones, enterprises, communities, instructors, periods, availability,\n"
             "rules (or their Chinese names).  FILE: CSV as Excel saves it, in UTF-8 (with\n"
@@ -319,9 +333,13 @@ const struct ctl_verb ctl_verb_import = {
             "\n"
             "  --crs gcj02          the coordinates come from a Chinese map service\n"
             "  --place-missing zone a row without coordinates goes to its zone's centroid\n"
-            "                       and is marked approximate\n",
+            "                       and is marked approximate\n"
+            "  --bulk auto|yes|no   write a large list with the table's indexes and foreign\n"
+            "                       keys put aside and built again after (auto: when at\n"
+            "                       least 5 000 rows and a quarter of the table are written;\n"
+            "                       the table is locked for the write)\n",
     .options = CTL_OPTIONS(&opt_dsn, &opt_encoding, &opt_dry_run, &opt_replace, &opt_crs,
-                           &opt_place, &opt_json, &opt_help),
+                           &opt_place, &opt_bulk, &opt_json, &opt_help),
     .flags = CTL_OFFLINE,
     .wording = CTL_WORDING_USAGE,
     .min_args = 2,

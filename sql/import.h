@@ -60,6 +60,13 @@ const char *imp_encoding_name(enum imp_encoding e);
 #define IMP_MAX_ITEM_CHARS 64
 #define IMP_MAX_LISTED 1000 /* problems (and changes) listed; the rest are counted */
 
+/* How a large list is written (import_bulk.c). */
+enum imp_bulk {
+	IMP_BULK_AUTO, /* put the indexes aside when many rows are written */
+	IMP_BULK_YES,  /* whenever a row is written */
+	IMP_BULK_NO    /* never: row by row */
+};
+
 struct imp_options {
 	enum imp_kind kind;
 	const char *path;           /* the file */
@@ -69,6 +76,7 @@ struct imp_options {
 	bool gcj02;                 /* coordinates are GCJ-02 (Chinese map services) */
 	bool place_missing;         /* a row without coordinates goes to its zone's centroid */
 	const char *who;            /* for import_log: the login that ran it */
+	enum imp_bulk bulk;
 };
 
 struct imp_problem {
@@ -101,6 +109,7 @@ struct imp_result {
 	struct imp_change *changes; /* new, changed, retired; at most IMP_MAX_LISTED of each */
 	size_t n_changes;
 	int64_t log_id; /* the import_log row written; 0 for a dry run or a failure */
+	bool bulk;      /* written with the table's indexes put aside */
 	double ms_read, ms_check, ms_write;
 };
 

@@ -211,6 +211,14 @@ imp_col_index(const struct imp_kind_spec *k, const char *key)
 {
 	int i;
 
+	/*
+	 * Called for every cell of every row with a literal key; the same
+	 * literal is, as a rule, the same address as the table's, found without
+	 * comparing a byte (a city list: a tenth of the import's time otherwise).
+	 */
+	for (i = 0; i < k->n_cols; i++)
+		if (k->cols[i].key == key)
+			return i;
 	for (i = 0; i < k->n_cols; i++)
 		if (strcmp(k->cols[i].key, key) == 0)
 			return i;

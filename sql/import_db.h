@@ -89,6 +89,11 @@ bool imp_state_active(const struct imp_run *r, int64_t srow);
 int imp_write(struct imp_run *r);
 int imp_write_log(struct imp_run *r);
 
+/* import_bulk.c: a large write with the table's indexes and foreign keys put aside. */
+bool imp_bulk_wanted(const struct imp_run *r, size_t n_state);
+int imp_bulk_begin(struct imp_run *r, const char *table, PGresult **saved);
+int imp_bulk_end(struct imp_run *r, PGresult *saved);
+
 /* import_refs.c: what needs the other tables. */
 void imp_check_row_refs(struct imp_run *r, size_t row, struct imp_merged *m);
 int imp_check_rules(struct imp_run *r);

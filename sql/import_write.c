@@ -3,7 +3,9 @@
  * reserved first), new rows by COPY in the file's order, changed rows by
  * COPY into a temporary table and one UPDATE, retired rows set inactive
  * (never deleted), an instructor's availability replaced whole, and the
- * import_log row.  All inside the transaction import_db.c opened.
+ * import_log row.  All inside the transaction import_db.c opened; a large
+ * list with the table's indexes put aside while it is written
+ * (import_bulk.c).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -230,18 +232,14 @@ write_availability(struct imp_run *r)
 	return copy_close(r, f, "COPY instructor_unavailable");
 }
 
-int
-imp_write(struct imp_run *r)
+/* New rows, changed rows, retired rows. */
+static int
+write_rows(struct imp_run *r, const char *table, const char *cols)
 {
-	const char *table = imp_db_table(r->kind), *cols = imp_db_cols(r->kind);
 	char sql[2048], pcols[1024];
 	int n = PQntuples(r->state), s;
 	FILE *f;
 
-	if (r->kind == IMP_AVAILABILITY)
-		return write_availability(r);
-	if (r->kind == IMP_ENTERPRISES && write_orgs(r) < 0)
-		return -1;
 	if (r->res->n_new > 0) {
 		snprintf(sql, sizeof(sql), "COPY %s (%s) FROM STDIN", table, cols);
 		if (copy_rows(r, sql, ST_NEW) < 0)
@@ -283,6 +281,31 @@ imp_write(struct imp_run *r)
 			return -1;
 	}
 	return 0;
+}
+
+int
+imp_write(struct imp_run *r)
+{
+	const char *table = imp_db_table(r->kind), *cols = imp_db_cols(r->kind);
+	int n = PQntuples(r->state), rc;
+	PGresult *bulk = NULL;
+
+	if (r->kind == IMP_AVAILABILITY)
+		return write_availability(r);
+	if (r->kind == IMP_ENTERPRISES && write_orgs(r) < 0)
+		return -1;
+	if (imp_bulk_wanted(r, (size_t)n)) {
+		if (imp_bulk_begin(r, table, &bulk) < 0) {
+			PQclear(bulk);
+			return -1;
+		}
+		r->res->bulk = true;
+	}
+	rc = write_rows(r, table, cols);
+	if (rc == 0 && bulk != NULL)
+		rc = imp_bulk_end(r, bulk);
+	PQclear(bulk);
+	return rc;
 }
 
 int
