@@ -66,6 +66,37 @@ set -e
 [ "$rc" = 1 ] && grep -q "no such plan" "$T_DIR/n3.err" ||
 	fail "an admin_group member could not approve: $rc $(cat "$T_DIR/n3.err")"
 ok "SO_PEERCRED: denied, then socket_group, then admin_group (each after a reload)"
+
+# --- not dumpable: a parkpland run by nobody has its /proc files owned by
+# root (no core, no ptrace or /proc/PID/mem by its own user: the DSN's
+# password stays in); a dumpable process of nobody's, sleep, keeps its own,
+# so the check can tell them apart.  The database is unreachable on purpose:
+# the daemon waits for it and answers meanwhile.
+nd=$T_DIR/nobody
+mkdir "$nd"
+chown nobody "$nd"
+printf '[daemon]\nsocket = %s/s.sock\n[database]\ndsn = host=%s/nopg dbname=x\n[planner]\nstartup_run = false\n' \
+	"$nd" "$nd" >"$nd/p.conf"
+chown nobody "$nd/p.conf"
+chmod 0600 "$nd/p.conf"
+cp "$PARKPLAND" "$nd/parkpland"
+chmod 0755 "$nd/parkpland"
+# (setpriv itself in the background, not a function: $! is then the process)
+setpriv --reuid=nobody --regid="$nogroup" --clear-groups "$nd/parkpland" -c "$nd/p.conf" \
+	>"$nd/log" 2>&1 &
+np=$!
+setpriv --reuid=nobody --regid="$nogroup" --clear-groups sleep 60 &
+sp=$!
+t_wait_for "nobody's parkpland to open its socket" 30 test -S "$nd/s.sock"
+d_owner=$(stat -c %u "/proc/$np/environ")
+s_owner=$(stat -c %u "/proc/$sp/environ")
+d_uid=$(awk '/^Uid:/ {print $2}' "/proc/$np/status")
+kill "$np" "$sp"
+wait "$np" "$sp" 2>/dev/null || true
+[ "$d_uid" = "$(id -u nobody)" ] || fail "nobody's parkpland runs as uid $d_uid"
+[ "$d_owner" = 0 ] || fail "parkpland is dumpable: its /proc/PID/environ is uid $d_owner's"
+[ "$s_owner" = "$(id -u nobody)" ] || fail "the dumpable control: environ of uid $s_owner"
+ok "not dumpable: nobody's parkpland has /proc/PID/environ owned by root (a dumpable sleep: by nobody)"
 else
 	echo "skip: SO_PEERCRED checks need root (runuser -u nobody)"
 fi
