@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "dberr.h"
-#include "import_db.h"
+#include "import_run.h"
 
 /* A stored value as the list shows it (enumerations in the headers' language). */
 static const char *

@@ -21,7 +21,7 @@
 #include <string.h>
 
 #include "dberr.h"
-#include "import_db.h"
+#include "import_run.h"
 
 /* Below this many rows written, or when they are few beside the table, row by row. */
 #define BULK_MIN_ROWS 5000

@@ -6,7 +6,9 @@
  *	import_value.c  cell values: numbers, dates, lists, enumerations, keys;
  *	                the problems list, in the headers' language
  *	import_check.c  every check that needs no database
- *	import_db.c     what needs the database: references, the diff, the write
+ *	import_db.c     what needs the database: the run, the diff (import_run.c:
+ *	                what its parts share; import_refs.c: references;
+ *	                import_write.c, import_bulk.c: the write)
  *	import_rows.c   a row of a kind as the database stores it (COPY)
  *	export_data.c   the data back as a list; csvout.c writes CSV
  */

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "import_db.h"
+#include "import_run.h"
 #include "snapshot.h"
 
 /* Did the cell parse?  (A cell that did not was reported already.) */
@@ -476,4 +476,20 @@ imp_check_zones_in_use(struct imp_run *r)
 		         "名单中没有此片区，但仍有 %s 家在册企业属于它：不能停用",
 		         PQgetvalue(r->zone_use.res, (int)u, 1));
 	}
+}
+
+/* The row as it will be, its references resolved, problems not reported again. */
+void
+imp_resolve(struct imp_run *r, size_t row, struct imp_merged *m)
+{
+	struct imp_problems saved = r->p;
+	bool bad = r->t.bad[row];
+
+	memset(&r->p, 0, sizeof(r->p));
+	r->p.zh = saved.zh;
+	imp_merge(r, row, m);
+	imp_check_row_refs(r, row, m);
+	imp_problems_free(&r->p);
+	r->p = saved;
+	r->t.bad[row] = bad;
 }

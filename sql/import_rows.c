@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "copytext.h"
-#include "import_db.h"
+#include "import_run.h"
 #include "snapshot.h"
 
 /*

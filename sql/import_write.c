@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "dberr.h"
-#include "import_db.h"
+#include "import_run.h"
 #include "snapshot.h"
 
 static int64_t

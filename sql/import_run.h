@@ -1,10 +1,12 @@
 /*
- * import_db.h - between the import's database side (import_db.c), the rows
- * as the database holds them (import_rows.c) and export-data
- * (export_data.c).  Internal to sql/.
+ * import_run.h - one import while it runs, between its parts: what they
+ * share (import_run.c), the checks against the database (import_db.c,
+ * import_refs.c), the writing (import_write.c, import_bulk.c), the rows as
+ * the database holds them (import_rows.c) and export-data (export_data.c).
+ * Internal to sql/.
  */
-#ifndef PARKPLAN_IMPORT_DB_H
-#define PARKPLAN_IMPORT_DB_H
+#ifndef PARKPLAN_IMPORT_RUN_H
+#define PARKPLAN_IMPORT_RUN_H
 
 #include <stdint.h>
 #include <stdio.h>
@@ -35,6 +37,7 @@ struct imp_lookup {
 
 /* The id in column 1 of the lookup's row for key; 0 when absent. */
 int64_t imp_lookup_id(const struct imp_lookup *l, const char *key);
+void imp_lookup_free(struct imp_lookup *l);
 
 enum imp_status { ST_SKIP, ST_NEW, ST_CHANGED, ST_UNCHANGED };
 
@@ -77,12 +80,14 @@ const char *imp_col_name(const struct imp_run *r, int col);
 /* Build the row as it will be (see struct imp_merged). */
 void imp_merge(struct imp_run *r, size_t row, struct imp_merged *m);
 
-/* The same with the references resolved, and no problem reported again. */
+/* import_refs.c: the same with the references resolved, and no problem reported again. */
 void imp_resolve(struct imp_run *r, size_t row, struct imp_merged *m);
 
-/* Statements of the import (import_db.c): errors into r->err. */
+/* Statements of the import: errors into r->err. */
 int imp_exec(struct imp_run *r, const char *sql);
 PGresult *imp_query(struct imp_run *r, const char *sql, int n, const char *const *params);
+/* The tables the run's kind refers to, into r's lookups. */
+int imp_load_lookups(struct imp_run *r);
 bool imp_state_active(const struct imp_run *r, int64_t srow);
 
 /* import_write.c: the rows, then the import_log row. */
