@@ -1,8 +1,9 @@
 /*
  * explain_ctx.h - what the parts of an explanation share, private to
- * solver/explain*.c: the context of one explain() call, the helpers that
- * build its JSON values and its texts (explain.c), the plan's pairs seen
- * from either side (explain_pairing.c), why a pair lost
+ * solver/explain*.c: the context of one explain() call (explain.c), the
+ * helpers that build its JSON values and its texts (explain_json.c), the
+ * plan's pairs seen from either side (explain_pairs.c), an enterprise's or
+ * a community's part (explain_pairing.c), why a pair lost
  * (explain_lost.c) and an instructor's periods (explain_roster.c).
  *
  * Every helper that can run out of memory sets x->oom and goes on; explain()
@@ -55,7 +56,7 @@ com(const struct explain_ctx *x, size_t row)
 	return &x->s->communities[row];
 }
 
-/* explain.c: JSON values */
+/* explain_json.c: JSON values */
 json_t *explain_text(struct explain_ctx *x, const char *s); /* invalid UTF-8 shown as '?' */
 json_t *explain_textf(struct explain_ctx *x, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -68,7 +69,7 @@ json_t *explain_codes(struct explain_ctx *x, const struct codes *c);
 json_t *explain_zone_ref(struct explain_ctx *x, int64_t zone_id); /* null when unknown */
 json_t *explain_part(struct explain_ctx *x, const struct plan_part *part);
 
-/* explain.c: texts, a malloc'd string (NULL while empty) grown by vasprintf */
+/* explain_json.c: texts, a malloc'd string (NULL while empty) grown by vasprintf */
 void explain_append(struct explain_ctx *x, char **text, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void explain_vappend(struct explain_ctx *x, char **text, const char *fmt, va_list ap)
@@ -80,7 +81,7 @@ void explain_vappend(struct explain_ctx *x, char **text, const char *fmt, va_lis
 void explain_block(struct explain_ctx *x, const char **code, char **reason, const char *block_code,
                    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
-/* explain_pairing.c */
+/* explain_pairs.c: the plan's pairs, one pair's facts and terms */
 int explain_pairs_build(struct explain_ctx *x);
 void explain_pairs_free(struct explain_ctx *x);
 bool explain_in_plan(const struct explain_ctx *x, int64_t eid, int64_t cid);
@@ -90,6 +91,8 @@ const char *explain_pairing_status(const struct explain_ctx *x);
 bool explain_pairing_ran(const struct explain_ctx *x);
 json_t *explain_pair_terms(struct explain_ctx *x, const struct enterprise *e,
                            const struct community *c, const struct pair_terms *t, bool pinned);
+
+/* explain_pairing.c */
 json_t *explain_enterprise(struct explain_ctx *x, size_t row);
 json_t *explain_community(struct explain_ctx *x, size_t row);
 
