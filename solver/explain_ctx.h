@@ -21,7 +21,7 @@
 
 #include "explain.h"
 #include "index.h"
-#include "pairing.h"
+#include "pairing_candidates.h"
 #include "plan.h"
 #include "snapshot.h"
 

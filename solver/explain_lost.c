@@ -21,7 +21,7 @@
 #include <string.h>
 
 #include "explain_ctx.h"
-#include "pairing.h"
+#include "pairing_candidates.h"
 
 static int
 cmp_lost(const void *a, const void *b)

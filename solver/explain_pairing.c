@@ -41,7 +41,7 @@
 #include "explain_ctx.h"
 #include "geo.h"
 #include "index.h"
-#include "pairing.h"
+#include "pairing_candidates.h"
 #include "roster.h"
 
 /*

@@ -15,7 +15,7 @@
 #include "explain_ctx.h"
 #include "geo.h"
 #include "index.h"
-#include "pairing.h"
+#include "pairing_candidates.h"
 
 /* ---------------------------------------------------------------- rules */
 

@@ -11,7 +11,7 @@
  * numbers beyond the flow's bounds, as the tests' cross-check (force_mip
  * makes it serve always) and for the LP export.
  */
-#include "pairing_impl.h"
+#include "pairing_parts.h"
 
 #include <float.h>
 #include <math.h>

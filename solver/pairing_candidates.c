@@ -7,7 +7,7 @@
  * enterprises x communities.  Pins, forbids and the pairs of the plan in
  * force are looked up in a hash set of (enterprise, community) rows.
  */
-#include "pairing_impl.h"
+#include "pairing_parts.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -5,7 +5,7 @@
  * must meet, P, the warm start, a bound without the LP), and a plan into
  * the plan part.
  */
-#include "pairing_impl.h"
+#include "pairing_parts.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -16,7 +16,7 @@
  * solves the same network with the keep bonus of the plan in force's pairs
  * raised (pairing_net_costs()).  Arcs are built in candidate order.
  */
-#include "pairing_impl.h"
+#include "pairing_parts.h"
 
 #include <inttypes.h>
 #include <stdio.h>

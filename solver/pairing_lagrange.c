@@ -30,7 +30,7 @@
  * network of that flow names the communities and enterprises whose limits
  * hold the pairs back (a minimum cut).
  */
-#include "pairing_impl.h"
+#include "pairing_parts.h"
 
 #include <math.h>
 #include <stdio.h>

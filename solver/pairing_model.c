@@ -14,7 +14,7 @@
  * renumbers those columns: the warm start (the plan in force) can only be
  * offered in the columns of the model as built here.
  */
-#include "pairing_impl.h"
+#include "pairing_parts.h"
 
 #include <limits.h>
 #include <math.h>

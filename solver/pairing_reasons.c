@@ -5,7 +5,7 @@
  * whatever the optimiser does, and max_changes beyond what can be kept.
  * Each reason is a text built in a memory stream.
  */
-#include "pairing_impl.h"
+#include "pairing_parts.h"
 
 #include <stdarg.h>
 #include <stdio.h>

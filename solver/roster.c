@@ -37,7 +37,7 @@
  * "one-period LPs" (the time ran out in the root LP), "first roster"
  * (nobody to place); "" when the infeasibility is read off the data.
  */
-#include "roster_impl.h"
+#include "roster_parts.h"
 
 #include <float.h>
 #include <math.h>

@@ -1,7 +1,7 @@
 /*
  * roster.h - the roster model's data (docs/model.md §3): workloads, seats
  * and the terms of each instructor-zone pairing (roster_data.c).  Shared
- * by the roster's models (roster_impl.h) and the explanations.
+ * by the roster's models (roster_parts.h) and the explanations.
  */
 #ifndef PARKPLAN_ROSTER_H
 #define PARKPLAN_ROSTER_H

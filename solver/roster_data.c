@@ -4,7 +4,7 @@
  * Hamilton's apportionment, and the terms of each instructor-zone
  * placement (roster.h; the explanations use them too).
  */
-#include "roster_impl.h"
+#include "roster_parts.h"
 
 #include <math.h>
 #include <string.h>

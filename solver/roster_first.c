@@ -5,7 +5,7 @@
  * GLPK's warm start and the fallback plan; a period it cannot roster is
  * infeasible, and says why (roster_reasons.c).
  */
-#include "roster_impl.h"
+#include "roster_parts.h"
 
 #include <string.h>
 

@@ -21,7 +21,7 @@
  * raise R, and each flow takes a fraction of a second where GLPK's simplex
  * took seconds a period at city scale.
  */
-#include "roster_impl.h"
+#include "roster_parts.h"
 
 #include <math.h>
 #include <string.h>

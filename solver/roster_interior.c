@@ -5,7 +5,7 @@
  * LPs and a neighbourhood search; its row duals give a bound on R that
  * often proves the roster optimal, and fix columns no better roster uses.
  */
-#include "roster_impl.h"
+#include "roster_parts.h"
 
 #include <math.h>
 #include <string.h>

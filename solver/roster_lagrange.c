@@ -4,7 +4,7 @@
  * multipliers, each instructor's walk through the periods solved exactly.
  * With the local search, it states the gap when the model does not fit.
  */
-#include "roster_impl.h"
+#include "roster_parts.h"
 
 #include <math.h>
 #include <string.h>

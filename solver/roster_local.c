@@ -3,7 +3,7 @@
  * §3): single moves and swaps, for when the whole model would not fit in
  * the memory or the time left.
  */
-#include "roster_impl.h"
+#include "roster_parts.h"
 
 #include <string.h>
 

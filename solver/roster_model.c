@@ -3,7 +3,7 @@
  * every period or over one: building it, what it costs in memory, the
  * roster in hand as its columns and back, and its export as an LP file.
  */
-#include "roster_impl.h"
+#include "roster_parts.h"
 
 #include <inttypes.h>
 #include <limits.h>

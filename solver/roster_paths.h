@@ -8,7 +8,7 @@
 #ifndef PARKPLAN_ROSTER_PATHS_H
 #define PARKPLAN_ROSTER_PATHS_H
 
-#include "roster_impl.h"
+#include "roster_parts.h"
 
 struct paths {
 	struct roster_model *m;

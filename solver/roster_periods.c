@@ -5,7 +5,7 @@
  * GLPK's simplex gives it an integral roster quickly even where the whole
  * model is slow.
  */
-#include "roster_impl.h"
+#include "roster_parts.h"
 
 #include <math.h>
 #include <string.h>

@@ -6,7 +6,7 @@
  * forbids make impossible.  Each reason names the period, and the zones
  * concerned (a few of them, then "and K more").
  */
-#include "roster_impl.h"
+#include "roster_parts.h"
 
 #include <inttypes.h>
 #include <stdio.h>

@@ -4,7 +4,7 @@
  * and the roster in hand, zone_of: its R, the value of one placement, and
  * the plan part it makes.
  */
-#include "roster_impl.h"
+#include "roster_parts.h"
 
 #include <limits.h>
 #include <string.h>

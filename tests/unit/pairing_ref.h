@@ -18,7 +18,7 @@
 
 #include "check.h"
 #include "index.h"
-#include "pairing.h"
+#include "pairing_candidates.h"
 #include "plan.h"
 #include "snapshot.h"
 #include "solver.h"

@@ -21,7 +21,7 @@
 #include "check.h"
 #include "geo.h"
 #include "index.h"
-#include "pairing.h"
+#include "pairing_candidates.h"
 #include "pairing_ref.h"
 #include "plan.h"
 #include "snapshot.h"

@@ -24,7 +24,7 @@
 
 #include "check.h"
 #include "index.h"
-#include "pairing.h"
+#include "pairing_candidates.h"
 #include "pairing_ref.h"
 #include "plan.h"
 #include "snapshot.h"

@@ -1,6 +1,6 @@
 /*
- * pairing_impl.h - what the files of the pairing model (docs/model.md §2)
- * share; the explanations use pairing.h alone.
+ * pairing_parts.h - what the files of the pairing model (docs/model.md §2)
+ * share; the explanations use pairing_candidates.h alone.
  *
  *   pairing_candidates.c  the terms of a pair's score, the pair set, the
  *                         spatial grid, the candidates
@@ -16,15 +16,15 @@
  *                         the row cannot be met
  *   pairing.c             pairing_solve(): which method, and the plan part
  */
-#ifndef PARKPLAN_PAIRING_IMPL_H
-#define PARKPLAN_PAIRING_IMPL_H
+#ifndef PARKPLAN_PAIRING_PARTS_H
+#define PARKPLAN_PAIRING_PARTS_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "lp.h"
-#include "pairing.h"
+#include "pairing_candidates.h"
 #include "plan.h"
 
 /* A pair of the plan in force, and what became of it. */

@@ -1,10 +1,10 @@
 /*
- * pairing.h - the pairing model's data (docs/model.md §2): candidates and
+ * pairing_candidates.h - the pairing model's data (docs/model.md §2): candidates and
  * their scores (pairing_candidates.c).  Shared by the pairing's models
- * (pairing_impl.h) and the explanations.
+ * (pairing_parts.h) and the explanations.
  */
-#ifndef PARKPLAN_PAIRING_H
-#define PARKPLAN_PAIRING_H
+#ifndef PARKPLAN_PAIRING_CANDIDATES_H
+#define PARKPLAN_PAIRING_CANDIDATES_H
 
 #include <stdbool.h>
 #include <stddef.h>

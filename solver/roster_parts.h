@@ -1,5 +1,5 @@
 /*
- * roster_impl.h - what the files of the instructor roster (docs/model.md
+ * roster_parts.h - what the files of the instructor roster (docs/model.md
  * §3) share; the explanations use roster.h alone.
  *
  *   roster_data.c      workloads, Hamilton's seats, the terms (roster.h)
@@ -21,8 +21,8 @@
  *                      from it
  *   roster.c           roster_solve(): which path, and the plan part
  */
-#ifndef PARKPLAN_ROSTER_IMPL_H
-#define PARKPLAN_ROSTER_IMPL_H
+#ifndef PARKPLAN_ROSTER_PARTS_H
+#define PARKPLAN_ROSTER_PARTS_H
 
 #include <stdbool.h>
 #include <stddef.h>
