@@ -6,6 +6,7 @@
  */
 #include <inttypes.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -290,4 +291,18 @@ report_plan_state(const struct report_ctx *c)
 	if (report_run_text(c, "approved_at")[0] != '\0')
 		return "已批准";
 	return "草案";
+}
+
+/* An href: the prefix, then the formatted path, escaped for an attribute (report_impl.h). */
+void
+report_put_href(const struct report_ctx *c, FILE *out, const char *fmt, ...)
+{
+	va_list ap;
+	char path[256];
+
+	va_start(ap, fmt);
+	vsnprintf(path, sizeof(path), fmt, ap);
+	va_end(ap);
+	report_put_html(out, c->in->link_prefix != NULL ? c->in->link_prefix : "");
+	report_put_html(out, path);
 }

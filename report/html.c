@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,19 +85,6 @@ static const char style[] =
     "padding-top:8px}"
     "@media print{body{background:#fff}main{padding:0;max-width:none}"
     "a{color:inherit}.parts{break-inside:avoid}}";
-
-void
-report_put_href(const struct report_ctx *c, FILE *out, const char *fmt, ...)
-{
-	va_list ap;
-	char path[256];
-
-	va_start(ap, fmt);
-	vsnprintf(path, sizeof(path), fmt, ap);
-	va_end(ap);
-	report_put_html(out, c->in->link_prefix != NULL ? c->in->link_prefix : "");
-	report_put_html(out, path);
-}
 
 static const char *
 state_class(const char *state)

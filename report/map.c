@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "map.h"
+#include "map_parts.h"
 
 static void
 bbox_add(struct bbox *b, double lat, double lon)

@@ -9,7 +9,7 @@
 #include <stdio.h>
 
 #include "geo.h"
-#include "map.h"
+#include "map_parts.h"
 
 static const char *const org_id[] = {
     [ORG_COMMITTEE] = "m1",    [ORG_GENERAL_BRANCH] = "m2", [ORG_BRANCH] = "m3",

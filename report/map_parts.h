@@ -1,11 +1,11 @@
 /*
- * map.h - what the parts of the map share, private to report/map*.c: its
+ * map_parts.h - what the parts of the map share, private to report/map*.c: its
  * sizes and limits, the projection, and one map being drawn (map.c draws
  * the enterprises, the pairs and the communities, map_zones.c the zones and
  * their labels, map_legend.c the symbols, the scale bar and the legend).
  */
-#ifndef PARKPLAN_REPORT_MAP_H
-#define PARKPLAN_REPORT_MAP_H
+#ifndef PARKPLAN_REPORT_MAP_PARTS_H
+#define PARKPLAN_REPORT_MAP_PARTS_H
 
 #include <stdbool.h>
 #include <stddef.h>

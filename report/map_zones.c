@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "map.h"
+#include "map_parts.h"
 
 struct pt {
 	double x, y;
