@@ -211,6 +211,7 @@ result_json(const struct imp_result *r, const struct imp_options *o)
 	json_object_set_new(d, "import_id",
 	                    r->log_id > 0 ? json_integer((json_int_t)r->log_id) : json_null());
 	json_object_set_new(d, "bulk", json_boolean(r->bulk));
+	json_object_set_new(d, "bulk_busy", json_boolean(r->bulk_busy));
 	json_object_set_new(d, "ms",
 	                    json_pack("{s:f, s:f, s:f}", "read", r->ms_read, "check", r->ms_check,
 	                              "write", r->ms_write));
@@ -336,8 +337,9 @@ const struct ctl_verb ctl_verb_import = {
             "                       and is marked approximate\n"
             "  --bulk auto|yes|no   write a large list with the table's indexes and foreign\n"
             "                       keys put aside and built again after (auto: when at\n"
-            "                       least 5 000 rows and a quarter of the table are written;\n"
-            "                       the table is locked for the write)\n",
+            "                       least 5 000 rows and a quarter of the table are written,\n"
+            "                       and the table is free within 2 s; it is locked for\n"
+            "                       the write)\n",
     .options = CTL_OPTIONS(&opt_dsn, &opt_encoding, &opt_dry_run, &opt_replace, &opt_crs,
                            &opt_place, &opt_bulk, &opt_json, &opt_help),
     .flags = CTL_OFFLINE,

@@ -110,6 +110,7 @@ struct imp_result {
 	size_t n_changes;
 	int64_t log_id; /* the import_log row written; 0 for a dry run or a failure */
 	bool bulk;      /* written with the table's indexes put aside */
+	bool bulk_busy; /* it would have been, but a reader held the table */
 	double ms_read, ms_check, ms_write;
 };
 

@@ -11,7 +11,11 @@
  * rolls the drops back with the rows, and the table is as it was.  The
  * table is locked ACCESS EXCLUSIVE for the write, so a planner reading its
  * snapshot at that moment waits (seconds) for the commit; it never sees the
- * table without its indexes.  The definitions come from the catalogue at
+ * table without its indexes.  While the import waits for that lock, every
+ * newcomer queues behind it: so with --bulk auto it waits at most
+ * BULK_LOCK_WAIT, and when a long reader holds the table (a report, someone's
+ * open transaction) the list is written row by row instead, which the
+ * import's own lock already allows.  The definitions come from the catalogue at
  * the time of the import, so a later migration's index is kept as well.
  * Only what nothing else depends on is put aside: the primary key and any
  * index behind a constraint stay, and the foreign keys of other tables that
@@ -25,6 +29,8 @@
 
 /* Below this many rows written, or when they are few beside the table, row by row. */
 #define BULK_MIN_ROWS 5000
+/* --bulk auto: how long to wait for the table before writing row by row. */
+#define BULK_LOCK_WAIT "2s"
 
 bool
 imp_bulk_wanted(const struct imp_run *r, size_t n_state)
@@ -65,11 +71,32 @@ imp_bulk_begin(struct imp_run *r, const char *table, PGresult **saved)
 	    " ORDER BY 3, 1";
 	const char *params[1] = {table};
 	char lock[128];
+	PGresult *res;
+	const char *state;
+	bool wait_long = r->o->bulk == IMP_BULK_YES, busy;
 	int i;
 
 	*saved = NULL;
 	snprintf(lock, sizeof(lock), "LOCK TABLE %s IN ACCESS EXCLUSIVE MODE", table);
-	if (imp_exec(r, lock) < 0)
+	if (!wait_long && (imp_exec(r, "SAVEPOINT imp_bulk") < 0 ||
+	                   imp_exec(r, "SET LOCAL lock_timeout = '" BULK_LOCK_WAIT "'") < 0))
+		return -1;
+	res = PQexec(r->conn, lock);
+	state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+	busy = !wait_long && state != NULL && strcmp(state, "55P03") == 0; /* lock_not_available */
+	if (PQresultStatus(res) != PGRES_COMMAND_OK && !busy) {
+		dberr_result(r->err, r->errlen, lock, res);
+		PQclear(res);
+		return -1;
+	}
+	PQclear(res);
+	if (busy) /* the savepoint takes back the lock_timeout too */
+		return imp_exec(r, "ROLLBACK TO SAVEPOINT imp_bulk") < 0 ||
+		               imp_exec(r, "RELEASE SAVEPOINT imp_bulk") < 0
+		           ? -1
+		           : 1;
+	if (!wait_long && (imp_exec(r, "SET LOCAL lock_timeout TO DEFAULT") < 0 ||
+	                   imp_exec(r, "RELEASE SAVEPOINT imp_bulk") < 0))
 		return -1;
 	*saved = imp_query(r, sql, 1, params);
 	if (*saved == NULL)

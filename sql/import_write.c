@@ -295,11 +295,13 @@ imp_write(struct imp_run *r)
 	if (r->kind == IMP_ENTERPRISES && write_orgs(r) < 0)
 		return -1;
 	if (imp_bulk_wanted(r, (size_t)n)) {
-		if (imp_bulk_begin(r, table, &bulk) < 0) {
+		rc = imp_bulk_begin(r, table, &bulk);
+		if (rc < 0) {
 			PQclear(bulk);
 			return -1;
 		}
-		r->res->bulk = true;
+		r->res->bulk = rc == 0;
+		r->res->bulk_busy = rc == 1;
 	}
 	rc = write_rows(r, table, cols);
 	if (rc == 0 && bulk != NULL)

@@ -383,4 +383,25 @@ wait "$reader"
 	fail "after the bulk write"
 ok "a bulk write waits for a reader of the table ($waited s), then writes all 5 000 rows"
 
+# --bulk auto does not wait long: with a reader holding the table for 8 s,
+# the list is written row by row after 2 s (new readers would queue
+# behind a waiting ACCESS EXCLUSIVE meanwhile)
+db=$(new_db bulkbusy)
+for k in zones periods; do imp "$db" "$k" "$work/lists/utf-8/$k.csv"; done
+"$PSQL" -X -q -d "$(dsn_of "$db")" -c "BEGIN" -c "SELECT count(*) FROM enterprise" \
+	-c "SELECT pg_sleep(8)" -c "COMMIT" >/dev/null &
+reader=$!
+sleep 0.5
+start=$(date +%s.%N)
+imp "$db" enterprises "$work/lists/utf-8/enterprises.csv"
+took=$("$PY" -c "print(round($(date +%s.%N) - $start, 2))")
+[ "$rc" = 0 ] && [ "$(jv new)" = 5000 ] && [ "$(jv bulk) $(jv bulk_busy)" = "False True" ] ||
+	fail "a busy table: exit $rc, bulk $(jv bulk) busy $(jv bulk_busy): $(cat "$work/err.txt")"
+"$PY" -c "import sys; sys.exit(0 if 1.5 <= $took < 6.5 else 1)" || fail "the busy table took $took s"
+wait "$reader"
+schema "$db" "$work/schema-busy.sql"
+cmp -s "$work/schema-fresh.sql" "$work/schema-busy.sql" || fail "the busy fallback left another schema"
+[ "$(q "$db" "SELECT count(*) FROM enterprise WHERE active")" = 5000 ] || fail "after the busy fallback"
+ok "--bulk auto with the table held by a reader: row by row after 2 s ($took s in all), schema untouched"
+
 echo "all $checks checks passed"
