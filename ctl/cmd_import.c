@@ -338,8 +338,8 @@ const struct ctl_verb ctl_verb_import = {
             "  --bulk auto|yes|no   write a large list with the table's indexes and foreign\n"
             "                       keys put aside and built again after (auto: when at\n"
             "                       least 5 000 rows and a quarter of the table are written,\n"
-            "                       and the table is free within 2 s; it is locked for\n"
-            "                       the write)\n",
+            "                       and the tables are free within 2 s; the table and\n"
+            "                       those its keys point to are locked for the write)\n",
     .options = CTL_OPTIONS(&opt_dsn, &opt_encoding, &opt_dry_run, &opt_replace, &opt_crs,
                            &opt_place, &opt_bulk, &opt_json, &opt_help),
     .flags = CTL_OFFLINE,

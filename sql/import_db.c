@@ -6,8 +6,8 @@
  *     header (import_check.c);
  *  2. BEGIN; pg_advisory_xact_lock against a concurrent import; the
  *     planning tables locked against writers (SHARE ROW EXCLUSIVE: readers,
- *     such as a planner loading its snapshot, go on); the current rows and
- *     the tables the list refers to;
+ *     such as a planner loading its snapshot, go on until a bulk write,
+ *     below); the current rows and the tables the list refers to;
  *  3. each row matched to a stored row by its key (a stored row without a
  *     key, by its name), merged with it, checked against the other tables
  *     (import_refs.c), and classed new, changed (which columns) or
@@ -16,8 +16,10 @@
  *     a dry run: ROLLBACK, what would change;
  *  5. else: new organisations, new rows (COPY, in the file's order), changed
  *     rows (COPY into a temporary table, one UPDATE), retired rows
- *     (active = false, never deleted), the import_log row, COMMIT.  The
- *     NOTIFY triggers fire at the commit: one data change for a planner.
+ *     (active = false, never deleted), the import_log row, COMMIT; a large
+ *     list with the table's indexes and foreign keys put aside meanwhile
+ *     (import_bulk.c).  The NOTIFY triggers fire at the commit: one data
+ *     change for a planner.
  */
 #include <errno.h>
 #include <inttypes.h>

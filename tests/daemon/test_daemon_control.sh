@@ -87,12 +87,14 @@ setpriv --reuid=nobody --regid="$nogroup" --clear-groups "$nd/parkpland" -c "$nd
 np=$!
 setpriv --reuid=nobody --regid="$nogroup" --clear-groups sleep 60 &
 sp=$!
+trap 'st=$?; kill -KILL "$np" "$sp" 2>/dev/null; (exit $st); t_cleanup' EXIT
 t_wait_for "nobody's parkpland to open its socket" 30 test -S "$nd/s.sock"
 d_owner=$(stat -c %u "/proc/$np/environ")
 s_owner=$(stat -c %u "/proc/$sp/environ")
 d_uid=$(awk '/^Uid:/ {print $2}' "/proc/$np/status")
-kill "$np" "$sp"
+kill "$np" "$sp" 2>/dev/null || true
 wait "$np" "$sp" 2>/dev/null || true
+trap t_cleanup EXIT
 [ "$d_uid" = "$(id -u nobody)" ] || fail "nobody's parkpland runs as uid $d_uid"
 [ "$d_owner" = 0 ] || fail "parkpland is dumpable: its /proc/PID/environ is uid $d_owner's"
 [ "$s_owner" = "$(id -u nobody)" ] || fail "the dumpable control: environ of uid $s_owner"
