@@ -16,7 +16,9 @@ t_sample
 t_config
 t_start
 
-[ "$(t_status database)" = connected ] || fail "status: database is '$(t_status database)'"
+# the socket answers before the database is connected: wait for it (bounded)
+connected() { [ "$(t_status database)" = connected ]; }
+t_wait_for "the database connected" 30 connected
 [ "$(t_status plan_in_force)" = "" ] || fail "a plan in force before any run"
 ok "daemon up, connected, no plan"
 
