@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "test_alloc.h"
 #include "index.h"
 #include "pairing_candidates.h"
 #include "plan.h"
@@ -76,26 +77,6 @@ rndf(void)
 /* ------------------------------------------------------------------ */
 /* Building snapshots by hand                                          */
 /* ------------------------------------------------------------------ */
-
-static inline char *
-xstrdup(const char *s)
-{
-	char *p = s ? strdup(s) : NULL;
-
-	if (s != NULL && p == NULL)
-		abort();
-	return p;
-}
-
-static inline void *
-xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n ? n : 1, size);
-
-	if (p == NULL)
-		abort();
-	return p;
-}
 
 static inline void
 codes_set(struct codes *c, const char *const *v, size_t n)

@@ -32,61 +32,13 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "test_alloc.h"
+#include "test_xorshift.h"
 #include "index.h"
 #include "plan.h"
 #include "roster.h"
 #include "snapshot.h"
 #include "solver.h"
-
-/* ------------------------------------------------------------------ */
-/* A small random generator of our own                                 */
-
-static uint64_t rng_state;
-
-static uint64_t
-rng_next(void)
-{
-	uint64_t x = rng_state;
-
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	rng_state = x;
-	return x;
-}
-
-/* Uniform in [0, n). */
-static int
-rng_int(int n)
-{
-	return (int)(rng_next() % (uint64_t)n);
-}
-
-static bool
-rng_chance(int percent)
-{
-	return rng_int(100) < percent;
-}
-
-static char *
-xstrdup(const char *s)
-{
-	char *d = strdup(s);
-
-	if (d == NULL)
-		abort();
-	return d;
-}
-
-static void *
-xcalloc(size_t n, size_t sz)
-{
-	void *p = calloc(n ? n : 1, sz);
-
-	if (p == NULL)
-		abort();
-	return p;
-}
 
 /* Distinct random ids in [1, range]. */
 static void

@@ -21,56 +21,12 @@
 #include <string.h>
 
 #include "check.h"
+#include "test_alloc.h"
+#include "test_xorshift.h"
 #include "index.h"
 #include "plan.h"
 #include "snapshot.h"
 #include "solver.h"
-
-static uint64_t rng_state;
-
-static uint64_t
-rng_next(void)
-{
-	uint64_t x = rng_state;
-
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	rng_state = x;
-	return x;
-}
-
-static int
-rng_int(int n)
-{
-	return (int)(rng_next() % (uint64_t)n);
-}
-
-static bool
-rng_chance(int percent)
-{
-	return rng_int(100) < percent;
-}
-
-static void *
-xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n ? n : 1, size);
-
-	if (p == NULL)
-		abort();
-	return p;
-}
-
-static char *
-xstrdup(const char *s)
-{
-	char *p = strdup(s);
-
-	if (p == NULL)
-		abort();
-	return p;
-}
 
 static const char *const industries[] = {"集成电路", "软件", "生物医药", "新材料", "物流"};
 

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "test_alloc.h"
 #include "index.h"
 #include "plan.h"
 #include "snapshot.h"
@@ -371,16 +372,6 @@ test_dates(void)
 	CHECK(strlen(buf) == 10);
 	date_format(INT32_MIN + 1, buf);
 	CHECK(strlen(buf) == 10);
-}
-
-static char *
-xstrdup(const char *s)
-{
-	char *d = strdup(s);
-
-	if (d == NULL)
-		abort();
-	return d;
 }
 
 static void
