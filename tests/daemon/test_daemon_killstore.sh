@@ -29,22 +29,6 @@ in_force=$(q "SELECT max(id) FROM plan_run WHERE status = 'succeeded'")
 store_ms=$(q "SELECT round(store_ms) FROM plan_run WHERE id = $in_force")
 echo "scale $scale: a store takes $store_ms ms"
 
-check_sql() {
-	local what=$1 bad
-	bad=$(q "SELECT string_agg(id::text, ',') FROM plan_run WHERE status = 'running'")
-	[ -z "$bad" ] || fail "$what: runs still 'running': $bad"
-	bad=$(q "SELECT string_agg(r.id::text, ',') FROM plan_run r WHERE r.status = 'succeeded' AND (
-		NOT EXISTS (SELECT 1 FROM plan_pair p WHERE p.run_id = r.id)
-		OR NOT EXISTS (SELECT 1 FROM plan_assignment a WHERE a.run_id = r.id)
-		OR NOT EXISTS (SELECT 1 FROM plan_snapshot s WHERE s.run_id = r.id))")
-	[ -z "$bad" ] || fail "$what: succeeded runs without their rows: $bad"
-	bad=$(q "SELECT string_agg(r.id::text, ',') FROM plan_run r WHERE r.status = 'failed' AND (
-		EXISTS (SELECT 1 FROM plan_pair p WHERE p.run_id = r.id)
-		OR EXISTS (SELECT 1 FROM plan_assignment a WHERE a.run_id = r.id))")
-	[ -z "$bad" ] || fail "$what: failed runs with rows: $bad"
-	[ "$(q "SELECT id FROM plan_in_force")" = "$in_force" ] || fail "$what: the plan in force changed"
-}
-
 # Ask for a replan, poll status on the same socket until the run is
 # storing, wait delay ms, kill -9; print the run's id.  Exit 3 when the run
 # was stored between two polls.
@@ -106,7 +90,7 @@ while [ "$trial" -lt "$trials" ]; do
 	t_start
 	closed() { [ "$(q "SELECT status FROM plan_run WHERE id = $run")" != running ]; }
 	t_wait_for "run $run closed by the next start" 60 closed
-	check_sql "trial $trial"
+	t_check_runs "trial $trial" "$in_force"
 	st=$(q "SELECT status FROM plan_run WHERE id = $run")
 	case $st in
 	succeeded) succeeded=$((succeeded + 1)) ;;
@@ -119,6 +103,6 @@ ok "$trials kill -9 during the store ($scale scale): $succeeded stored whole, $f
 
 # and the next replan plans as usual
 "$PARKPLANCTL" replan --wait --timeout 1200 >/dev/null || fail "replan after the kills"
-check_sql "after the kills"
+t_check_runs "after the kills" "$in_force"
 t_stop
 ok "a replan after the kills succeeds"

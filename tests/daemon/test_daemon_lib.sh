@@ -52,6 +52,26 @@ q() {
 	psql -X -q -At -v ON_ERROR_STOP=1 "$T_DSN" -c "$1"
 }
 
+# t_check_runs WHAT IN_FORCE: the runs as a crash or a lost database must
+# leave them: none still 'running'; a succeeded run with its pairs,
+# assignments and snapshot; a failed run with none of them; the plan in
+# force still IN_FORCE.
+t_check_runs() {
+	local what=$1 in_force=$2 bad
+	bad=$(q "SELECT string_agg(id::text, ',') FROM plan_run WHERE status = 'running'")
+	[ -z "$bad" ] || fail "$what: runs still 'running': $bad"
+	bad=$(q "SELECT string_agg(r.id::text, ',') FROM plan_run r WHERE r.status = 'succeeded' AND (
+		NOT EXISTS (SELECT 1 FROM plan_pair p WHERE p.run_id = r.id)
+		OR NOT EXISTS (SELECT 1 FROM plan_assignment a WHERE a.run_id = r.id)
+		OR NOT EXISTS (SELECT 1 FROM plan_snapshot s WHERE s.run_id = r.id))")
+	[ -z "$bad" ] || fail "$what: succeeded runs without their rows: $bad"
+	bad=$(q "SELECT string_agg(r.id::text, ',') FROM plan_run r WHERE r.status = 'failed' AND (
+		EXISTS (SELECT 1 FROM plan_pair p WHERE p.run_id = r.id)
+		OR EXISTS (SELECT 1 FROM plan_assignment a WHERE a.run_id = r.id))")
+	[ -z "$bad" ] || fail "$what: failed runs with rows: $bad"
+	[ "$(q "SELECT id FROM plan_in_force")" = "$in_force" ] || fail "$what: the plan in force changed"
+}
+
 t_create_db() {
 	psql -X -q -v ON_ERROR_STOP=1 "$PARKPLAN_TEST_DSN" -c "CREATE DATABASE $T_DB" >/dev/null
 }

@@ -112,21 +112,6 @@ ok "run $stuck marked failed ($(q "SELECT error->>'message' FROM plan_run WHERE 
 
 
 # 3. fast and immediate, in each phase of a run
-check_sql() {
-	local what=$1 bad
-	bad=$(q "SELECT string_agg(id::text, ',') FROM plan_run WHERE status = 'running'")
-	[ -z "$bad" ] || fail "$what: runs still 'running': $bad"
-	bad=$(q "SELECT string_agg(r.id::text, ',') FROM plan_run r WHERE r.status = 'succeeded' AND (
-		NOT EXISTS (SELECT 1 FROM plan_pair p WHERE p.run_id = r.id)
-		OR NOT EXISTS (SELECT 1 FROM plan_assignment a WHERE a.run_id = r.id)
-		OR NOT EXISTS (SELECT 1 FROM plan_snapshot s WHERE s.run_id = r.id))")
-	[ -z "$bad" ] || fail "$what: succeeded runs without their rows: $bad"
-	bad=$(q "SELECT string_agg(r.id::text, ',') FROM plan_run r WHERE r.status = 'failed' AND (
-		EXISTS (SELECT 1 FROM plan_pair p WHERE p.run_id = r.id)
-		OR EXISTS (SELECT 1 FROM plan_assignment a WHERE a.run_id = r.id))")
-	[ -z "$bad" ] || fail "$what: failed runs with rows: $bad"
-	[ "$(q "SELECT id FROM plan_in_force")" = 1 ] || fail "$what: the plan in force changed"
-}
 
 # Ask for a replan and stop the server (mode $1) as soon as status says
 # "solving"; prints the run's id and the phase status showed after the stop.
@@ -205,7 +190,7 @@ for phase in load solve store; do
 		ended() { [ "$(q "SELECT status FROM plan_run WHERE id = $stuck")" != running ]; }
 		t_wait_for "run $stuck to end" 120 ended
 		t_wait_for "the daemon to be idle" 120 t_idle
-		check_sql "$phase/$mode"
+		t_check_runs "$phase/$mode" 1
 		ok "server stopped ($mode) in run $stuck's $phase (status said $seen after the stop): run $stuck $(q "SELECT status || coalesce(' (' || (error->>'stage') || ': ' || left(error->>'message', 50) || ')', '') FROM plan_run WHERE id = $stuck"); plan 1 still in force"
 	done
 done
@@ -213,7 +198,7 @@ echo "runs so far, by trigger and status: $(q "SELECT string_agg(n || ' ' || tri
 	FROM (SELECT trigger, status, count(*) AS n FROM plan_run GROUP BY 1, 2 ORDER BY 1, 2) x")"
 out=$("$PARKPLANCTL" replan --wait --json) || fail "replan after the restarts: $out"
 run=$(python3 -c 'import json, sys; print(json.load(sys.stdin)["run"])' <<<"$out")
-check_sql "after the restarts"
+t_check_runs "after the restarts" 1
 [ "$(q "SELECT status FROM plan_run WHERE id = $run")" = succeeded ] || fail "run $run did not succeed"
 ok "after five more restarts in load, solve and store: run $run succeeded"
 
