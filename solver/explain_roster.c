@@ -11,7 +11,8 @@
  *                      "value"} | null,
  *            "seats": {"full_time","part_time","taken_full_time",
  *                      "taken_part_time"} (the zone's, when assigned),
- *            "reason": "…" (only when unavailable or unassigned)}]},
+ *            "reason": "…" (only when unavailable or unassigned; a period away
+ *                       names a pin_zone for every period, which does not hold there)}]},
  *   "terms": {"skill","commute","keep","stay","value"} summed over periods,
  *   "alternatives": [{"period_id","period","id","name","code_zone","value",
  *                     "terms","code","reason","details"}]
@@ -55,6 +56,28 @@ zone_rules(const struct snapshot *s, int64_t iid, int64_t zid, int64_t pid)
 			zr.pinned = true;
 	}
 	return zr;
+}
+
+/*
+ * The zone of a pin_zone of this instructor for every period, or NULL: it
+ * holds in the periods the instructor is available only (docs/model.md §7),
+ * which the explanation of a period away says.
+ */
+static const struct zone *
+pin_every_period(const struct snapshot *s, int64_t iid)
+{
+	size_t i, z;
+
+	for (i = 0; i < s->n_rules; i++) {
+		const struct rule *r = &s->rules[i];
+
+		if (r->kind != RULE_PIN_ZONE || r->instructor_id != iid || r->period_id != 0)
+			continue;
+		for (z = 0; z < s->n_zones; z++)
+			if (s->zones[z].id == r->zone_id)
+				return &s->zones[z];
+	}
+	return NULL;
 }
 
 struct zone_value {
@@ -297,10 +320,20 @@ explain_instructor(struct explain_ctx *x, size_t ir)
 			v->value = v->skill - v->commute + v->keep + v->stay;
 		}
 		if (!available) {
+			const struct zone *pin = pin_every_period(s, in->id);
+
 			explain_set(x, row, "zone", json_null());
 			explain_set(x, row, "pinned", json_false());
 			explain_set(x, row, "terms", json_null());
-			explain_set(x, row, "reason", explain_text(x, "unavailable"));
+			explain_set(
+			    x, row, "reason",
+			    pin == NULL
+			        ? explain_text(x, "unavailable")
+			        : explain_textf(x,
+			                        "unavailable: the pin_zone to zone %s for every "
+			                        "period holds in the periods the instructor is "
+			                        "available only",
+			                        pin->code != NULL ? pin->code : "?"));
 			explain_push(x, periods, row);
 			continue;
 		}

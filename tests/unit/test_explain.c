@@ -589,12 +589,65 @@ test_pins(const char *path)
 	CHECK_STR_CONTAINS(str_at(a, "reason"), "pinned to zone A");
 	json_decref(x);
 
+	/* a pin for one period says nothing of the period the instructor is away */
+	row = period_row(x = explain_ok(&s, &p, EXPLAIN_INSTRUCTOR, 13, 5), 2);
+	CHECK(json_is_false(json_object_get(row, "available")));
+	CHECK(strcmp(str_at(row, "reason"), "unavailable") == 0);
+	json_decref(x);
+
 	x = explain_ok(&s, &p, EXPLAIN_INSTRUCTOR, 11, 5);
 	row = period_row(x, 1);
 	CHECK_INT_EQ(int_at(json_object_get(row, "terms"), "keep"), 300);
 	CHECK_INT_EQ(int_at(json_object_get(row, "terms"), "value"), 70 + 300);
 	row = period_row(x, 2);
 	CHECK_INT_EQ(int_at(json_object_get(row, "terms"), "keep"), 0); /* first period only */
+	json_decref(x);
+	plan_free(&p);
+	snapshot_free(&s);
+}
+
+/*
+ * A pin_zone for every period of an instructor away in one of them holds in
+ * the periods the instructor is available only (docs/model.md §7): the
+ * plan is valid, and the period away says why the pin does not show there.
+ */
+static void
+test_pin_every_period(const char *path)
+{
+	json_error_t jerr;
+	json_t *doc = json_load_file(path, 0, &jerr), *x;
+	const json_t *row;
+	struct snapshot s;
+	struct plan p;
+	char err[256];
+
+	if (doc == NULL) {
+		CHECK_MSG(0, "%s: %s", path, jerr.text);
+		return;
+	}
+	json_array_append_new(
+	    json_object_get(doc, "rules"),
+	    json_pack("{s:s, s:i, s:i}", "kind", "pin_zone", "instructor_id", 13, "zone_id", 1));
+	if (snapshot_from_json(doc, &s, err, sizeof(err)) != 0) {
+		CHECK_MSG(0, "snapshot: %s", err);
+		json_decref(doc);
+		return;
+	}
+	json_decref(doc);
+	if (solver_solve(&s, NULL, &p, err, sizeof(err)) != 0) {
+		CHECK_MSG(0, "solver_solve: %s", err);
+		snapshot_free(&s);
+		return;
+	}
+	x = explain_ok(&s, &p, EXPLAIN_INSTRUCTOR, 13, 5);
+	row = period_row(x, 1);
+	CHECK(json_is_true(json_object_get(row, "pinned")));
+	CHECK_INT_EQ(int_at(json_object_get(row, "zone"), "id"), 1);
+	row = period_row(x, 2);
+	CHECK(json_is_false(json_object_get(row, "available")));
+	CHECK_STR_CONTAINS(str_at(row, "reason"), "unavailable: the pin_zone to zone A for every "
+	                                          "period holds in the periods the instructor is "
+	                                          "available only");
 	json_decref(x);
 	plan_free(&p);
 	snapshot_free(&s);
@@ -776,6 +829,7 @@ main(int argc, char **argv)
 	test_errors_and_failed_parts(&s);
 	test_diverse();
 	test_pins(argv[1]);
+	test_pin_every_period(argv[1]);
 	test_print(&s, &p);
 	test_print_hostile(&s, &p);
 	test_against_solver(&s);
