@@ -21,6 +21,9 @@
  * or PostgreSQL finds a deadlock, the savepoint takes the locks back and the
  * list is written row by row, which the import's own lock already allows.
  *
+ * An import by a role that does not own those tables (one granted only
+ * the right to write rows) writes row by row.
+ *
  * The definitions come from the catalogue at the time of the import (which
  * the import's SHARE ROW EXCLUSIVE lock keeps still), so a later
  * migration's index is kept as well.  Only what can be rebuilt exactly is
@@ -88,14 +91,16 @@ static const char aside_sql[] =
 
 /*
  * The lock: the table and the tables its keys put aside point to, in the
- * order the snapshot loader (load.c) reads them; any other first.  $1: the
- * table.
+ * order the snapshot loader (load.c) reads them, any other first; and
+ * whether the import's role owns them all, as dropping and building
+ * indexes and keys asks.  $1: the table.
  */
 static const char lock_sql[] =
     "SELECT 'LOCK TABLE ' || string_agg(x.t::text, ', ' ORDER BY"
     "        coalesce(array_position('{zone,party_organisation,enterprise,community,"
     "instructor,instructor_unavailable,period,rule}'::text[], c.relname), 0), c.relname)"
-    "       || ' IN ACCESS EXCLUSIVE MODE'"
+    "       || ' IN ACCESS EXCLUSIVE MODE',"
+    "       bool_and(pg_has_role(c.relowner, 'USAGE'))"
     "  FROM (SELECT $1::regclass AS t"
     "        UNION SELECT k.confrelid::regclass FROM pg_constraint k"
     "         WHERE k.conrelid = $1::regclass AND k.contype = 'f' AND k.convalidated"
@@ -124,6 +129,13 @@ imp_bulk_begin(struct imp_run *r, const char *table, PGresult **saved)
 	lock = *saved != NULL ? imp_query(r, lock_sql, 1, params) : NULL;
 	if (lock == NULL)
 		return -1;
+	if (strcmp(PQgetvalue(lock, 0, 1), "t") != 0) {
+		/* a role that may write the rows but not alter the tables: row by row */
+		PQclear(*saved);
+		*saved = NULL;
+		PQclear(lock);
+		return 2;
+	}
 	/* --bulk auto: not longer than BULK_LOCK_WAIT; the lock_timeout in force kept aside */
 	if (imp_exec(r, "SAVEPOINT imp_bulk") < 0 ||
 	    (r->o->bulk != IMP_BULK_YES &&

@@ -97,8 +97,9 @@ int imp_write_log(struct imp_run *r);
 /* import_bulk.c: a large write with the table's indexes and foreign keys put aside. */
 bool imp_bulk_wanted(const struct imp_run *r, size_t n_state);
 /*
- * 0: put aside (*saved: what to build again); 1: a table was busy, row by
- * row (*saved NULL); -1 (*saved for the caller to clear).
+ * 0: put aside (*saved: what to build again); 1: a table was busy, 2: the
+ * role does not own the tables, row by row either way (*saved NULL); -1
+ * (*saved for the caller to clear).
  */
 int imp_bulk_begin(struct imp_run *r, const char *table, PGresult **saved);
 int imp_bulk_end(struct imp_run *r, PGresult *saved);

@@ -435,4 +435,33 @@ wait "$holder" || fail "the reader of zone failed beside --bulk yes: $(cat "$wor
 	fail "--bulk yes after the reader of zone: exit $rc, $(cat "$work/err.txt")"
 ok "--bulk yes beside a reader of zone then enterprise: it waits, no deadlock, both end well"
 
+# a role that may write rows but owns no table (an office's import login)
+# imports row by row, whatever --bulk says
+role="pp_importer_$$"
+q "$db_bare" "CREATE ROLE $role LOGIN" >/dev/null
+cleanup_role() { "$PSQL" -X -q -d "$PARKPLAN_TEST_DSN" -c "DROP ROLE IF EXISTS $role" >/dev/null 2>&1 || true; }
+db=$(new_db bulkrole)
+for k in zones periods; do imp "$db" "$k" "$work/lists/utf-8/$k.csv"; done
+q "$db" "GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA public TO $role;
+	GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO $role" >/dev/null
+for b in auto yes; do
+	rc=0
+	"$PARKPLANCTL" import enterprises "$work/lists/utf-8/enterprises.csv" --json --bulk "$b" \
+		--dsn "$(dsn_of "$db") user=$role" >"$work/out.json" 2>"$work/err.txt" || rc=$?
+	[ "$rc" = 0 ] && [ "$(jv bulk)" = False ] ||
+		{ cleanup_role; fail "--bulk $b by a role owning no table: exit $rc, bulk $(jv bulk): $(cat "$work/err.txt")"; }
+done
+[ "$(q "$db" "SELECT count(*) FROM enterprise WHERE active")" = 5000 ] ||
+	{ cleanup_role; fail "the rows of the import by $role"; }
+# the schema but for the grants
+"$PG_DUMP" --schema-only --no-owner --no-privileges -d "$(dsn_of "$db")" |
+	grep -v '^\\\(un\)\{0,1\}restrict ' >"$work/schema-role.sql"
+"$PG_DUMP" --schema-only --no-owner --no-privileges -d "$(dsn_of "$db_bare")" |
+	grep -v '^\\\(un\)\{0,1\}restrict ' >"$work/schema-bare.sql"
+cmp -s "$work/schema-bare.sql" "$work/schema-role.sql" ||
+	{ cleanup_role; fail "the import by $role changed the schema"; }
+"$PSQL" -X -q -d "$PARKPLAN_TEST_DSN" -c "DROP DATABASE $db WITH (FORCE)" >/dev/null
+cleanup_role
+ok "an import login that owns no table: --bulk auto and yes write row by row, the schema untouched"
+
 echo "all $checks checks passed"
