@@ -79,23 +79,54 @@ imp_state_sql(enum imp_kind k, bool active_only)
 	return (unsigned)k < IMP_KINDS ? (active_only ? active : all)[k] : NULL;
 }
 
-/* The table and the columns a kind's rows are written to (COPY, UPDATE). */
+/*
+ * The columns a kind's rows are written to (COPY, UPDATE), in order: each
+ * the list's column of the same name, or an id the row's references
+ * resolved to (ref_of).  One spelling serves the SQL and the rows.
+ */
+#define ZONE_COLS(X) X(code) X(name) X(lat) X(lon) X(min_fulltime)
+#define ENTERPRISE_COLS(X)                                                                         \
+	X(credit_code)                                                                             \
+	X(name)                                                                                    \
+	X(zone_id)                                                                                 \
+	X(industry)                                                                                \
+	X(party_org_id)                                                                            \
+	X(party_members)                                                                           \
+	X(employees) X(lat) X(lon) X(approximate) X(offers) X(max_communities) X(joined_on)
+#define COMMUNITY_COLS(X)                                                                          \
+	X(code) X(name) X(lat) X(lon) X(approximate) X(needs) X(min_partners) X(max_partners)
+#define INSTRUCTOR_COLS(X)                                                                         \
+	X(code) X(name) X(full_time) X(capacity) X(skills) X(home_lat) X(home_lon) X(approximate)
+#define PERIOD_COLS(X) X(label) X(start)
+#define AVAILABILITY_COLS(X) X(instructor_id) X(period_id) /* rows of their own: import_write.c */
+#define RULE_COLS(X)                                                                               \
+	X(kind) X(enterprise_id) X(community_id) X(instructor_id) X(zone_id) X(period_id) X(note)
+
+#define COL_SQL(c) ", " #c
+#define COL_NAME(c) #c,
+
+static const char *const zone_cols[] = {ZONE_COLS(COL_NAME) NULL};
+static const char *const enterprise_cols[] = {ENTERPRISE_COLS(COL_NAME) NULL};
+static const char *const community_cols[] = {COMMUNITY_COLS(COL_NAME) NULL};
+static const char *const instructor_cols[] = {INSTRUCTOR_COLS(COL_NAME) NULL};
+static const char *const period_cols[] = {PERIOD_COLS(COL_NAME) NULL};
+static const char *const availability_cols[] = {NULL};
+static const char *const rule_cols[] = {RULE_COLS(COL_NAME) NULL};
+
+/* (each list of names starts ", ": + 2 leaves it out) */
 static const struct {
 	const char *table;
 	const char *cols;
+	const char *const *names;
 } db_tables[IMP_KINDS] = {
-    [IMP_ZONES] = {"zone", "code, name, lat, lon, min_fulltime"},
-    [IMP_ENTERPRISES] = {"enterprise",
-                         "credit_code, name, zone_id, industry, party_org_id, party_members,"
-                         " employees, lat, lon, approximate, offers, max_communities, joined_on"},
-    [IMP_COMMUNITIES] = {"community",
-                         "code, name, lat, lon, approximate, needs, min_partners, max_partners"},
-    [IMP_INSTRUCTORS] =
-        {"instructor", "code, name, full_time, capacity, skills, home_lat, home_lon, approximate"},
-    [IMP_PERIODS] = {"period", "label, start"},
-    [IMP_AVAILABILITY] = {"instructor_unavailable", "instructor_id, period_id"},
-    [IMP_RULES] = {"rule", "kind, enterprise_id, community_id, instructor_id, zone_id, period_id,"
-                           " note"},
+    [IMP_ZONES] = {"zone", ZONE_COLS(COL_SQL) + 2, zone_cols},
+    [IMP_ENTERPRISES] = {"enterprise", ENTERPRISE_COLS(COL_SQL) + 2, enterprise_cols},
+    [IMP_COMMUNITIES] = {"community", COMMUNITY_COLS(COL_SQL) + 2, community_cols},
+    [IMP_INSTRUCTORS] = {"instructor", INSTRUCTOR_COLS(COL_SQL) + 2, instructor_cols},
+    [IMP_PERIODS] = {"period", PERIOD_COLS(COL_SQL) + 2, period_cols},
+    [IMP_AVAILABILITY] = {"instructor_unavailable", AVAILABILITY_COLS(COL_SQL) + 2,
+                          availability_cols},
+    [IMP_RULES] = {"rule", RULE_COLS(COL_SQL) + 2, rule_cols},
 };
 
 const char *
@@ -212,106 +243,45 @@ put_id(FILE *out, int64_t id)
 		fputs("\\N", out);
 }
 
+/* A written column that is a resolved reference, not a list's column: its id into *id. */
+static bool
+ref_of(enum imp_kind kind, const struct imp_merged *m, const char *col, int64_t *id)
+{
+	static const char *const rule_refs[5] = {"enterprise_id", "community_id", "instructor_id",
+	                                         "zone_id", "period_id"};
+
+	if (kind == IMP_ENTERPRISES && strcmp(col, "zone_id") == 0)
+		*id = m->zone_id;
+	else if (kind == IMP_ENTERPRISES && strcmp(col, "party_org_id") == 0)
+		*id = m->org_id;
+	else if (kind == IMP_RULES) {
+		for (size_t i = 0; i < 5; i++)
+			if (strcmp(col, rule_refs[i]) == 0) {
+				*id = m->ref[i];
+				return true;
+			}
+		return false;
+	} else
+		return false;
+	return true;
+}
+
 void
 imp_put_row(FILE *out, enum imp_kind kind, const struct imp_merged *m, int64_t id)
 {
 	const struct imp_kind_spec *k = &imp_kinds[kind];
+	const char *const *col = db_tables[kind].names;
+	int64_t ref;
 
 	if (id > 0)
 		fprintf(out, "%" PRId64 "\t", id);
-	switch (kind) {
-	case IMP_ZONES:
-		put_col(out, k, m, "code");
-		fputc('\t', out);
-		put_col(out, k, m, "name");
-		fputc('\t', out);
-		put_col(out, k, m, "lat");
-		fputc('\t', out);
-		put_col(out, k, m, "lon");
-		fputc('\t', out);
-		put_col(out, k, m, "min_fulltime");
-		break;
-	case IMP_ENTERPRISES:
-		put_col(out, k, m, "credit_code");
-		fputc('\t', out);
-		put_col(out, k, m, "name");
-		fprintf(out, "\t%" PRId64 "\t", m->zone_id);
-		put_col(out, k, m, "industry");
-		fputc('\t', out);
-		put_id(out, m->org_id);
-		fputc('\t', out);
-		put_col(out, k, m, "party_members");
-		fputc('\t', out);
-		put_col(out, k, m, "employees");
-		fputc('\t', out);
-		put_col(out, k, m, "lat");
-		fputc('\t', out);
-		put_col(out, k, m, "lon");
-		fputc('\t', out);
-		put_col(out, k, m, "approximate");
-		fputc('\t', out);
-		put_col(out, k, m, "offers");
-		fputc('\t', out);
-		put_col(out, k, m, "max_communities");
-		fputc('\t', out);
-		put_col(out, k, m, "joined_on");
-		break;
-	case IMP_COMMUNITIES:
-		put_col(out, k, m, "code");
-		fputc('\t', out);
-		put_col(out, k, m, "name");
-		fputc('\t', out);
-		put_col(out, k, m, "lat");
-		fputc('\t', out);
-		put_col(out, k, m, "lon");
-		fputc('\t', out);
-		put_col(out, k, m, "approximate");
-		fputc('\t', out);
-		put_col(out, k, m, "needs");
-		fputc('\t', out);
-		put_col(out, k, m, "min_partners");
-		fputc('\t', out);
-		put_col(out, k, m, "max_partners");
-		break;
-	case IMP_INSTRUCTORS:
-		put_col(out, k, m, "code");
-		fputc('\t', out);
-		put_col(out, k, m, "name");
-		fputc('\t', out);
-		put_col(out, k, m, "full_time");
-		fputc('\t', out);
-		put_col(out, k, m, "capacity");
-		fputc('\t', out);
-		put_col(out, k, m, "skills");
-		fputc('\t', out);
-		put_col(out, k, m, "home_lat");
-		fputc('\t', out);
-		put_col(out, k, m, "home_lon");
-		fputc('\t', out);
-		put_col(out, k, m, "approximate");
-		break;
-	case IMP_PERIODS:
-		put_col(out, k, m, "label");
-		fputc('\t', out);
-		put_col(out, k, m, "start");
-		break;
-	case IMP_AVAILABILITY:
-		break; /* rows of their own: imp_db.c */
-	case IMP_RULES:
-		put_col(out, k, m, "kind");
-		fputc('\t', out);
-		put_id(out, m->ref[0]);
-		fputc('\t', out);
-		put_id(out, m->ref[1]);
-		fputc('\t', out);
-		put_id(out, m->ref[2]);
-		fputc('\t', out);
-		put_id(out, m->ref[3]);
-		fputc('\t', out);
-		put_id(out, m->ref[4]);
-		fputc('\t', out);
-		put_col(out, k, m, "note");
-		break;
+	for (size_t i = 0; col[i] != NULL; i++) {
+		if (i > 0)
+			fputc('\t', out);
+		if (ref_of(kind, m, col[i], &ref))
+			put_id(out, ref);
+		else
+			put_col(out, k, m, col[i]);
 	}
 	fputc('\n', out);
 }
