@@ -62,11 +62,11 @@ claims_database(int argc, char **argv)
 static int
 run_database(const struct ctl_args *a)
 {
-	const char *output = ctl_text(a, "output"), *dsn;
+	const char *output = ctl_text(a, "output");
 	struct snapshot s;
 	char err[1024];
 	PGconn *conn;
-	int rc, version, expected = db_schema_expected();
+	int rc;
 
 	if (output == NULL)
 		output = "-";
@@ -74,33 +74,9 @@ run_database(const struct ctl_args *a)
 		ctl_error("snapshot", "--output needs a file name");
 		return EXIT_USAGE;
 	}
-	dsn = ctl_dsn(ctl_text(a, "dsn"));
-	if (dsn == NULL)
-		return EXIT_USAGE;
-	conn = ctl_connect(dsn);
+	conn = ctl_connect_schema("snapshot", ctl_text(a, "dsn"), &rc);
 	if (conn == NULL)
-		return EXIT_UNAVAILABLE;
-
-	if (db_schema_version(conn, &version, err, sizeof(err)) < 0) {
-		ctl_error("snapshot", "%s", err);
-		rc = PQstatus(conn) != CONNECTION_OK ? EXIT_UNAVAILABLE : EXIT_FAILURE_RUN;
-		PQfinish(conn);
 		return rc;
-	}
-	if (version != expected) {
-		if (version < expected)
-			ctl_error("snapshot",
-			          "database schema is at version %d, this parkplan needs %d: "
-			          "run parkplanctl migrate",
-			          version, expected);
-		else
-			ctl_error("snapshot",
-			          "database schema version %d is newer than this parkplan "
-			          "(knows %d); upgrade parkplan",
-			          version, expected);
-		PQfinish(conn);
-		return EXIT_FAILURE_RUN;
-	}
 	if (db_load_snapshot(conn, &s, err, sizeof(err)) < 0) {
 		ctl_error("snapshot", "%s", err);
 		rc = PQstatus(conn) != CONNECTION_OK ? EXIT_UNAVAILABLE : EXIT_INPUT;

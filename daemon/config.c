@@ -40,16 +40,6 @@ struct conf_entry {
 
 #define OFF(field) offsetof(struct config, field)
 
-/* Free a string that may have held a secret: wiped first. */
-static void
-conf_wipe_free(char *p)
-{
-	if (p != NULL) {
-		explicit_bzero(p, strlen(p));
-		free(p);
-	}
-}
-
 static const struct conf_entry conf_table[] = {
     {"daemon", "socket", CONF_STRING, OFF(socket_path), PROTOCOL_DEFAULT_SOCKET, 0, 0,
      CONF_RESTART},
@@ -131,7 +121,7 @@ conf_set(struct config *c, const struct conf_entry *e, const char *value, char *
 			snprintf(err, errlen, "out of memory");
 			return -1;
 		}
-		conf_wipe_free(*(char **)p);
+		wipe_free(*(char **)p);
 		*(char **)p = copy;
 		return 0;
 	}
@@ -361,7 +351,7 @@ config_free(struct config *c)
 		if (conf_table[i].type == CONF_STRING || conf_table[i].type == CONF_LEVEL) {
 			char **p = (char **)((char *)c + conf_table[i].offset);
 
-			conf_wipe_free(*p);
+			wipe_free(*p);
 			*p = NULL;
 		}
 	}

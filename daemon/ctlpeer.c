@@ -54,7 +54,8 @@ ctlpeer_in_group(uid_t uid, gid_t gid, const char *group)
 	return false;
 }
 
-bool
+/* Root, the daemon's user, daemon.socket_group. */
+static bool
 ctlpeer_may_connect(const struct config *conf, uid_t uid, gid_t gid)
 {
 	return uid == 0 || uid == geteuid() || ctlpeer_in_group(uid, gid, conf->socket_group);

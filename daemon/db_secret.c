@@ -16,15 +16,6 @@
 #include "parkpland.h"
 
 static void
-db_wipe_free(char *p)
-{
-	if (p != NULL) {
-		explicit_bzero(p, strlen(p));
-		free(p);
-	}
-}
-
-static void
 db_secret_add(struct db_secret *ds, const char *text, size_t len)
 {
 	char *copy;
@@ -38,7 +29,7 @@ db_secret_add(struct db_secret *ds, const char *text, size_t len)
 		return;
 	for (i = 0; i < ds->n; i++) {
 		if (strcmp(ds->v[i], copy) == 0) {
-			db_wipe_free(copy);
+			wipe_free(copy);
 			return;
 		}
 	}
@@ -209,6 +200,6 @@ db_secret_free(struct db_secret *ds)
 	int i;
 
 	for (i = 0; i < ds->n; i++)
-		db_wipe_free(ds->v[i]);
+		wipe_free(ds->v[i]);
 	ds->n = 0;
 }

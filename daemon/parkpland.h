@@ -12,6 +12,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/queue.h>
 #include <sys/time.h>
 #include <sys/types.h>
@@ -190,6 +192,16 @@ void config_warn_restart(const struct config *old, const struct config *new_conf
 int config_http_listen(const char *text, struct http_listen *out, char *err, size_t errlen);
 
 /* --- db_secret.c: the DSN's password, kept out of messages -------------- */
+
+/* Free a string that may have held a secret (a DSN, a password): wiped first. */
+static inline void
+wipe_free(char *p)
+{
+	if (p != NULL) {
+		explicit_bzero(p, strlen(p));
+		free(p);
+	}
+}
 
 #define DB_SECRET_FORMS 8
 struct db_secret {
@@ -557,17 +569,10 @@ struct sockfile_id {
 	ino_t ino;
 };
 
-/*
- * Make path free for bind(): nothing there, or a socket nobody listens on
- * (removed).  Anything else is left alone: -1 with the reason.
- */
-int sockfile_clear(const char *path, char *err, size_t errlen);
-/* The socket just bound at path, to remove it (and only it) later. */
-int sockfile_identify(const char *path, struct sockfile_id *id);
 /* Remove path if it is still the socket identified. */
 void sockfile_remove(const char *path, const struct sockfile_id *id);
 /*
- * A listening socket at path (sockfile_clear() first), bound under umask
+ * A listening socket at path (a stale socket there removed first), bound under umask
  * mask, then given group (NULL or "": not) and mode (-1: not changed).
  * Returns the socket, id set to remove it later; -1 with the reason.
  */
@@ -587,7 +592,6 @@ enum ctlpeer_verdict {
 	CTLPEER_VERDICTS
 };
 
-bool ctlpeer_may_connect(const struct config *conf, uid_t uid, gid_t gid);
 /* Root, the daemon's user, daemon.admin_group: may approve and reload, use the reserved slots. */
 bool ctlpeer_privileged(const struct config *conf, uid_t uid, gid_t gid);
 /*

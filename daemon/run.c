@@ -734,7 +734,6 @@ run_new(struct parkpland *env)
 }
 
 struct run_stopping {
-	struct run *r;
 	int64_t run_id;
 	void (*done)(void *arg);
 	void *arg;
@@ -785,7 +784,6 @@ run_shutdown(struct run *r, void (*done)(void *arg), void *arg)
 	st = id > 0 && r->active && db_ready(r->env->db) ? calloc(1, sizeof(*st)) : NULL;
 	b = st != NULL ? store_run_interrupted(id) : NULL;
 	if (b != NULL) {
-		st->r = r;
 		st->run_id = id;
 		st->done = done;
 		st->arg = arg;

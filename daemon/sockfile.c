@@ -33,7 +33,11 @@ sockfile_kind(mode_t mode)
 	return "not a socket";
 }
 
-int
+/*
+ * Make path free for bind(): nothing there, or a socket nobody listens on
+ * (removed).  Anything else is left alone: -1 with the reason.
+ */
+static int
 sockfile_clear(const char *path, char *err, size_t errlen)
 {
 	struct sockaddr_un sun;
@@ -89,7 +93,8 @@ sockfile_clear(const char *path, char *err, size_t errlen)
 	return 0;
 }
 
-int
+/* The socket just bound at path, to remove it (and only it) later. */
+static int
 sockfile_identify(const char *path, struct sockfile_id *id)
 {
 	struct stat st;

@@ -142,13 +142,3 @@ utf8_vformat(char *buf, size_t len, const char *fmt, va_list ap)
 		buf[utf8_partial_tail((const unsigned char *)buf, strlen(buf))] = '\0';
 	utf8_clean(buf);
 }
-
-void
-utf8_format(char *buf, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	utf8_vformat(buf, len, fmt, ap);
-	va_end(ap);
-}

@@ -34,6 +34,5 @@ void utf8_cut(char *s, size_t max);
 /* snprintf, then cut between characters and cleaned: always UTF-8. */
 void utf8_vformat(char *buf, size_t len, const char *fmt, va_list ap)
     __attribute__((format(printf, 3, 0)));
-void utf8_format(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 #endif
