@@ -395,15 +395,19 @@ ctl_request(struct ctl_client *c, const char *line, size_t len)
 
 	c->busy = true;
 	c->req.cmd = NULL;
-	/* jansson would quote the bytes it trips on: refused before, never echoed */
-	if (!utf8_valid(line, len, &bad)) {
+	req = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
+	/*
+	 * jansson reads the whole line and refuses any byte that is not UTF-8,
+	 * quoting it: such a request is answered by where its UTF-8 breaks
+	 * (scanned only then), never echoed.
+	 */
+	if (req == NULL && !utf8_valid(line, len, &bad)) {
 		ctl_reply_error(c, ERR_BAD_REQUEST,
 		                "the request is not valid UTF-8 (byte %zu of %zu): JSON text "
 		                "must be UTF-8",
 		                bad + 1, len);
 		return;
 	}
-	req = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (req == NULL || !json_is_object(req)) {
 		ctl_reply_error(c, ERR_BAD_REQUEST, "not a JSON object: %s",
 		                req == NULL ? jerr.text : ctl_json_kind(req));

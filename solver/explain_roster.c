@@ -230,6 +230,7 @@ explain_instructor(struct explain_ctx *x, size_t ir)
 	const struct snapshot *s = x->s;
 	const struct settings *st = &s->settings;
 	const struct instructor *in = &s->instructors[ir];
+	const struct zone *pin = pin_every_period(s, in->id);
 	json_t *o = explain_object(x), *plan = explain_object(x), *periods = explain_array(x),
 	       *terms = explain_object(x), *alts = explain_array(x);
 	struct roster_data rd;
@@ -320,8 +321,6 @@ explain_instructor(struct explain_ctx *x, size_t ir)
 			v->value = v->skill - v->commute + v->keep + v->stay;
 		}
 		if (!available) {
-			const struct zone *pin = pin_every_period(s, in->id);
-
 			explain_set(x, row, "zone", json_null());
 			explain_set(x, row, "pinned", json_false());
 			explain_set(x, row, "terms", json_null());
