@@ -88,16 +88,30 @@ encoding_words(enum imp_encoding e, bool zh)
 	}
 }
 
+/* A text from the list, made safe for a terminal (table.h), between pre and post; none when empty.
+ */
+static void
+put_safe(FILE *f, const char *pre, const char *s, const char *post)
+{
+	if (s[0] == '\0')
+		return;
+	fputs(pre, f);
+	table_fputs(s, f);
+	fputs(post, f);
+}
+
 static void
 print_problems_text(const struct imp_result *r, const char *file, FILE *f)
 {
+	char *safe = table_safe(file);
+	const char *shown = safe != NULL ? safe : "?";
 	size_t i;
 
 	if (r->zh)
-		fprintf(f, "%s：发现 %zu 个问题，未写入任何数据（编码：%s）\n", file,
+		fprintf(f, "%s：发现 %zu 个问题，未写入任何数据（编码：%s）\n", shown,
 		        r->n_problems + r->more_problems, encoding_words(r->encoding, true));
 	else
-		fprintf(f, "%s: %zu problem%s; nothing was written (encoding: %s)\n", file,
+		fprintf(f, "%s: %zu problem%s; nothing was written (encoding: %s)\n", shown,
 		        r->n_problems + r->more_problems,
 		        r->n_problems + r->more_problems == 1 ? "" : "s",
 		        encoding_words(r->encoding, false));
@@ -109,25 +123,26 @@ print_problems_text(const struct imp_result *r, const char *file, FILE *f)
 				fprintf(f, "第 %ld 行", p->line);
 			else
 				fputs("文件", f);
-			if (p->column[0] != '\0')
-				fprintf(f, "，%s", p->column);
-			if (p->value[0] != '\0')
-				fprintf(f, "“%s”", p->value);
-			fprintf(f, "：%s\n", p->reason);
+			put_safe(f, "，", p->column, "");
+			put_safe(f, "“", p->value, "”");
+			fputs("：", f);
+			table_fputs(p->reason, f);
+			fputc('\n', f);
 		} else {
 			if (p->line > 0)
 				fprintf(f, "line %ld", p->line);
 			else
 				fputs("the file", f);
-			if (p->column[0] != '\0')
-				fprintf(f, ", %s", p->column);
-			if (p->value[0] != '\0')
-				fprintf(f, " \"%s\"", p->value);
-			fprintf(f, ": %s\n", p->reason);
+			put_safe(f, ", ", p->column, "");
+			put_safe(f, " \"", p->value, "\"");
+			fputs(": ", f);
+			table_fputs(p->reason, f);
+			fputc('\n', f);
 		}
 	}
 	if (r->more_problems > 0)
 		fprintf(f, r->zh ? "另有 %zu 个问题未列出\n" : "and %zu more\n", r->more_problems);
+	free(safe);
 }
 
 static void
@@ -146,11 +161,9 @@ print_changes_text(const struct imp_result *r, bool dry_run)
 			printf(r->zh ? "第 %-6ld 行 " : "line %-6ld ", c->line);
 		else
 			printf("%-12s", "");
-		printf("%s", c->key);
-		if (c->name[0] != '\0')
-			printf("  %s", c->name);
-		if (c->fields[0] != '\0')
-			printf(r->zh ? "：%s" : ": %s", c->fields);
+		put_safe(stdout, "", c->key, "");
+		put_safe(stdout, "  ", c->name, "");
+		put_safe(stdout, r->zh ? "：" : ": ", c->fields, "");
 		printf("\n");
 	}
 	for (i = 0; i < 3; i++)
@@ -279,16 +292,19 @@ run_import(const struct ctl_args *a)
 	} else if (rc == 1) {
 		print_problems_text(&r, o.path, stderr);
 	} else {
+		char *safe = table_safe(o.path);
+		const char *path = safe != NULL ? safe : "?";
+
 		if (r.zh)
 			printf(
 			    "%s（%s）：%zu 行，编码 %s：新增 %zu，修改 %zu，未变 %zu，停用 %zu%s\n",
-			    imp_kind_title(o.kind), o.path, r.rows,
-			    encoding_words(r.encoding, true), r.n_new, r.n_changed, r.n_unchanged,
-			    r.n_retired, o.dry_run ? "（试运行，未写入）" : "");
+			    imp_kind_title(o.kind), path, r.rows, encoding_words(r.encoding, true),
+			    r.n_new, r.n_changed, r.n_unchanged, r.n_retired,
+			    o.dry_run ? "（试运行，未写入）" : "");
 		else
 			printf("%s (%s): %zu rows, %s: %zu new, %zu changed, %zu unchanged, %zu "
 			       "retired%s\n",
-			       imp_kind_name(o.kind), o.path, r.rows,
+			       imp_kind_name(o.kind), path, r.rows,
 			       encoding_words(r.encoding, false), r.n_new, r.n_changed,
 			       r.n_unchanged, r.n_retired,
 			       o.dry_run ? " (dry run: nothing written)" : "");
@@ -303,6 +319,7 @@ run_import(const struct ctl_args *a)
 		else if (r.log_id > 0)
 			printf(r.zh ? "已记录为导入 %lld\n" : "recorded as import %lld\n",
 			       (long long)r.log_id);
+		free(safe);
 	}
 	imp_result_free(&r);
 	return rc == 1 ? EXIT_INPUT : EXIT_OK;
