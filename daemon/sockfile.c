@@ -34,13 +34,13 @@ sockfile_kind(mode_t mode)
 }
 
 /*
- * Make path free for bind(): nothing there, or a socket nobody listens on
- * (removed).  Anything else is left alone: -1 with the reason.
+ * Make path (its address sun) free for bind(): nothing there, or a socket
+ * nobody listens on (removed).  Anything else is left alone: -1 with the
+ * reason.
  */
 static int
-sockfile_clear(const char *path, char *err, size_t errlen)
+sockfile_clear(const char *path, const struct sockaddr_un *sun, char *err, size_t errlen)
 {
-	struct sockaddr_un sun;
 	struct stat st;
 	int fd, rc;
 
@@ -57,19 +57,12 @@ sockfile_clear(const char *path, char *err, size_t errlen)
 		         path, sockfile_kind(st.st_mode));
 		return -1;
 	}
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	if (strlen(path) >= sizeof(sun.sun_path)) {
-		snprintf(err, errlen, "%s: path too long", path);
-		return -1;
-	}
-	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0) {
 		snprintf(err, errlen, "socket: %s", strerror(errno));
 		return -1;
 	}
-	rc = connect(fd, (struct sockaddr *)&sun, sizeof(sun));
+	rc = connect(fd, (const struct sockaddr *)sun, sizeof(*sun));
 	if (rc == 0 || errno == EAGAIN || errno == EINPROGRESS) {
 		/* EAGAIN: a listener whose backlog is full is a listener */
 		close(fd);
@@ -138,7 +131,7 @@ sockfile_listen(const char *path, mode_t mask, const char *group, int mode, stru
 	}
 	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
 	/* only a socket nobody listens on is replaced; anything else stays */
-	if (sockfile_clear(path, err, errlen) != 0)
+	if (sockfile_clear(path, &sun, err, errlen) != 0)
 		return -1;
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0) {
