@@ -110,6 +110,33 @@ load_plan(const char *text, struct plan *p)
 	json_decref(doc);
 }
 
+/* A snapshot document from a file, to edit before snapshot_of_doc(). */
+static json_t *
+load_doc(const char *path)
+{
+	json_error_t jerr;
+	json_t *doc = json_load_file(path, 0, &jerr);
+
+	if (doc == NULL) {
+		fprintf(stderr, "%s: %s\n", path, jerr.text);
+		exit(2);
+	}
+	return doc;
+}
+
+/* The snapshot of an (edited) document, which it takes. */
+static void
+snapshot_of_doc(json_t *doc, struct snapshot *s)
+{
+	char err[256];
+
+	if (snapshot_from_json(doc, s, err, sizeof(err)) != 0) {
+		fprintf(stderr, "snapshot: %s\n", err);
+		exit(2);
+	}
+	json_decref(doc);
+}
+
 static void
 load_snapshot_text(const char *text, struct snapshot *s)
 {
@@ -504,17 +531,12 @@ test_pins(const char *path)
 	    "                    {\"instructor_id\": 13, \"zone_id\": 1, \"period_id\": 1},"
 	    "                    {\"instructor_id\": 11, \"zone_id\": 1, \"period_id\": 2},"
 	    "                    {\"instructor_id\": 12, \"zone_id\": 2, \"period_id\": 2}]}}";
-	json_error_t jerr;
-	json_t *doc = json_load_file(path, 0, &jerr), *x;
+	json_t *doc = load_doc(path), *x;
 	const json_t *a, *row;
 	struct snapshot s;
 	struct plan p;
 	char err[256];
 
-	if (doc == NULL) {
-		CHECK_MSG(0, "%s: %s", path, jerr.text);
-		return;
-	}
 	json_array_append_new(json_object_get(doc, "rules"),
 	                      json_pack("{s:s, s:i, s:i}", "kind", "pin_pair", "enterprise_id", 6,
 	                                "community_id", 101));
@@ -530,12 +552,7 @@ test_pins(const char *path)
 	                                "长桥咨询", "zone_id", 2, "industry", "咨询", "party_org",
 	                                "branch", "lat", 31.17 + 13100 / METRES_PER_DEGREE, "lon",
 	                                121.4));
-	if (snapshot_from_json(doc, &s, err, sizeof(err)) != 0) {
-		CHECK_MSG(0, "snapshot: %s", err);
-		json_decref(doc);
-		return;
-	}
-	json_decref(doc);
+	snapshot_of_doc(doc, &s);
 	load_plan(plan_pinned, &p);
 
 	x = explain_ok(&s, &p, EXPLAIN_ENTERPRISE, 1, 5);
@@ -614,26 +631,16 @@ test_pins(const char *path)
 static void
 test_pin_every_period(const char *path)
 {
-	json_error_t jerr;
-	json_t *doc = json_load_file(path, 0, &jerr), *x;
+	json_t *doc = load_doc(path), *x;
 	const json_t *row;
 	struct snapshot s;
 	struct plan p;
 	char err[256];
 
-	if (doc == NULL) {
-		CHECK_MSG(0, "%s: %s", path, jerr.text);
-		return;
-	}
 	json_array_append_new(
 	    json_object_get(doc, "rules"),
 	    json_pack("{s:s, s:i, s:i}", "kind", "pin_zone", "instructor_id", 13, "zone_id", 1));
-	if (snapshot_from_json(doc, &s, err, sizeof(err)) != 0) {
-		CHECK_MSG(0, "snapshot: %s", err);
-		json_decref(doc);
-		return;
-	}
-	json_decref(doc);
+	snapshot_of_doc(doc, &s);
 	if (solver_solve(&s, NULL, &p, err, sizeof(err)) != 0) {
 		CHECK_MSG(0, "solver_solve: %s", err);
 		snapshot_free(&s);
