@@ -11,13 +11,9 @@ T_NAME=deadline
 
 t_create_db
 t_migrate
-"$PARKPLANCTL" sample --dsn "$T_DSN" --scale district >/dev/null 2>&1 ||
-	fail "parkplanctl sample --scale district"
-# Forty more periods: the roster (by column generation over instructor
-# paths) takes seconds instead of a few tenths, well beyond the deadline
-# and the half second the daemon waits past it before it kills the child.
-q "INSERT INTO period (label, start)
-   SELECT 'P' || k, (SELECT max(start) FROM period) + 91 * k FROM generate_series(1, 40) k" >/dev/null
+# a roster of seconds, well beyond the deadline and the half second the
+# daemon waits past it before it kills the child
+t_sample_long
 q "INSERT INTO setting VALUES ('time_limit_s', '10')
    ON CONFLICT (key) DO UPDATE SET value = excluded.value" >/dev/null
 # No data_change runs in between: the runs here are the replans.

@@ -80,6 +80,17 @@ t_migrate() {
 	"$PARKPLANCTL" migrate --dsn "$T_DSN" >/dev/null
 }
 
+# t_sample_long: the district sample with forty more periods, so that its
+# roster (column generation over instructor paths) takes seconds instead of
+# a few tenths: for a test that needs a solve still running.
+t_sample_long() {
+	"$PARKPLANCTL" sample --dsn "$T_DSN" --scale district >/dev/null 2>&1 ||
+		fail "parkplanctl sample --scale district"
+	q "INSERT INTO period (label, start)
+	   SELECT 'P' || k, (SELECT max(start) FROM period) + 91 * k FROM generate_series(1, 40) k" \
+		>/dev/null
+}
+
 t_sample() {
 	"$PARKPLANCTL" sample --dsn "$T_DSN" --scale park >/dev/null 2>&1 ||
 		fail "parkplanctl sample --scale park"

@@ -30,13 +30,9 @@ PG_DUMP=${PGBIN:+$PGBIN/}pg_dump
 
 work=$(mktemp -d /tmp/pp-import.XXXXXX)
 prefix="pp_import_$$"
-databases=()
+. "$here/test_dbs.sh"
 cleanup() {
-	local db
-	for db in "${databases[@]}"; do
-		"$PSQL" -X -q -d "$PARKPLAN_TEST_DSN" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" \
-			>/dev/null 2>&1 || true
-	done
+	dbs_drop
 	rm -rf "$work"
 }
 trap cleanup EXIT
@@ -44,15 +40,6 @@ trap cleanup EXIT
 checks=0
 fail() { echo "FAIL: $*" >&2; exit 1; }
 ok() { checks=$((checks + 1)); echo "ok: $*"; }
-dsn_of() { echo "$PARKPLAN_TEST_DSN dbname=$1"; }
-q() { "$PSQL" -X -A -t -q -v ON_ERROR_STOP=1 -d "$(dsn_of "$1")" -c "$2"; }
-new_db() {
-	local db="${prefix}_$1"
-	"$PSQL" -X -q -v ON_ERROR_STOP=1 -d "$PARKPLAN_TEST_DSN" -c "CREATE DATABASE $db" >/dev/null
-	databases+=("$db")
-	"$PARKPLANCTL" migrate --dsn "$(dsn_of "$db")" >/dev/null
-	echo "$db"
-}
 # dump DB FILE [pg_dump options]: the data of every table parkplan keeps, as pg_dump writes it
 dump() {
 	local db=$1 out=$2

@@ -18,12 +18,9 @@ PY=/usr/bin/python3
 
 t_create_db
 t_migrate
-"$PARKPLANCTL" sample --dsn "$T_DSN" --scale district >/dev/null 2>&1 ||
-	fail "parkplanctl sample --scale district"
-# Forty more periods: a roster of seconds, so that the import surely lands
-# inside the solve (the district's own solves in well under a second).
-q "INSERT INTO period (label, start)
-   SELECT 'P' || k, (SELECT max(start) FROM period) + 91 * k FROM generate_series(1, 40) k" >/dev/null
+# a roster of seconds, so that the import surely lands inside the solve
+# (the district's own solves in well under a second)
+t_sample_long
 t_config "notify_quiet_s = 1" "notify_max_delay_s = 0"
 t_start
 

@@ -62,28 +62,8 @@ PSQL=psql
 command -v psql >/dev/null 2>&1 || PSQL=$(ls /usr/lib/postgresql/*/bin/psql | tail -n 1)
 
 prefix="pp_sample_${mode}_$$"
-databases=()
-cleanup() {
-	local db
-	for db in "${databases[@]}"; do
-		"$PSQL" -X -q -d "$PARKPLAN_TEST_DSN" -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1 || true
-	done
-}
-trap cleanup EXIT
-
-dsn_of() { echo "$PARKPLAN_TEST_DSN dbname=$1"; }
-
-# q DB SQL: one value (or rows, '|'-separated) from database DB
-q() { "$PSQL" -X -A -t -q -v ON_ERROR_STOP=1 -d "$(dsn_of "$1")" -c "$2"; }
-
-# new_db NAME: an empty database migrated by parkplanctl
-new_db() {
-	local db="${prefix}_$1"
-	"$PSQL" -X -q -v ON_ERROR_STOP=1 -d "$PARKPLAN_TEST_DSN" -c "CREATE DATABASE $db" >/dev/null
-	databases+=("$db")
-	"$PARKPLANCTL" migrate --dsn "$(dsn_of "$db")" >/dev/null
-	echo "$db"
-}
+. "$(dirname "$0")/test_dbs.sh"
+trap dbs_drop EXIT
 
 # table_digest DB: md5 of every planning table, read in primary-key order
 table_digest() {
