@@ -11,30 +11,7 @@
 
 #include "print.h"
 #include "table.h"
-
-/*
- * Whether the UTF-8 at p is a character a terminal could take as more than
- * text in JSON's output (DEL, a C1 control, a bidi override or isolate;
- * jansson escapes the C0 controls itself): its length, 0 when not.
- */
-static size_t
-json_unsafe_at(const unsigned char *p, unsigned *cp)
-{
-	if (p[0] == 0x7f) {
-		*cp = 0x7f;
-		return 1;
-	}
-	if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
-		*cp = p[1];
-		return 2;
-	}
-	if (p[0] == 0xe2 && ((p[1] == 0x80 && p[2] >= 0xaa && p[2] <= 0xae) ||
-	                     (p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9))) {
-		*cp = 0x2000u | ((unsigned)(p[1] & 0x3f) << 6) | (p[2] & 0x3f);
-		return 3;
-	}
-	return 0;
-}
+#include "utf8.h"
 
 void
 print_json(const json_t *data)
@@ -50,14 +27,15 @@ print_json(const json_t *data)
 	 * and nothing to a terminal.
 	 */
 	for (p = (const unsigned char *)text; *p != '\0';) {
-		unsigned cp;
-		size_t n = json_unsafe_at(p, &cp);
+		size_t n;
+		int32_t cp = utf8_next(p, &n);
 
-		if (n > 0) {
-			printf("\\u%04x", cp);
-			p += n;
-		} else
-			fputc(*p++, stdout);
+		/* (the C0 controls jansson escapes itself; the indentation's newlines stay) */
+		if (cp >= 0x7f && table_neutralised(cp))
+			printf("\\u%04x", (unsigned)cp);
+		else
+			fwrite(p, 1, n, stdout);
+		p += n;
 	}
 	fputc('\n', stdout);
 	free(text);

@@ -113,8 +113,8 @@ table_pad(FILE *f, const char *s, size_t width, enum table_align align)
  * control, DEL, a C1 control (U+009B is CSI, as ESC [ is), or a bidi
  * override, embedding or isolate, which reorders what follows.
  */
-static bool
-neutralised(int32_t cp)
+bool
+table_neutralised(int32_t cp)
 {
 	return cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || (cp >= 0x202a && cp <= 0x202e) ||
 	       (cp >= 0x2066 && cp <= 0x2069);
@@ -134,7 +134,7 @@ table_safe_copy(char *dst, const char *s, bool keep_newlines)
 			dst[o++] = '?'; /* not UTF-8: a lone 0x9b is CSI to some terminals */
 		else if (cp == '\n' && keep_newlines)
 			dst[o++] = '\n';
-		else if (neutralised(cp))
+		else if (table_neutralised(cp))
 			dst[o++] = ' ';
 		else {
 			memcpy(dst + o, p, n);

@@ -26,6 +26,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 enum table_align { TABLE_LEFT, TABLE_RIGHT };
@@ -66,6 +67,11 @@ void table_pad(FILE *f, const char *s, size_t width, enum table_align align);
 size_t table_safe_copy(char *dst, const char *s, bool keep_newlines);
 /* The same as a malloc'd string (NULL prints as ""); NULL when out of memory. */
 char *table_safe(const char *s);
+/*
+ * Whether a terminal could take code point cp as something other than text:
+ * a C0 control, DEL, a C1 control, a bidi override, embedding or isolate.
+ */
+bool table_neutralised(int32_t cp);
 /* Print s made safe for a terminal, its newlines kept. */
 void table_fputs(const char *s, FILE *f);
 

@@ -35,9 +35,7 @@ problems_quote(char *buf, size_t len, const char *text, size_t max)
 		max = len - 1;
 	/* whole characters only; a byte that is not UTF-8 is shown as '?' */
 	while (p[i] != '\0') {
-		k = utf8_decode(p + i, strlen(text + i), NULL);
-		if (k == 0)
-			k = 1;
+		(void)utf8_next(p + i, &k); /* a byte that starts no character: 1 */
 		if (i + k > max)
 			break;
 		i += k;
