@@ -74,8 +74,7 @@ struct ctlsock {
 	struct ctl_clients dead; /* no reference left: freed on the loop's next pass */
 	struct event *reap;
 	struct ctlpeer_log *refusals;
-	bool created; /* the socket file is ours to remove */
-	struct sockfile_id created_id;
+	struct sockfile_id created_id; /* valid: the socket file is ours to remove */
 	char path[108];
 	void (*drained)(void *arg); /* after ctlsock_close_all(): the last client went */
 	void *drained_arg;
@@ -772,7 +771,6 @@ ctlsock_listen(struct ctlsock *cs, char *err, size_t errlen)
 		                     &cs->created_id, err, errlen);
 		if (fd < 0)
 			return -1;
-		cs->created = true;
 		snprintf(cs->path, sizeof(cs->path), "%s", conf->socket_path);
 		log_info("control: listening on %s", cs->env->conf->socket_path);
 	}
@@ -793,9 +791,9 @@ ctlsock_stop(struct ctlsock *cs)
 		evconnlistener_free(cs->listener);
 		cs->listener = NULL;
 	}
-	if (cs->created) {
+	if (cs->created_id.valid) {
 		sockfile_remove(cs->path, &cs->created_id);
-		cs->created = false;
+		cs->created_id.valid = false;
 	}
 }
 

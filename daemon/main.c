@@ -172,37 +172,36 @@ shutdown_timeout_cb(evutil_socket_t fd, short what, void *arg)
 	event_base_loopbreak(env->base);
 }
 
-/* The last control client is gone after the shutdown began: stop once HTTP is done too. */
+/* After the shutdown began: stop the loop once all three are done. */
+static void
+stop_when_done(struct parkpland *env)
+{
+	if (daemon_state.ctl_drained && daemon_state.http_drained && daemon_state.run_stopped)
+		event_base_loopbreak(env->base);
+}
+
+/* The last control client is gone after the shutdown began. */
 static void
 clients_gone(void *arg)
 {
-	struct parkpland *env = arg;
-
 	daemon_state.ctl_drained = true;
-	if (daemon_state.http_drained && daemon_state.run_stopped)
-		event_base_loopbreak(env->base);
+	stop_when_done(arg);
 }
 
 /* The last HTTP request is answered after the shutdown began. */
 static void
 http_gone(void *arg)
 {
-	struct parkpland *env = arg;
-
 	daemon_state.http_drained = true;
-	if (daemon_state.ctl_drained && daemon_state.run_stopped)
-		event_base_loopbreak(env->base);
+	stop_when_done(arg);
 }
 
 /* The run in progress is marked failed in its row (or there was none to mark). */
 static void
 on_run_stopped(void *arg)
 {
-	struct parkpland *env = arg;
-
 	daemon_state.run_stopped = true;
-	if (daemon_state.ctl_drained && daemon_state.http_drained)
-		event_base_loopbreak(env->base);
+	stop_when_done(arg);
 }
 
 static void
