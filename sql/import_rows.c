@@ -113,20 +113,20 @@ static const char *const period_cols[] = {PERIOD_COLS(COL_NAME) NULL};
 static const char *const availability_cols[] = {NULL};
 static const char *const rule_cols[] = {RULE_COLS(COL_NAME) NULL};
 
-/* (each list of names starts ", ": + 2 leaves it out) */
+/* (each list of names starts ", ": from [2] it does not) */
 static const struct {
 	const char *table;
 	const char *cols;
 	const char *const *names;
 } db_tables[IMP_KINDS] = {
-    [IMP_ZONES] = {"zone", ZONE_COLS(COL_SQL) + 2, zone_cols},
-    [IMP_ENTERPRISES] = {"enterprise", ENTERPRISE_COLS(COL_SQL) + 2, enterprise_cols},
-    [IMP_COMMUNITIES] = {"community", COMMUNITY_COLS(COL_SQL) + 2, community_cols},
-    [IMP_INSTRUCTORS] = {"instructor", INSTRUCTOR_COLS(COL_SQL) + 2, instructor_cols},
-    [IMP_PERIODS] = {"period", PERIOD_COLS(COL_SQL) + 2, period_cols},
-    [IMP_AVAILABILITY] = {"instructor_unavailable", AVAILABILITY_COLS(COL_SQL) + 2,
+    [IMP_ZONES] = {"zone", &ZONE_COLS(COL_SQL)[2], zone_cols},
+    [IMP_ENTERPRISES] = {"enterprise", &ENTERPRISE_COLS(COL_SQL)[2], enterprise_cols},
+    [IMP_COMMUNITIES] = {"community", &COMMUNITY_COLS(COL_SQL)[2], community_cols},
+    [IMP_INSTRUCTORS] = {"instructor", &INSTRUCTOR_COLS(COL_SQL)[2], instructor_cols},
+    [IMP_PERIODS] = {"period", &PERIOD_COLS(COL_SQL)[2], period_cols},
+    [IMP_AVAILABILITY] = {"instructor_unavailable", &AVAILABILITY_COLS(COL_SQL)[2],
                           availability_cols},
-    [IMP_RULES] = {"rule", RULE_COLS(COL_SQL) + 2, rule_cols},
+    [IMP_RULES] = {"rule", &RULE_COLS(COL_SQL)[2], rule_cols},
 };
 
 const char *
